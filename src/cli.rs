@@ -1,0 +1,250 @@
+//! The command-line surface: argument types whose doc comments are the `--help` text.
+//!
+//! Template questions become `mcpforge new` flags at run time ([`parse`] adds one flag per question
+//! key found in any embedded template), so adding a question to a `template.toml` is all it takes
+//! to get a documented flag. This module only describes arguments; it never acts on them.
+
+use std::path::{Path, PathBuf};
+
+use clap::builder::PossibleValuesParser;
+use clap::{
+    Arg, ArgAction, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
+
+use crate::template::{self, QuestionKind};
+
+/// Generate, extend, lint and upgrade Rust MCP servers built on rmcp.
+///
+/// mcpforge renders complete MCP server projects with a platform layer (config, logging, error
+/// masking, graceful shutdown, an in-memory test harness) so teams write only their tools.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mcpforge",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(after_help = "Start with `mcpforge new my-server --yes`, then `cargo test` inside it.")]
+pub struct Cli {
+    /// Run as if mcpforge was started in DIR instead of the current directory
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+
+    /// Print nothing but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more detail, such as every file written
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to use colour (`auto` honours NO_COLOR and plain pipes)
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new MCP server project from a template
+    #[command(long_about = NEW_LONG_ABOUT, after_help = NEW_AFTER_HELP)]
+    New(NewArgs),
+
+    /// List the embedded templates, their versions and their options
+    Templates,
+
+    /// Print a shell completion script to stdout
+    #[command(
+        after_help = "Example: mcpforge completions bash > ~/.local/share/bash-completion/completions/mcpforge"
+    )]
+    Completions(CompletionsArgs),
+}
+
+const NEW_LONG_ABOUT: &str = "Create a new MCP server project from a template.\n\n\
+Every template question has a flag. Questions you do not answer with a flag are asked \
+interactively when stdin is a terminal; with --yes, or without a terminal (CI), their defaults \
+are used. The same answers always produce byte-identical files.";
+
+const NEW_AFTER_HELP: &str = "Examples:\n  \
+mcpforge new weather --yes\n  \
+mcpforge new tools/billing --name billing-mcp --description \"Billing lookups\" --yes\n  \
+mcpforge new weather --dry-run";
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Directory to create the project in (created if missing; must be empty unless --force)
+    #[arg(value_name = "DIR")]
+    pub path: PathBuf,
+
+    /// Template to render (see `mcpforge templates`)
+    #[arg(short, long, value_name = "NAME", default_value = template::DEFAULT_TEMPLATE)]
+    pub template: String,
+
+    /// Use the default for every question not answered by a flag; never prompt
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// List the files that would be written, and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Render into DIR even if it is not empty (files with the same path are replaced)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Initialise a git repository with a first commit (needs `git` on PATH)
+    #[arg(long)]
+    pub git: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where a command runs: the directory given with `-C`, or the current one.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub cwd: PathBuf,
+}
+
+impl Context {
+    /// Resolves `path` against the working directory (absolute paths pass through).
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        self.cwd.join(path)
+    }
+}
+
+impl Cli {
+    pub fn context(&self) -> Context {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        Context {
+            cwd: match &self.directory {
+                Some(dir) => cwd.join(dir),
+                None => cwd,
+            },
+        }
+    }
+}
+
+/// The prefix of the clap ids of template-question flags, so they never collide with fixed flags.
+const ANSWER_ID_PREFIX: &str = "answer:";
+
+/// The full command, with one `new` flag per template question.
+pub fn command() -> clap::Command {
+    let template_names: Vec<&'static str> = template::all()
+        .iter()
+        .map(|t| t.manifest.name.as_str())
+        .collect();
+    Cli::command().mut_subcommand("new", |new| {
+        let new = new.mut_arg("template", |arg| {
+            arg.value_parser(PossibleValuesParser::new(template_names))
+        });
+        question_args()
+            .into_iter()
+            .fold(new, |cmd, arg| cmd.arg(arg))
+    })
+}
+
+/// Parses the process arguments; exits with clap's message (code 2) on a usage error.
+pub fn parse() -> (Cli, ArgMatches) {
+    let matches = command().get_matches();
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => (cli, matches),
+        Err(err) => err.format(&mut command()).exit(),
+    }
+}
+
+/// The answers given as flags to `mcpforge new`, keyed by question key.
+pub fn given_answers(matches: &ArgMatches) -> Vec<(String, String)> {
+    let Some(new) = matches.subcommand_matches("new") else {
+        return Vec::new();
+    };
+    new.ids()
+        .filter_map(|id| id.as_str().strip_prefix(ANSWER_ID_PREFIX))
+        .filter_map(|key| {
+            let id = format!("{ANSWER_ID_PREFIX}{key}");
+            // Only flags the user typed: question flags have no clap defaults.
+            new.get_one::<String>(&id)
+                .map(|value| (key.to_string(), value.clone()))
+        })
+        .collect()
+}
+
+/// One flag per distinct question key across all templates. A key shared by several templates
+/// keeps the first template's help; choices are the union, checked per template later.
+fn question_args() -> Vec<Arg> {
+    let mut args: Vec<(String, Arg, Vec<String>, Vec<&'static str>)> = Vec::new();
+    for tpl in template::all() {
+        for q in &tpl.manifest.questions {
+            if let Some(entry) = args.iter_mut().find(|(key, ..)| *key == q.key) {
+                for choice in &q.choices {
+                    if !entry.2.contains(&choice.value) {
+                        entry.2.push(choice.value.clone());
+                    }
+                }
+                entry.3.push(&tpl.manifest.name);
+                continue;
+            }
+            let arg = Arg::new(format!("{ANSWER_ID_PREFIX}{}", q.key))
+                .long(q.key.clone())
+                .help(q.help.clone())
+                .help_heading("Template options")
+                .action(ArgAction::Set);
+            let arg = match q.kind {
+                QuestionKind::Bool => arg
+                    .value_name("BOOL")
+                    .num_args(0..=1)
+                    .require_equals(true)
+                    .default_missing_value("true")
+                    .value_parser(["true", "false"]),
+                QuestionKind::String => arg.value_name(q.key.to_uppercase()),
+                QuestionKind::Choice => arg.value_name(q.key.to_uppercase()),
+            };
+            let choices = q.choices.iter().map(|c| c.value.clone()).collect();
+            args.push((
+                q.key.clone(),
+                arg,
+                choices,
+                vec![tpl.manifest.name.as_str()],
+            ));
+        }
+    }
+    let template_count = template::all().len();
+    args.into_iter()
+        .map(|(_, arg, choices, templates)| {
+            let arg = if choices.is_empty() {
+                arg
+            } else {
+                arg.value_parser(PossibleValuesParser::new(choices))
+            };
+            if templates.len() == template_count {
+                arg
+            } else {
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                arg.help(format!("{help} [templates: {}]", templates.join(", ")))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        command().debug_assert();
+    }
+}

@@ -1,0 +1,224 @@
+//! `mcpforge new <DIR>`: answer the template's questions, render in memory, then create the
+//! project in one rename (or list it with `--dry-run`). Optionally `git init` and commit.
+
+use std::io::IsTerminal;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Context as _;
+use clap::ArgMatches;
+
+use crate::cli::{self, Context, NewArgs};
+use crate::error::CliError;
+use crate::template::{self, AnswerValue, Prompter, Question, QuestionKind, Rendered, Template};
+use crate::ui::Ui;
+use crate::{edit, project};
+
+pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyhow::Result<()> {
+    let template = template::find(&args.template)
+        .ok_or_else(|| CliError::usage(format!("no template named `{}`", args.template)))?;
+    let target = normalize(&ctx.resolve(&args.path));
+    let occupied = check_target(&target, args.force)?;
+
+    let interactive =
+        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let prompter = interactive.then_some(&DialoguerPrompter as &dyn Prompter);
+    let directory_name = target.file_name().and_then(|n| n.to_str());
+    let answers = template::resolve_answers(
+        &template.manifest,
+        &cli::given_answers(matches),
+        directory_name,
+        prompter,
+    )?;
+    let rendered = template::render(template, &answers)?;
+    let shown = args.path.display();
+
+    if args.dry_run {
+        ui.status(
+            "Would create",
+            format!(
+                "{shown} from template {} {}",
+                template.name(),
+                template.version()
+            ),
+        );
+        for (path, bytes) in &rendered.files {
+            ui.out(format!("{path} ({} bytes)", bytes.len()));
+        }
+        return Ok(());
+    }
+
+    if occupied {
+        edit::overlay_tree(&target, &rendered.files, project::MANIFEST_FILE)?;
+    } else {
+        edit::create_tree(&target, &rendered.files)?;
+    }
+    for path in rendered.files.keys() {
+        ui.detail(path);
+    }
+    ui.status(
+        "Created",
+        format!(
+            "`{}` from template {} {} ({} files) in {shown}",
+            answers.text("name").unwrap_or_default(),
+            template.name(),
+            template.version(),
+            rendered.files.len()
+        ),
+    );
+    if args.git {
+        git_init(&target).with_context(|| {
+            format!("the project was created in {shown}, but setting up git failed")
+        })?;
+        ui.status("Committed", "the generated files to a new git repository");
+    }
+    next_steps(ui, template, &rendered, &shown.to_string());
+    Ok(())
+}
+
+/// Fails unless `target` is missing or an empty directory (or `force`). Returns whether it holds
+/// files already.
+fn check_target(target: &Path, force: bool) -> anyhow::Result<bool> {
+    if !target.exists() {
+        return Ok(false);
+    }
+    if !target.is_dir() {
+        return Err(CliError::failure(format!(
+            "{} exists and is not a directory",
+            target.display()
+        ))
+        .with_help("choose another path for the new project")
+        .into());
+    }
+    let occupied = std::fs::read_dir(target)
+        .with_context(|| format!("cannot read {}", target.display()))?
+        .next()
+        .is_some();
+    if occupied && !force {
+        return Err(CliError::failure(format!("{} already exists and is not empty", target.display()))
+            .with_help("choose a new directory, or pass --force to write into it (files at the same paths are replaced)")
+            .into());
+    }
+    Ok(occupied)
+}
+
+/// Makes `path` lexical-clean (`a/./b/../c` → `a/c`) so `.` and `..` name real directories.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn git_init(dir: &Path) -> anyhow::Result<()> {
+    let git = |args: &[&str]| -> anyhow::Result<()> {
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .context("failed to run `git` (is it installed and on PATH?)")?;
+        if !output.status.success() {
+            anyhow::bail!(
+                "`git {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(())
+    };
+    git(&["init", "--quiet"])?;
+    git(&["add", "--all"])?;
+    git(&[
+        "commit",
+        "--quiet",
+        "--message",
+        "Initial commit from mcpforge",
+    ])
+}
+
+fn next_steps(ui: &Ui, template: &Template, rendered: &Rendered, shown: &str) {
+    let runs_http = rendered.files.contains_key("src/platform/http.rs");
+    ui.note("\nNext steps:");
+    ui.note(format!("  cd {shown}"));
+    ui.note("  cargo test                  # the in-memory harness runs every tool's tests");
+    ui.note(if runs_http {
+        "  cargo run -- serve --transport http"
+    } else {
+        "  cargo run -- serve          # speaks MCP on stdin/stdout"
+    });
+    ui.note(format!(
+        "  mcpforge add tool <name>    # (template {}) one file per tool",
+        template.name()
+    ));
+}
+
+/// Interactive questions on the terminal.
+struct DialoguerPrompter;
+
+impl Prompter for DialoguerPrompter {
+    fn ask(&self, q: &Question, default: Option<&AnswerValue>) -> anyhow::Result<AnswerValue> {
+        let theme = dialoguer::theme::SimpleTheme;
+        let answer = match q.kind {
+            QuestionKind::Bool => {
+                let default = matches!(default, Some(AnswerValue::Bool(true)));
+                AnswerValue::Bool(
+                    dialoguer::Confirm::with_theme(&theme)
+                        .with_prompt(&q.prompt)
+                        .default(default)
+                        .interact()?,
+                )
+            }
+            QuestionKind::Choice => {
+                let items: Vec<String> = q
+                    .choices
+                    .iter()
+                    .map(|c| format!("{} — {}", c.value, c.help))
+                    .collect();
+                let default = q
+                    .choices
+                    .iter()
+                    .position(|c| Some(&AnswerValue::Text(c.value.clone())) == default);
+                let picked = dialoguer::Select::with_theme(&theme)
+                    .with_prompt(&q.prompt)
+                    .items(&items)
+                    .default(default.unwrap_or(0))
+                    .interact()?;
+                AnswerValue::Text(q.choices[picked].value.clone())
+            }
+            QuestionKind::String => {
+                let mut input =
+                    dialoguer::Input::<String>::with_theme(&theme).with_prompt(&q.prompt);
+                if let Some(AnswerValue::Text(d)) = default {
+                    input = input.default(d.clone());
+                }
+                let question = q;
+                let text = input
+                    .validate_with(|s: &String| {
+                        template::check_answer(question, &AnswerValue::Text(s.clone()))
+                            .map_err(|e| e.message)
+                    })
+                    .interact_text()?;
+                AnswerValue::Text(text)
+            }
+        };
+        Ok(answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_dot_segments() {
+        assert_eq!(normalize(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert_eq!(normalize(Path::new("/a/b/.")).file_name().unwrap(), "b");
+    }
+}

@@ -1,0 +1,193 @@
+//! Writing to the user's file system, all-or-nothing.
+//!
+//! Every write mcpforge makes goes through this module: a single file is written to a temporary
+//! file beside it and renamed over the target; a new project is written to a temporary directory
+//! beside its target and renamed into place. A failure leaves the old state, never half a write.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
+/// Keeps the permissions of a file it replaces.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mcpforge-")
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to create a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("failed to write {}", tmp.path().display()))?;
+    if let Ok(meta) = fs::metadata(path) {
+        fs::set_permissions(tmp.path(), meta.permissions())
+            .with_context(|| format!("failed to copy permissions of {}", path.display()))?;
+    }
+    tmp.as_file().sync_all().ok();
+    tmp.persist(path)
+        .with_context(|| format!("failed to replace {}", path.display()))?;
+    Ok(())
+}
+
+/// Creates the directory `target` holding `files` (relative `/` paths → contents).
+///
+/// `target` must not exist or be an empty directory. Files are written into a temporary sibling
+/// directory that is renamed to `target` at the end; missing parent directories are created and
+/// removed again if anything fails, so the file system ends either complete or as it was.
+pub fn create_tree(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<()> {
+    let parent = target
+        .parent()
+        .context("the target directory has no parent")?;
+    let created = create_missing_dirs(parent)?;
+    let result = stage_and_rename(parent, target, files);
+    if result.is_err() {
+        for dir in created.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+fn stage_and_rename(
+    parent: &Path,
+    target: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> anyhow::Result<()> {
+    let staging = tempfile::Builder::new()
+        .prefix(".mcpforge-new-")
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot write in {}", parent.display()))?;
+    for (rel, bytes) in files {
+        let path = staging.path().join(checked_relative(rel)?);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create {}", dir.display()))?;
+        }
+        fs::write(&path, bytes).with_context(|| format!("failed to write {}", path.display()))?;
+    }
+    if target.exists() {
+        // Only an empty directory gets here (the caller checked); replace it with the staged one.
+        fs::remove_dir(target)
+            .with_context(|| format!("failed to replace empty directory {}", target.display()))?;
+    }
+    let staged = staging.keep();
+    fs::rename(&staged, target).map_err(|e| {
+        let _ = fs::remove_dir_all(&staged);
+        anyhow::Error::from(e).context(format!(
+            "failed to move the project into {}",
+            target.display()
+        ))
+    })
+}
+
+/// Writes `files` into the existing directory `target`, each file atomically, replacing files at
+/// the same paths and leaving every other file alone. `last` is written after all the others.
+pub fn overlay_tree(
+    target: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    last: &str,
+) -> anyhow::Result<()> {
+    let ordered = files
+        .iter()
+        .filter(|(p, _)| *p != last)
+        .chain(files.get_key_value(last));
+    for (rel, bytes) in ordered {
+        let path = target.join(checked_relative(rel)?);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create {}", dir.display()))?;
+        }
+        if path.is_dir() {
+            bail!(
+                "{} is a directory where mcpforge needs to write a file",
+                path.display()
+            );
+        }
+        write_atomic(&path, bytes)?;
+    }
+    Ok(())
+}
+
+/// Creates the missing ancestors of `dir`, returning those it created (outermost first).
+fn create_missing_dirs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let missing: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    let mut created = Vec::new();
+    for d in missing.into_iter().rev() {
+        if let Err(e) = fs::create_dir(&d) {
+            for c in created.iter().rev() {
+                let _ = fs::remove_dir(c);
+            }
+            return Err(e).with_context(|| format!("cannot create directory {}", d.display()));
+        }
+        created.push(d);
+    }
+    Ok(created)
+}
+
+/// Refuses absolute paths and `..` in paths coming from templates or projects.
+fn checked_relative(rel: &str) -> anyhow::Result<&Path> {
+    let path = Path::new(rel);
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
+        bail!("refusing to write outside the project: `{rel}`");
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> BTreeMap<String, Vec<u8>> {
+        BTreeMap::from([
+            ("a.txt".to_string(), b"a".to_vec()),
+            ("src/b.rs".to_string(), b"b".to_vec()),
+        ])
+    }
+
+    #[test]
+    fn creates_a_tree_with_missing_parents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("x/y/proj");
+        create_tree(&target, &tree()).unwrap();
+        assert_eq!(fs::read(target.join("src/b.rs")).unwrap(), b"b");
+        let leftovers: Vec<_> = fs::read_dir(tmp.path().join("x/y")).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging directory may remain");
+    }
+
+    #[test]
+    fn a_failed_create_removes_the_parents_it_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let bad = BTreeMap::from([("../escape".to_string(), b"x".to_vec())]);
+        assert!(create_tree(&tmp.path().join("new/proj"), &bad).is_err());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_replaces_and_keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("f");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+    }
+}

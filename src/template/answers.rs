@@ -1,0 +1,395 @@
+//! Answers to a template's questions: parsing flag values, validating them, filling defaults, and
+//! asking the rest through a [`Prompter`] when (and only when) the caller supplies one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Manifest, Question, QuestionKind, Validation};
+use crate::error::CliError;
+
+/// One answer: text for `string` and `choice` questions, a bool for `bool` ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AnswerValue {
+    Bool(bool),
+    Text(String),
+}
+
+impl std::fmt::Display for AnswerValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AnswerValue::Bool(b) => write!(f, "{b}"),
+            AnswerValue::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A complete set of answers for one template, sorted by key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Answers(pub BTreeMap<String, AnswerValue>);
+
+impl Answers {
+    pub fn get(&self, key: &str) -> Option<&AnswerValue> {
+        self.0.get(key)
+    }
+
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.0.get(key) {
+            Some(AnswerValue::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Asks a question interactively. `mcpforge new` passes one only when stdin is a terminal.
+pub trait Prompter {
+    fn ask(
+        &self,
+        question: &Question,
+        default: Option<&AnswerValue>,
+    ) -> anyhow::Result<AnswerValue>;
+}
+
+/// Builds the answers: flags first, then (for what is left) the prompter if there is one,
+/// otherwise the defaults. `directory_name` feeds questions with `default_from_directory`.
+pub fn resolve_answers(
+    manifest: &Manifest,
+    given: &[(String, String)],
+    directory_name: Option<&str>,
+    prompter: Option<&dyn Prompter>,
+) -> anyhow::Result<Answers> {
+    for (key, _) in given {
+        if manifest.question(key).is_none() {
+            let known: Vec<String> = manifest
+                .questions
+                .iter()
+                .map(|q| format!("--{}", q.key))
+                .collect();
+            return Err(CliError::usage(format!(
+                "`--{key}` is not an option of template `{}`",
+                manifest.name
+            ))
+            .with_help(format!("its options are: {}", known.join(", ")))
+            .into());
+        }
+    }
+    let mut answers = BTreeMap::new();
+    for q in &manifest.questions {
+        let value = match given.iter().rev().find(|(k, _)| *k == q.key) {
+            Some((_, raw)) => parse_answer(q, raw)?,
+            None => {
+                let default = default_for(q, directory_name);
+                match prompter {
+                    Some(prompter) => {
+                        let value = prompter.ask(q, default.as_ref())?;
+                        check_answer(q, &value)?;
+                        value
+                    }
+                    None => {
+                        let value = default.ok_or_else(|| {
+                            CliError::usage(format!("no value for `--{}`", q.key))
+                                .with_help(format!("pass `--{} <{}>`", q.key, q.key.to_uppercase()))
+                        })?;
+                        check_answer(q, &value).map_err(|e| {
+                            match (&value, q.default_from_directory) {
+                                (AnswerValue::Text(dir), true) => CliError::usage(format!(
+                                    "the directory name `{dir}` cannot be the default `--{}`: {}",
+                                    q.key,
+                                    e.message.split(": ").last().unwrap_or_default()
+                                ))
+                                .with_help(format!(
+                                    "pass `--{} <{}>` explicitly",
+                                    q.key,
+                                    q.key.to_uppercase()
+                                )),
+                                _ => e,
+                            }
+                        })?;
+                        value
+                    }
+                }
+            }
+        };
+        answers.insert(q.key.clone(), value);
+    }
+    Ok(Answers(answers))
+}
+
+fn default_for(q: &Question, directory_name: Option<&str>) -> Option<AnswerValue> {
+    if q.default_from_directory {
+        directory_name.map(|d| AnswerValue::Text(d.to_string()))
+    } else {
+        q.default.clone()
+    }
+}
+
+/// Parses a flag's text into an answer of the question's kind and validates it.
+fn parse_answer(q: &Question, raw: &str) -> Result<AnswerValue, CliError> {
+    let value = match q.kind {
+        QuestionKind::Bool => match raw {
+            "true" => AnswerValue::Bool(true),
+            "false" => AnswerValue::Bool(false),
+            _ => {
+                return Err(CliError::usage(format!(
+                    "`--{}` takes true or false, not `{raw}`",
+                    q.key
+                )));
+            }
+        },
+        QuestionKind::String | QuestionKind::Choice => AnswerValue::Text(raw.to_string()),
+    };
+    check_answer(q, &value)?;
+    Ok(value)
+}
+
+/// Validates an answer against its question (kind, choices, validation rule).
+pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
+    match (q.kind, value) {
+        (QuestionKind::Bool, AnswerValue::Bool(_)) => Ok(()),
+        (QuestionKind::Choice, AnswerValue::Text(v)) => {
+            if q.choices.iter().any(|c| &c.value == v) {
+                Ok(())
+            } else {
+                let values: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
+                Err(CliError::usage(format!("`{v}` is not a valid `--{}`", q.key))
+                    .with_help(format!("choose one of: {}", values.join(", "))))
+            }
+        }
+        (QuestionKind::String, AnswerValue::Text(v)) => match q.validate {
+            Some(Validation::PackageName) => validate_package_name(v).map_err(|why| {
+                CliError::usage(format!("`{v}` cannot be used as the project name: {why}"))
+                    .with_help("use lowercase letters, digits and `-`, starting with a letter, e.g. `weather-mcp`; pass it with --name")
+            }),
+            Some(Validation::SingleLine) | None => validate_single_line(v)
+                .map_err(|why| CliError::usage(format!("`--{}` {why}", q.key))),
+        },
+        _ => Err(CliError::usage(format!("`--{}` got a value of the wrong kind", q.key))),
+    }
+}
+
+fn validate_single_line(v: &str) -> Result<(), &'static str> {
+    if v.trim().is_empty() {
+        Err("must not be empty")
+    } else if v.chars().any(char::is_control) {
+        Err("must be one line without control characters")
+    } else if v.len() > 200 {
+        Err("must be at most 200 characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// Rust's strict and reserved keywords, which Cargo refuses as package names.
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Names Cargo or the toolchain reserve: standard crates, build-directory names and Windows
+/// device names (a package called `con` cannot be checked out on Windows).
+const RESERVED: &[&str] = &[
+    "alloc",
+    "build",
+    "core",
+    "deps",
+    "examples",
+    "incremental",
+    "proc-macro",
+    "proc_macro",
+    "std",
+    "test",
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    "com1",
+    "com2",
+    "com3",
+    "com4",
+    "com5",
+    "com6",
+    "com7",
+    "com8",
+    "com9",
+    "lpt1",
+    "lpt2",
+    "lpt3",
+    "lpt4",
+    "lpt5",
+    "lpt6",
+    "lpt7",
+    "lpt8",
+    "lpt9",
+];
+
+/// Checks a project name: a Cargo package name that also makes a clean binary name and
+/// environment-variable prefix. Returns why a bad name is bad.
+pub fn validate_package_name(name: &str) -> Result<(), String> {
+    let Some(first) = name.chars().next() else {
+        return Err("it is empty".into());
+    };
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(match bad {
+            ' ' => "it contains a space".into(),
+            c => format!("it contains `{c}` (only ASCII letters, digits, `-` and `_` are allowed)"),
+        });
+    }
+    if !first.is_ascii_alphabetic() {
+        return Err(if first.is_ascii_digit() {
+            "it starts with a digit".into()
+        } else {
+            format!("it starts with `{first}` (it must start with a letter)")
+        });
+    }
+    if name.len() > 64 {
+        return Err(format!(
+            "it is {} characters long (crates.io allows 64)",
+            name.len()
+        ));
+    }
+    let lower = name.to_ascii_lowercase();
+    if RUST_KEYWORDS.contains(&name) {
+        return Err("it is a Rust keyword".into());
+    }
+    if RESERVED.contains(&lower.as_str()) {
+        return Err("it is reserved by Cargo, the standard library or Windows".into());
+    }
+    if name.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(
+            "it contains uppercase letters (Cargo package names are lowercase by convention)"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Manifest;
+
+    fn manifest() -> Manifest {
+        Manifest::parse(
+            r#"
+name = "t"
+version = "0.1.0"
+description = "d"
+[[question]]
+key = "name"
+prompt = "Name?"
+help = "h"
+kind = "string"
+validate = "package-name"
+default_from_directory = true
+[[question]]
+key = "metrics"
+prompt = "Metrics?"
+help = "h"
+kind = "bool"
+default = true
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn flags_override_defaults_and_directory_names_feed_the_name() {
+        let m = manifest();
+        let a = resolve_answers(&m, &[], Some("weather"), None).unwrap();
+        assert_eq!(a.text("name"), Some("weather"));
+        assert_eq!(a.get("metrics"), Some(&AnswerValue::Bool(true)));
+        let given = [
+            ("metrics".to_string(), "false".to_string()),
+            ("name".into(), "w2".into()),
+        ];
+        let a = resolve_answers(&m, &given, Some("weather"), None).unwrap();
+        assert_eq!(a.text("name"), Some("w2"));
+        assert_eq!(a.get("metrics"), Some(&AnswerValue::Bool(false)));
+    }
+
+    #[test]
+    fn unknown_options_and_bad_names_are_usage_errors() {
+        let m = manifest();
+        let err =
+            resolve_answers(&m, &[("auth".into(), "jwt".into())], Some("x"), None).unwrap_err();
+        let cli = err.downcast_ref::<CliError>().unwrap();
+        assert_eq!(cli.exit_code(), 2);
+        assert!(cli.help.as_deref().unwrap().contains("--metrics"));
+        let err = resolve_answers(&m, &[], Some("My Server"), None).unwrap_err();
+        assert!(format!("{err:#}").contains("contains a space"), "{err:#}");
+    }
+
+    #[test]
+    fn package_names_are_checked_like_cargo_does() {
+        for (name, why) in [
+            ("1bad", "starts with a digit"),
+            ("my server", "contains a space"),
+            ("fn", "Rust keyword"),
+            ("self", "Rust keyword"),
+            ("std", "reserved"),
+            ("con", "reserved"),
+            ("", "empty"),
+            ("café", "contains `é`"),
+            ("Weather", "uppercase"),
+            ("-x", "must start with a letter"),
+        ] {
+            let err = validate_package_name(name).unwrap_err();
+            assert!(err.contains(why), "{name}: {err}");
+        }
+        for ok in ["weather", "weather-mcp", "a_b2", "x"] {
+            validate_package_name(ok).unwrap();
+        }
+        assert!(validate_package_name(&"a".repeat(65)).is_err());
+    }
+
+    struct Scripted(AnswerValue);
+    impl Prompter for Scripted {
+        fn ask(&self, _: &Question, _: Option<&AnswerValue>) -> anyhow::Result<AnswerValue> {
+            Ok(self.0.clone())
+        }
+    }
+
+    #[test]
+    fn prompted_answers_are_validated_too() {
+        let m = Manifest::parse(
+            r#"
+name = "t"
+version = "0.1.0"
+description = "d"
+[[question]]
+key = "name"
+prompt = "Name?"
+help = "h"
+kind = "string"
+validate = "package-name"
+default = "ok"
+"#,
+        )
+        .unwrap();
+        let ok = resolve_answers(
+            &m,
+            &[],
+            None,
+            Some(&Scripted(AnswerValue::Text("fine".into()))),
+        )
+        .unwrap();
+        assert_eq!(ok.text("name"), Some("fine"));
+        assert!(
+            resolve_answers(
+                &m,
+                &[],
+                None,
+                Some(&Scripted(AnswerValue::Text("1x".into())))
+            )
+            .is_err()
+        );
+    }
+}

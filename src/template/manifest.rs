@@ -1,0 +1,279 @@
+//! `template.toml`: what a template is called, its version, its questions, which files each
+//! answer brings in, and which generated paths belong to the platform or to the team.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, bail, ensure};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use super::AnswerValue;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The template's name, equal to its folder's.
+    pub name: String,
+    /// Semantic version; it moves whenever the rendered output changes.
+    pub version: String,
+    /// One line for `mcpforge templates` and `--help`.
+    pub description: String,
+    #[serde(default, rename = "question")]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub ownership: Ownership,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// The answer's key in templates and `.mcpforge.toml`, and the `mcpforge new --<key>` flag.
+    pub key: String,
+    /// The question asked interactively.
+    pub prompt: String,
+    /// The flag's help text.
+    pub help: String,
+    pub kind: QuestionKind,
+    #[serde(default)]
+    pub default: Option<AnswerValue>,
+    /// Take the default from the target directory's name instead of `default`.
+    #[serde(default)]
+    pub default_from_directory: bool,
+    #[serde(default)]
+    pub validate: Option<Validation>,
+    /// For `choice` questions: the allowed values.
+    #[serde(default)]
+    pub choices: Vec<Choice>,
+    /// Files rendered only when the answer has a given value (`"true"`/`"false"` for bools).
+    /// Files not listed under any question are always rendered.
+    #[serde(default)]
+    pub files: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuestionKind {
+    String,
+    Bool,
+    Choice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validation {
+    /// A Cargo package name that is also a usable binary and environment-variable prefix.
+    PackageName,
+    /// One line of text that fits in a TOML string and a Markdown heading.
+    SingleLine,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub help: String,
+}
+
+/// Who owns which generated files. Paths match globs; the first list that matches wins, in the
+/// order platform, team; anything else is shared (the team may edit it; upgrades merge).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ownership {
+    /// Code the platform owns: teams do not edit it, `lint` flags drift, `upgrade` replaces it.
+    #[serde(default)]
+    pub platform: Vec<String>,
+    /// Examples handed to the team at generation: `upgrade` never touches them.
+    #[serde(default)]
+    pub team: Vec<String>,
+}
+
+/// The owner of one generated file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    Platform,
+    Shared,
+    Team,
+}
+
+impl Owner {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Owner::Platform => "platform",
+            Owner::Shared => "shared",
+            Owner::Team => "team",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "platform" => Some(Owner::Platform),
+            "shared" => Some(Owner::Shared),
+            "team" => Some(Owner::Team),
+            _ => None,
+        }
+    }
+}
+
+impl Manifest {
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let manifest: Manifest = toml_edit::de::from_str(text).context("invalid template.toml")?;
+        Ok(manifest)
+    }
+
+    pub fn question(&self, key: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.key == key)
+    }
+
+    /// Checks what serde cannot: versions, defaults, choices, and that every path the manifest
+    /// names exists among `files` (output paths, `.tera` already stripped).
+    pub fn check(&self, files: &[String]) -> anyhow::Result<()> {
+        ensure!(
+            is_semver(&self.version),
+            "version `{}` is not a semantic version",
+            self.version
+        );
+        for q in &self.questions {
+            ensure!(
+                q.key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "question key `{}` must be kebab-case (it becomes a flag)",
+                q.key
+            );
+            match (q.kind, &q.default) {
+                (QuestionKind::Bool, Some(AnswerValue::Bool(_)) | None) => {}
+                (QuestionKind::Bool, Some(_)) => {
+                    bail!("question `{}`: a bool needs a bool default", q.key)
+                }
+                (_, Some(AnswerValue::Bool(_))) => {
+                    bail!("question `{}`: default must be a string", q.key)
+                }
+                _ => {}
+            }
+            ensure!(
+                (q.kind == QuestionKind::Choice) == !q.choices.is_empty(),
+                "question `{}`: `choices` go with kind = \"choice\" and only with it",
+                q.key
+            );
+            if let (QuestionKind::Choice, Some(AnswerValue::Text(d))) = (q.kind, &q.default) {
+                ensure!(
+                    q.choices.iter().any(|c| &c.value == d),
+                    "question `{}`: default `{d}` is not a choice",
+                    q.key
+                );
+            }
+            ensure!(
+                q.default.is_some() || q.default_from_directory,
+                "question `{}` needs a default so `--yes` can answer it",
+                q.key
+            );
+            for (value, paths) in &q.files {
+                for path in paths {
+                    ensure!(
+                        files.contains(path),
+                        "question `{}`, value `{value}`: no file `{path}`",
+                        q.key
+                    );
+                }
+            }
+        }
+        self.ownership_matcher()?;
+        Ok(())
+    }
+
+    /// The owner of a generated path, per `[ownership]`.
+    pub fn owner_of(&self, path: &str) -> Owner {
+        let (platform, team) = self
+            .ownership_matcher()
+            .expect("ownership globs are checked by `check`");
+        if platform.is_match(path) {
+            Owner::Platform
+        } else if team.is_match(path) {
+            Owner::Team
+        } else {
+            Owner::Shared
+        }
+    }
+
+    fn ownership_matcher(&self) -> anyhow::Result<(GlobSet, GlobSet)> {
+        let build = |globs: &[String]| -> anyhow::Result<GlobSet> {
+            let mut set = GlobSetBuilder::new();
+            for g in globs {
+                set.add(Glob::new(g).with_context(|| format!("bad ownership glob `{g}`"))?);
+            }
+            Ok(set.build()?)
+        };
+        Ok((
+            build(&self.ownership.platform)?,
+            build(&self.ownership.team)?,
+        ))
+    }
+}
+
+fn is_semver(v: &str) -> bool {
+    let core = v.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<_> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+name = "sample"
+version = "1.2.3"
+description = "A sample"
+
+[ownership]
+platform = ["src/platform/**"]
+team = ["src/tools/example.rs"]
+
+[[question]]
+key = "auth"
+prompt = "Authentication?"
+help = "How clients authenticate"
+kind = "choice"
+default = "none"
+choices = [{ value = "none", help = "no auth" }, { value = "jwt", help = "JWT" }]
+files = { jwt = ["src/platform/jwt.rs"] }
+"#;
+
+    #[test]
+    fn parses_and_checks_a_manifest() {
+        let m = Manifest::parse(SAMPLE).unwrap();
+        m.check(&["src/platform/jwt.rs".into()]).unwrap();
+        assert_eq!(m.owner_of("src/platform/mod.rs"), Owner::Platform);
+        assert_eq!(m.owner_of("src/tools/example.rs"), Owner::Team);
+        assert_eq!(m.owner_of("Cargo.toml"), Owner::Shared);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_missing_files() {
+        let err = Manifest::parse(&format!("{SAMPLE}\nsurprise = 1\n")).unwrap_err();
+        assert!(format!("{err:#}").contains("surprise"), "{err:#}");
+        let m = Manifest::parse(SAMPLE).unwrap();
+        let err = m.check(&[]).unwrap_err();
+        assert!(
+            err.to_string().contains("no file `src/platform/jwt.rs`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rejects_a_bad_version_and_a_default_outside_the_choices() {
+        let m = Manifest::parse(&SAMPLE.replace("1.2.3", "1.2")).unwrap();
+        assert!(m.check(&["src/platform/jwt.rs".into()]).is_err());
+        let m =
+            Manifest::parse(&SAMPLE.replace("default = \"none\"", "default = \"oidc\"")).unwrap();
+        assert!(
+            m.check(&["src/platform/jwt.rs".into()])
+                .unwrap_err()
+                .to_string()
+                .contains("not a choice")
+        );
+    }
+}
