@@ -1,0 +1,6 @@
+//! Integration tests: one binary, one module per command, so the suite links once.
+
+mod fixtures;
+mod new;
+mod render;
+mod support;

@@ -1,0 +1,43 @@
+//! Shared helpers: running the built binary and fingerprinting directory trees.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The built `mcpforge` binary, with colour off and no inherited directory surprises.
+pub fn mcpforge(cwd: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("mcpforge").unwrap();
+    cmd.current_dir(cwd)
+        .env_remove("CLICOLOR_FORCE")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// Every file below `root` (relative path → contents), for before/after comparisons.
+pub fn snapshot_tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    visit(root, root, &mut out);
+    out
+}
+
+fn visit(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap().to_path_buf();
+        if path.is_dir() {
+            out.insert(rel.join(""), Vec::new());
+            visit(root, &path, out);
+        } else {
+            out.insert(rel, std::fs::read(&path).unwrap_or_default());
+        }
+    }
+}
+
+/// The repository root (where Cargo.toml of mcpforge lives).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
