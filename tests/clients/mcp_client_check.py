@@ -1,0 +1,78 @@
+"""A real MCP client against a generated server: the official Python SDK (PyPI `mcp`).
+
+Connects, checks the server's identity, lists tools, calls one tool and asserts on its answer.
+Also sends a call with a wrong argument type and asserts the server answers it cleanly (an
+isError result or a JSON-RPC error) and keeps serving afterwards.
+
+    python mcp_client_check.py --call greet --arguments '{"name": "Ada"}' --expect Ada \
+        -- path/to/server serve
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.shared.exceptions import McpError
+
+
+def fail(message: str) -> None:
+    print(f"client check FAILED: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+async def exercise(session: ClientSession, args: argparse.Namespace) -> None:
+    init = await session.initialize()
+    print(f"initialized: {init.serverInfo.name} {init.serverInfo.version}, protocol {init.protocolVersion}")
+    if args.server_name and init.serverInfo.name != args.server_name:
+        fail(f"server calls itself {init.serverInfo.name!r}, expected {args.server_name!r}")
+
+    tools = await session.list_tools()
+    names = [t.name for t in tools.tools]
+    print(f"tools: {names}")
+    if args.call not in names:
+        fail(f"tool {args.call!r} is not listed")
+
+    result = await session.call_tool(args.call, json.loads(args.arguments))
+    texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
+    print(f"{args.call} -> isError={result.isError} {texts}")
+    if result.isError:
+        fail(f"{args.call} returned an error: {texts}")
+    if args.expect and not any(args.expect in t for t in texts):
+        fail(f"{args.call} answer does not contain {args.expect!r}")
+
+    # Bad input: every argument replaced by a value of the wrong type.
+    wrong = {key: {"not": "a scalar"} for key in json.loads(args.arguments)}
+    try:
+        bad = await session.call_tool(args.call, wrong)
+        if not bad.isError:
+            fail("a call with wrong argument types succeeded")
+        print("wrong argument types -> isError result")
+    except McpError as err:
+        print(f"wrong argument types -> JSON-RPC error {err.error.code}")
+
+    again = await session.call_tool(args.call, json.loads(args.arguments))
+    if again.isError:
+        fail("the server stopped serving after a bad call")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--call", required=True, help="tool to call")
+    parser.add_argument("--arguments", default="{}", help="JSON arguments for the call")
+    parser.add_argument("--expect", help="text the answer must contain")
+    parser.add_argument("--server-name", help="expected serverInfo.name")
+    parser.add_argument("command", nargs="+", help="server command (after --)")
+    args = parser.parse_args()
+
+    params = StdioServerParameters(command=args.command[0], args=args.command[1:])
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await asyncio.wait_for(exercise(session, args), timeout=30)
+    print("client check passed")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
