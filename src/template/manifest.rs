@@ -151,7 +151,7 @@ impl Manifest {
                 _ => {}
             }
             ensure!(
-                (q.kind == QuestionKind::Choice) == !q.choices.is_empty(),
+                (q.kind == QuestionKind::Choice) != q.choices.is_empty(),
                 "question `{}`: `choices` go with kind = \"choice\" and only with it",
                 q.key
             );

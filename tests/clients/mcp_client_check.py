@@ -15,7 +15,7 @@ import sys
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
-from mcp.shared.exceptions import McpError
+from mcp import MCPError
 
 
 def fail(message: str) -> None:
@@ -25,9 +25,9 @@ def fail(message: str) -> None:
 
 async def exercise(session: ClientSession, args: argparse.Namespace) -> None:
     init = await session.initialize()
-    print(f"initialized: {init.serverInfo.name} {init.serverInfo.version}, protocol {init.protocolVersion}")
-    if args.server_name and init.serverInfo.name != args.server_name:
-        fail(f"server calls itself {init.serverInfo.name!r}, expected {args.server_name!r}")
+    print(f"initialized: {init.server_info.name} {init.server_info.version}, protocol {init.protocol_version}")
+    if args.server_name and init.server_info.name != args.server_name:
+        fail(f"server calls itself {init.server_info.name!r}, expected {args.server_name!r}")
 
     tools = await session.list_tools()
     names = [t.name for t in tools.tools]
@@ -37,8 +37,8 @@ async def exercise(session: ClientSession, args: argparse.Namespace) -> None:
 
     result = await session.call_tool(args.call, json.loads(args.arguments))
     texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
-    print(f"{args.call} -> isError={result.isError} {texts}")
-    if result.isError:
+    print(f"{args.call} -> is_error={result.is_error} {texts}")
+    if result.is_error:
         fail(f"{args.call} returned an error: {texts}")
     if args.expect and not any(args.expect in t for t in texts):
         fail(f"{args.call} answer does not contain {args.expect!r}")
@@ -47,14 +47,14 @@ async def exercise(session: ClientSession, args: argparse.Namespace) -> None:
     wrong = {key: {"not": "a scalar"} for key in json.loads(args.arguments)}
     try:
         bad = await session.call_tool(args.call, wrong)
-        if not bad.isError:
+        if not bad.is_error:
             fail("a call with wrong argument types succeeded")
         print("wrong argument types -> isError result")
-    except McpError as err:
+    except MCPError as err:
         print(f"wrong argument types -> JSON-RPC error {err.error.code}")
 
     again = await session.call_tool(args.call, json.loads(args.arguments))
-    if again.isError:
+    if again.is_error:
         fail("the server stopped serving after a bad call")
 
 

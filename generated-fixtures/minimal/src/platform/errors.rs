@@ -1,0 +1,140 @@
+//! Error masking: what a tool's failure shows the model, and what only the log sees.
+//!
+//! Guarantees: a [`ToolError::Invalid`] message reaches the model as an `isError` result it can
+//! act on; a [`ToolError::Internal`] error and a panic inside a tool reach the model only as
+//! "internal error (incident <id>)", while the details go to the log under the same id. A panic
+//! never takes the server down or leaves a request unanswered.
+
+use std::future::Future;
+use std::hash::BuildHasher;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures::FutureExt;
+use rmcp::ErrorData;
+use rmcp::handler::server::tool::IntoCallToolResult;
+use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
+
+/// What a tool returns when it fails.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    /// The request cannot be served as asked; the message is shown to the model, so say what to
+    /// change ("`city` must be a known city name").
+    #[error("{0}")]
+    Invalid(String),
+    /// Something failed inside the server. The model sees an incident id; the log sees this.
+    /// `?` on an `anyhow::Result` lands here; add `.context(..)` to say what was being done.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ToolError {
+    /// A failure the model can fix by changing its request.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::Invalid(message.into())
+    }
+}
+
+impl IntoCallToolResult for ToolError {
+    fn into_call_tool_result(self) -> Result<CallToolResponse, ErrorData> {
+        match self {
+            ToolError::Invalid(message) => {
+                Ok(CallToolResult::error(vec![ContentBlock::text(message)]).into())
+            }
+            ToolError::Internal(error) => {
+                let incident = incident_id();
+                tracing::error!(%incident, error = format!("{error:#}"), "tool failed");
+                Ok(masked(&incident).into())
+            }
+        }
+    }
+}
+
+/// Runs a tool call, turning a panic into a masked error result.
+pub async fn guard<F>(tool: &str, call: F) -> Result<CallToolResponse, ErrorData>
+where
+    F: Future<Output = Result<CallToolResponse, ErrorData>>,
+{
+    match AssertUnwindSafe(call).catch_unwind().await {
+        Ok(result) => result,
+        Err(panic) => {
+            let incident = incident_id();
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".to_string());
+            tracing::error!(%incident, tool, panic = message, "tool panicked");
+            Ok(masked(&incident).into())
+        }
+    }
+}
+
+/// The only thing the model learns about an internal failure.
+fn masked(incident: &str) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(format!(
+        "internal error (incident {incident}); the details are in the server log"
+    ))])
+}
+
+/// A short id that ties what the model saw to the log line: unpredictable, unique per process.
+fn incident_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{:016x}", std::hash::RandomState::new().hash_one(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use rmcp::handler::server::router::tool::ToolRouter;
+    use rmcp::{tool, tool_router};
+    use serde_json::json;
+
+    use super::*;
+    use crate::platform::config::Settings;
+    use crate::platform::harness::Harness;
+    use crate::server::Server;
+
+    #[tool_router(router = failing_router)]
+    impl Server {
+        /// Always panics.
+        #[tool]
+        async fn explode(&self) -> String {
+            panic!("secret detail that must not reach the model")
+        }
+
+        /// Always fails internally.
+        #[tool]
+        async fn break_down(&self) -> Result<String, ToolError> {
+            Err(anyhow::anyhow!("database password rejected").into())
+        }
+    }
+
+    async fn harness() -> Harness {
+        let tools: ToolRouter<Server> = Server::failing_router() + crate::tools::router();
+        Harness::with_server(Server::with_tools(Settings::defaults(), tools)).await
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_masked_and_the_server_keeps_serving() {
+        let h = harness().await;
+        let result = h.call_tool("explode", json!({})).await;
+        assert_eq!(result.is_error, Some(true));
+        let text = Harness::text(&result);
+        assert!(text.starts_with("internal error (incident "), "{text}");
+        assert!(!text.contains("secret"), "panic details leaked: {text}");
+
+        let after = h.call_tool("greet", json!({"name": "Ada"})).await;
+        assert_eq!(after.is_error, Some(false));
+    }
+
+    #[tokio::test]
+    async fn internal_errors_are_masked_with_distinct_incident_ids() {
+        let h = harness().await;
+        let first = Harness::text(&h.call_tool("break_down", json!({})).await);
+        let second = Harness::text(&h.call_tool("break_down", json!({})).await);
+        assert!(first.contains("incident"), "{first}");
+        assert!(!first.contains("password"), "error details leaked: {first}");
+        assert_ne!(first, second, "incident ids must differ");
+    }
+}
