@@ -52,6 +52,10 @@ pub enum Command {
     #[command(long_about = NEW_LONG_ABOUT, after_help = NEW_AFTER_HELP)]
     New(NewArgs),
 
+    /// Add a tool to an existing project, registered by an in-place edit
+    #[command(after_help = ADD_AFTER_HELP)]
+    Add(AddArgs),
+
     /// List the embedded templates, their versions and their options
     Templates,
 
@@ -97,6 +101,64 @@ pub struct NewArgs {
     /// Initialise a git repository with a first commit (needs `git` on PATH)
     #[arg(long)]
     pub git: bool,
+}
+
+const ADD_AFTER_HELP: &str = "Examples:\n  \
+mcpforge add tool get_forecast --description \"Forecast for a city\" --param city:string --param days:int? --read-only\n  \
+mcpforge -C services/weather add tool alerts --dry-run";
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[command(subcommand)]
+    pub item: AddItem,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddItem {
+    /// A tool: a new file in src/tools/ with a parameters struct, a handler and tests, plus its
+    /// registration in src/tools/mod.rs
+    Tool(AddToolArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddToolArgs {
+    /// The tool name clients see: 1 to 128 characters of A-Z a-z 0-9 _ - . starting with a letter
+    /// (the Rust module name is its snake_case form)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// What the tool does, for the model: when to use it and what it returns
+    #[arg(short, long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// A parameter as name:type, name:type? (optional) or name:type:description; types are
+    /// string, int, float, bool (or Rust spellings such as u32) and lists as string[]
+    #[arg(short, long = "param", value_name = "SPEC")]
+    pub params: Vec<String>,
+
+    /// Annotate the tool as not changing anything (implies --idempotent)
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// Annotate the tool as able to destroy or overwrite data
+    #[arg(long)]
+    pub destructive: bool,
+
+    /// Annotate the tool as safe to repeat with the same arguments
+    #[arg(long)]
+    pub idempotent: bool,
+
+    /// Annotate the tool as reaching outside systems (the web, other services)
+    #[arg(long)]
+    pub open_world: bool,
+
+    /// Replace the tool's file if it exists (its registration is kept)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the changes as a unified diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,15 @@
-//! Writing to the user's file system, all-or-nothing.
+//! Writing to the user's file system, all-or-nothing, and editing source without reformatting it.
 //!
 //! Every write mcpforge makes goes through this module: a single file is written to a temporary
 //! file beside it and renamed over the target; a new project is written to a temporary directory
-//! beside its target and renamed into place. A failure leaves the old state, never half a write.
+//! beside its target and renamed into place; a [`Transaction`] writes several files and puts the
+//! earlier ones back if a later one fails. [`rust`] splices text into Rust files at positions
+//! found by a real parser and re-parses the result before anything is written.
+
+pub mod rust;
+mod transaction;
+
+pub use transaction::{Change, Transaction};
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -7,6 +7,8 @@
 //! platform code. Sections other than `[template]`, `[answers]` and `[files]` (such as `[lint]`)
 //! belong to the user and are kept as written.
 
+pub mod registry;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -183,6 +185,33 @@ impl ProjectManifest {
             files,
         })
     }
+}
+
+/// Records an item that `mcpforge add` created in the `[added]` table of `.mcpforge.toml`,
+/// keeping the rest of the file (comments, the user's own sections) exactly as it was.
+/// `upgrade` and `lint` read it to know which files the team added.
+pub fn record_added(
+    manifest_text: &str,
+    path: &str,
+    kind: &str,
+    name: &str,
+) -> anyhow::Result<String> {
+    let mut doc: DocumentMut = manifest_text.parse().context("invalid TOML")?;
+    if !doc.contains_key("added") {
+        let mut table = Table::new();
+        table.decor_mut().set_prefix(
+            "\n# Items added with `mcpforge add`: the team's, never touched by upgrades.\n",
+        );
+        doc["added"] = Item::Table(table);
+    }
+    let table = doc["added"]
+        .as_table_mut()
+        .context("`added` must be a table")?;
+    let mut entry = InlineTable::new();
+    entry.insert("kind", kind.into());
+    entry.insert("name", name.into());
+    table.insert(path, value(entry));
+    Ok(doc.to_string())
 }
 
 /// A generated project on disk.

@@ -190,6 +190,11 @@ const RUST_KEYWORDS: &[&str] = &[
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Whether `word` is a Rust keyword (strict or reserved), unusable as a plain identifier.
+pub(crate) fn is_rust_keyword(word: &str) -> bool {
+    RUST_KEYWORDS.contains(&word)
+}
+
 /// Names Cargo or the toolchain reserve: standard crates, build-directory names and Windows
 /// device names (a package called `con` cannot be checked out on Windows).
 const RESERVED: &[&str] = &[
@@ -256,7 +261,7 @@ pub fn validate_package_name(name: &str) -> Result<(), String> {
         ));
     }
     let lower = name.to_ascii_lowercase();
-    if RUST_KEYWORDS.contains(&name) {
+    if is_rust_keyword(name) {
         return Err("it is a Rust keyword".into());
     }
     if RESERVED.contains(&lower.as_str()) {

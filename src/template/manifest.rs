@@ -22,6 +22,9 @@ pub struct Manifest {
     pub questions: Vec<Question>,
     #[serde(default)]
     pub ownership: Ownership,
+    /// Where `mcpforge add` puts each kind of item (`tool`, …) and which registry it edits.
+    #[serde(default)]
+    pub items: BTreeMap<String, super::items::ItemLayout>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -176,6 +179,13 @@ impl Manifest {
                     );
                 }
             }
+        }
+        for (kind, layout) in &self.items {
+            ensure!(
+                files.contains(&layout.registry),
+                "[items.{kind}]: no registry file `{}`",
+                layout.registry
+            );
         }
         self.ownership_matcher()?;
         Ok(())

@@ -6,6 +6,7 @@
 //! This module never touches the file system: it turns answers into an in-memory tree.
 
 mod answers;
+pub mod items;
 mod manifest;
 mod render;
 
@@ -75,7 +76,7 @@ fn partials() -> impl Iterator<Item = &'static include_dir::File<'static>> {
     TEMPLATES_DIR
         .dirs()
         .filter(|d| d.path().to_str().is_some_and(|p| p.starts_with('_')))
-        .flat_map(|d| walk(d))
+        .flat_map(walk)
 }
 
 /// All files below `dir`, in a stable order.

@@ -91,6 +91,29 @@ pub fn render(template: &Template, answers: &Answers) -> anyhow::Result<Rendered
     Ok(Rendered { files })
 }
 
+/// Renders one shared partial (a path below `templates/`, such as `_items/tool.rs.tera`) with
+/// `context`, for items added to existing projects.
+pub(crate) fn render_partial(
+    name: &str,
+    context: &impl serde::Serialize,
+) -> anyhow::Result<String> {
+    let file = super::partials()
+        .find(|f| f.path().to_str() == Some(name))
+        .with_context(|| format!("no partial templates/{name}"))?;
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    let tera_file = tera_name(file);
+    let text = file
+        .contents_utf8()
+        .with_context(|| format!("{tera_file} is not UTF-8"))?;
+    tera.add_raw_template(&tera_file, text)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ctx = tera::Context::from_serialize(context).map_err(|e| anyhow::anyhow!("{e}"))?;
+    tera.render(&tera_file, &ctx)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("failed to render {tera_file}"))
+}
+
 /// How a template file is named in tera, and so in error messages: its path in this repository.
 fn tera_name(file: &include_dir::File<'_>) -> String {
     format!(

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per command, so the suite links once.
 
+mod add;
 mod fixtures;
 mod new;
 mod render;

@@ -1,0 +1,178 @@
+//! Several file changes that land together: each is written atomically, and if one fails the
+//! ones already written are restored. A change is refused if its file changed on disk since it
+//! was read, so mcpforge never overwrites an edit it did not see.
+
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+
+use super::write_atomic;
+
+/// One planned change to one file.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Where to write.
+    pub path: PathBuf,
+    /// How to show the path to the user (relative to the project).
+    pub display: String,
+    /// The contents it had when read (`None`: the file is new).
+    pub before: Option<Vec<u8>>,
+    pub after: Vec<u8>,
+}
+
+/// Planned changes, applied in order by [`Transaction::commit`].
+#[derive(Debug, Default)]
+pub struct Transaction {
+    changes: Vec<Change>,
+}
+
+impl Transaction {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// A unified diff of every change (new files against /dev/null).
+    pub fn diff(&self) -> String {
+        let mut out = String::new();
+        for change in &self.changes {
+            let before = change
+                .before
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            let after = String::from_utf8_lossy(&change.after);
+            let old_name = if change.before.is_some() {
+                format!("a/{}", change.display)
+            } else {
+                "/dev/null".into()
+            };
+            let diff = similar::TextDiff::from_lines(&*before, &*after);
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&old_name, &format!("b/{}", change.display))
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    /// Writes every change, or none: on failure the files already written get their old
+    /// contents back (new files are removed) and the error says which file failed.
+    pub fn commit(self) -> anyhow::Result<()> {
+        for change in &self.changes {
+            let current = std::fs::read(&change.path).ok();
+            if current != change.before {
+                bail!(
+                    "{} changed on disk while mcpforge was working; nothing was written",
+                    change.display
+                );
+            }
+        }
+        let mut done: Vec<&Change> = Vec::new();
+        for change in &self.changes {
+            let result = (|| {
+                if let Some(dir) = change.path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("failed to create {}", dir.display()))?;
+                }
+                write_atomic(&change.path, &change.after)
+            })();
+            if let Err(err) = result {
+                for written in done.iter().rev() {
+                    let _ = match &written.before {
+                        Some(old) => write_atomic(&written.path, old),
+                        None => std::fs::remove_file(&written.path).map_err(Into::into),
+                    };
+                }
+                return Err(err.context(format!(
+                    "failed to write {}; earlier changes were undone",
+                    change.display
+                )));
+            }
+            done.push(change);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_change_undoes_the_earlier_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let kept = tmp.path().join("kept.rs");
+        std::fs::write(&kept, "old").unwrap();
+        std::fs::write(tmp.path().join("blocker"), "a file, not a directory").unwrap();
+        let mut tx = Transaction::new();
+        tx.push(Change {
+            path: tmp.path().join("new.rs"),
+            display: "new.rs".into(),
+            before: None,
+            after: b"n".to_vec(),
+        });
+        tx.push(Change {
+            path: kept.clone(),
+            display: "kept.rs".into(),
+            before: Some(b"old".to_vec()),
+            after: b"new".to_vec(),
+        });
+        tx.push(Change {
+            path: tmp.path().join("blocker/x.rs"),
+            display: "blocker/x.rs".into(),
+            before: None,
+            after: b"x".to_vec(),
+        });
+        let err = tx.commit().unwrap_err();
+        assert!(format!("{err:#}").contains("blocker/x.rs"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "old");
+        assert!(!tmp.path().join("new.rs").exists());
+    }
+
+    #[test]
+    fn a_file_changed_since_reading_is_not_overwritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("f.rs");
+        std::fs::write(&path, "edited meanwhile").unwrap();
+        let mut tx = Transaction::new();
+        tx.push(Change {
+            path: path.clone(),
+            display: "f.rs".into(),
+            before: Some(b"as read".to_vec()),
+            after: b"x".to_vec(),
+        });
+        assert!(tx.commit().is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited meanwhile");
+    }
+
+    #[test]
+    fn diff_shows_new_and_changed_files() {
+        let mut tx = Transaction::new();
+        tx.push(Change {
+            path: "a".into(),
+            display: "src/a.rs".into(),
+            before: None,
+            after: b"fn a() {}\n".to_vec(),
+        });
+        tx.push(Change {
+            path: "b".into(),
+            display: "src/b.rs".into(),
+            before: Some(b"x\n".to_vec()),
+            after: b"x\ny\n".to_vec(),
+        });
+        let diff = tx.diff();
+        assert!(diff.contains("--- /dev/null\n+++ b/src/a.rs"), "{diff}");
+        assert!(diff.contains("+y"), "{diff}");
+    }
+}

@@ -1,0 +1,376 @@
+//! `mcpforge add tool`: registry edits on generated and hand-edited registries (snapshots and
+//! byte-for-byte preservation), rendered tool files, and the command run against a copy of a
+//! generated project, for success and every error path.
+
+use std::path::{Path, PathBuf};
+
+use mcpforge::edit::rust::{Insertion, RustSource, apply};
+use mcpforge::project::registry::register_tool;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::support::{mcpforge, repo_root, snapshot_tree};
+
+fn registry(name: &str) -> (PathBuf, RustSource) {
+    let path = repo_root().join("tests/fixtures/registries").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, RustSource::parse(Path::new(name), text).unwrap())
+}
+
+/// Removing exactly the inserted text from the edited file gives back the original, byte for byte.
+fn assert_only_inserted(original: &str, insertions: &[Insertion], edited: &str) {
+    let mut sorted = insertions.to_vec();
+    sorted.sort_by_key(|i| i.offset);
+    let mut restored = String::new();
+    let (mut from_original, mut from_edited) = (0, 0);
+    for ins in &sorted {
+        let keep = ins.offset - from_original;
+        restored.push_str(&edited[from_edited..from_edited + keep]);
+        from_edited += keep;
+        assert_eq!(&edited[from_edited..from_edited + ins.text.len()], ins.text);
+        from_edited += ins.text.len();
+        from_original = ins.offset;
+    }
+    restored.push_str(&edited[from_edited..]);
+    assert_eq!(restored, original);
+}
+
+#[test]
+fn registering_a_tool_keeps_every_other_byte_of_each_registry_shape() {
+    for name in [
+        "generated.rs",
+        "commented.rs",
+        "unusual_formatting.rs",
+        "manual_registrations.rs",
+        "empty.rs",
+    ] {
+        let (_, source) = registry(name);
+        let insertions = register_tool(Path::new(name), &source, "weather").unwrap();
+        let edited = apply(&source.text, &insertions);
+        assert_only_inserted(&source.text, &insertions, &edited);
+        let reparsed = RustSource::parse(Path::new(name), edited.clone()).unwrap();
+        let registry =
+            mcpforge::project::registry::read_tool_registry(Path::new(name), &reparsed).unwrap();
+        assert!(
+            registry.modules.contains(&"weather".to_string()),
+            "{name}: {registry:?}"
+        );
+        assert!(
+            registry.registered.contains(&"weather".to_string()),
+            "{name}: {registry:?}"
+        );
+        insta::assert_snapshot!(
+            format!("registry__{}", name.trim_end_matches(".rs")),
+            edited
+        );
+    }
+}
+
+#[test]
+fn unknown_registry_shapes_are_refused_with_the_shape_expected() {
+    for name in ["unknown_shape.rs", "no_router.rs"] {
+        let (_, source) = registry(name);
+        let err = register_tool(Path::new(name), &source, "weather").unwrap_err();
+        let cli = err.downcast_ref::<mcpforge::error::CliError>().unwrap();
+        insta::assert_snapshot!(
+            format!("registry_error__{}", name.trim_end_matches(".rs")),
+            format!(
+                "error: {}\nhelp: {}",
+                cli.message,
+                cli.help.as_deref().unwrap_or_default()
+            )
+        );
+    }
+}
+
+#[test]
+fn an_already_registered_module_is_refused() {
+    let (_, source) = registry("commented.rs");
+    let err = register_tool(Path::new("commented.rs"), &source, "invoices").unwrap_err();
+    assert!(err.to_string().contains("already registered"), "{err}");
+}
+
+#[test]
+fn tool_files_render_as_snapshotted() {
+    use mcpforge::template::items::{ToolSpec, parse_param, pascal_case, render_tool, tool_ident};
+    let cases: &[(&str, &[&str], bool)] = &[
+        ("ping", &[], false),
+        (
+            "get_forecast",
+            &[
+                "city:string:The city to forecast",
+                "days:int?",
+                "tags:string[]?",
+            ],
+            true,
+        ),
+        (
+            "weather.getAlerts",
+            &["region:string", "severe_only:bool"],
+            false,
+        ),
+    ];
+    for (name, params, read_only) in cases {
+        let ident = tool_ident(name).unwrap();
+        let params: Vec<_> = params.iter().map(|p| parse_param(p).unwrap()).collect();
+        let spec = ToolSpec {
+            params_struct: format!("{}Params", pascal_case(&ident)),
+            required: params.iter().any(|p| !p.optional),
+            name: name.to_string(),
+            description: format!("Example tool {name}."),
+            ident: ident.clone(),
+            params,
+            read_only: *read_only,
+            destructive: false,
+            idempotent: *read_only,
+            open_world: !read_only,
+        };
+        let text = render_tool(&spec).unwrap();
+        RustSource::parse(Path::new("tool.rs"), text.clone()).unwrap();
+        insta::assert_snapshot!(format!("tool__{ident}"), text);
+    }
+}
+
+/// A fresh copy of the generated `minimal` fixture in a temporary directory.
+fn project() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("proj");
+    let fixture = repo_root().join("generated-fixtures/minimal");
+    for (rel, bytes) in snapshot_tree(&fixture) {
+        let path = root.join(&rel);
+        if rel.to_string_lossy().ends_with('/') {
+            std::fs::create_dir_all(&path).unwrap();
+        } else {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+    (tmp, root)
+}
+
+#[test]
+fn adds_a_tool_file_its_registration_and_its_record() {
+    let (_tmp, root) = project();
+    mcpforge(&root)
+        .args([
+            "add",
+            "tool",
+            "get_forecast",
+            "-d",
+            "Forecast for a city",
+            "-p",
+            "city:string",
+            "--read-only",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("Added tool `get_forecast`"));
+    let tool = std::fs::read_to_string(root.join("src/tools/get_forecast.rs")).unwrap();
+    assert!(tool.contains("pub city: String"), "{tool}");
+    assert!(tool.contains("read_only_hint = true"), "{tool}");
+    let registry = std::fs::read_to_string(root.join("src/tools/mod.rs")).unwrap();
+    assert!(
+        registry.contains("mod get_forecast;\nmod greet;"),
+        "{registry}"
+    );
+    assert!(
+        registry.contains("router += get_forecast::router();"),
+        "{registry}"
+    );
+    let manifest = std::fs::read_to_string(root.join(".mcpforge.toml")).unwrap();
+    assert!(
+        manifest
+            .contains(r#""src/tools/get_forecast.rs" = { kind = "tool", name = "get_forecast" }"#),
+        "{manifest}"
+    );
+}
+
+#[test]
+fn works_from_a_subdirectory_and_with_dash_c() {
+    let (tmp, root) = project();
+    mcpforge(&root.join("src/tools"))
+        .args(["add", "tool", "from_inside"])
+        .assert()
+        .success();
+    mcpforge(tmp.path())
+        .args(["-C", "proj", "add", "tool", "from_outside"])
+        .assert()
+        .success();
+    assert!(root.join("src/tools/from_inside.rs").is_file());
+    assert!(root.join("src/tools/from_outside.rs").is_file());
+}
+
+#[test]
+fn dry_run_prints_a_diff_and_writes_nothing() {
+    let (_tmp, root) = project();
+    let before = snapshot_tree(&root);
+    mcpforge(&root)
+        .args(["add", "tool", "ping", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(
+            contains("--- /dev/null\n+++ b/src/tools/ping.rs")
+                .and(contains("+    router += ping::router();")),
+        );
+    assert_eq!(snapshot_tree(&root), before);
+}
+
+#[test]
+fn force_replaces_the_file_and_keeps_one_registration() {
+    let (_tmp, root) = project();
+    mcpforge(&root)
+        .args(["add", "tool", "ping"])
+        .assert()
+        .success();
+    std::fs::write(root.join("src/tools/ping.rs"), "// broken by hand").unwrap();
+    mcpforge(&root)
+        .args(["add", "tool", "ping", "--force"])
+        .assert()
+        .success()
+        .stderr(contains("replaced src/tools/ping.rs"));
+    let registry = std::fs::read_to_string(root.join("src/tools/mod.rs")).unwrap();
+    assert_eq!(registry.matches("ping::router()").count(), 1, "{registry}");
+    assert!(
+        std::fs::read_to_string(root.join("src/tools/ping.rs"))
+            .unwrap()
+            .contains("fn ping(")
+    );
+}
+
+/// Runs `add` in a fresh project after `setup`; asserts the exit code, the message, and that the
+/// project is byte-for-byte unchanged.
+fn assert_refused(args: &[&str], code: i32, message: &str, setup: impl Fn(&Path)) {
+    let (_tmp, root) = project();
+    setup(&root);
+    let before = snapshot_tree(&root);
+    mcpforge(&root)
+        .args(args)
+        .assert()
+        .code(code)
+        .stderr(contains(message))
+        .stdout("");
+    assert_eq!(
+        snapshot_tree(&root),
+        before,
+        "`mcpforge {}` changed the project",
+        args.join(" ")
+    );
+}
+
+#[test]
+fn bad_names_params_and_flags_are_usage_errors() {
+    let none = |_: &Path| {};
+    assert_refused(
+        &["add", "tool", "has space"],
+        2,
+        "cannot be a tool name: it contains ` `",
+        none,
+    );
+    assert_refused(&["add", "tool", "1st"], 2, "must start with a letter", none);
+    assert_refused(&["add", "tool", "fn"], 2, "`fn` is a Rust keyword", none);
+    assert_refused(
+        &["add", "tool", &"a".repeat(129)],
+        2,
+        "129 characters long",
+        none,
+    );
+    assert_refused(
+        &["add", "tool", "x", "-p", "city"],
+        2,
+        "it has no `:type`",
+        none,
+    );
+    assert_refused(
+        &["add", "tool", "x", "-p", "when:date"],
+        2,
+        "unknown type `date`",
+        none,
+    );
+    assert_refused(
+        &["add", "tool", "x", "-p", "a:int", "-p", "a:bool"],
+        2,
+        "`a` is given twice",
+        none,
+    );
+    assert_refused(
+        &["add", "tool", "x", "--read-only", "--destructive"],
+        2,
+        "both --read-only and --destructive",
+        none,
+    );
+    assert_refused(
+        &["add", "tool", "x", "--description", ""],
+        2,
+        "--description must be one non-empty line",
+        none,
+    );
+}
+
+#[test]
+fn duplicates_are_refused() {
+    let none = |_: &Path| {};
+    assert_refused(
+        &["add", "tool", "greet"],
+        1,
+        "src/tools/greet.rs already exists",
+        none,
+    );
+    assert_refused(
+        &["add", "tool", "hello"],
+        1,
+        "src/tools/other.rs already defines it",
+        |root| {
+            std::fs::write(
+                root.join("src/tools/other.rs"),
+                "#[tool(name = \"hello\")]\nasync fn say() {}\n",
+            )
+            .unwrap();
+        },
+    );
+}
+
+#[test]
+fn registries_mcpforge_cannot_edit_safely_are_refused() {
+    let copy = |name: &'static str| {
+        move |root: &Path| {
+            let text =
+                std::fs::read_to_string(repo_root().join("tests/fixtures/registries").join(name))
+                    .unwrap();
+            std::fs::write(root.join("src/tools/mod.rs"), text).unwrap();
+        }
+    };
+    assert_refused(
+        &["add", "tool", "x"],
+        1,
+        "src/tools/mod.rs: no `fn router` found",
+        copy("no_router.rs"),
+    );
+    assert_refused(
+        &["add", "tool", "x"],
+        1,
+        "`fn router` does not end with the router variable",
+        copy("unknown_shape.rs"),
+    );
+    assert_refused(
+        &["add", "tool", "x"],
+        1,
+        "src/tools/mod.rs:",
+        |root: &Path| {
+            std::fs::write(root.join("src/tools/mod.rs"), "pub(crate) fn router( {").unwrap();
+        },
+    );
+}
+
+#[test]
+fn outside_a_generated_project_it_says_where_to_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    mcpforge(tmp.path())
+        .args(["add", "tool", "x"])
+        .assert()
+        .code(1)
+        .stderr(
+            contains("is not inside a project generated by mcpforge")
+                .and(contains("help: run the command inside")),
+        );
+    assert!(snapshot_tree(tmp.path()).is_empty());
+}
