@@ -52,7 +52,7 @@ pub enum Command {
     #[command(long_about = NEW_LONG_ABOUT, after_help = NEW_AFTER_HELP)]
     New(NewArgs),
 
-    /// Add a tool to an existing project, registered by an in-place edit
+    /// Add a tool, resource or prompt to an existing project, registered by an in-place edit
     #[command(after_help = ADD_AFTER_HELP)]
     Add(AddArgs),
 
@@ -105,6 +105,8 @@ pub struct NewArgs {
 
 const ADD_AFTER_HELP: &str = "Examples:\n  \
 mcpforge add tool get_forecast --description \"Forecast for a city\" --param city:string --param days:int? --read-only\n  \
+mcpforge add resource current_weather --uri-template \"weather://{city}/current\" --mime application/json\n  \
+mcpforge add prompt summarize --arg text --arg \"style?:Tone of the summary\"\n  \
 mcpforge -C services/weather add tool alerts --dry-run";
 
 #[derive(Debug, Args)]
@@ -118,6 +120,66 @@ pub enum AddItem {
     /// A tool: a new file in src/tools/ with a parameters struct, a handler and tests, plus its
     /// registration in src/tools/mod.rs
     Tool(AddToolArgs),
+    /// A resource: a new file in src/resources/ serving a fixed URI or a URI template, with
+    /// tests, plus its registration in src/resources/mod.rs
+    Resource(AddResourceArgs),
+    /// A prompt: a new file in src/prompts/ with its arguments and messages, with tests, plus
+    /// its registration in src/prompts/mod.rs
+    Prompt(AddPromptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddResourceArgs {
+    /// The resource name clients see (same rules as tool names)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// What the resource holds, for clients and the model
+    #[arg(short, long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// A fixed URI, e.g. docs://handbook [default: <project-name>://<NAME>]
+    #[arg(long, value_name = "URI", conflicts_with = "uri_template")]
+    pub uri: Option<String>,
+
+    /// A URI template with {variables}, e.g. weather://{city}/current
+    #[arg(long, value_name = "TEMPLATE")]
+    pub uri_template: Option<String>,
+
+    /// The contents' MIME type
+    #[arg(long, value_name = "TYPE", default_value = "text/plain")]
+    pub mime: Option<String>,
+
+    /// Replace the resource's file if it exists (its registration is kept)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the changes as a unified diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddPromptArgs {
+    /// The prompt name clients see (same rules as tool names)
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// What the prompt is for
+    #[arg(short, long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// An argument as name, name? (optional) or name:description; arguments are strings
+    #[arg(short, long = "arg", value_name = "SPEC")]
+    pub args: Vec<String>,
+
+    /// Replace the prompt's file if it exists (its registration is kept)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the changes as a unified diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,6 @@
-//! `mcpforge add tool <NAME>`: a new tool file from the shared item template, registered in the
-//! project's tool registry by a formatting-preserving edit, recorded in `.mcpforge.toml`.
+//! `mcpforge add tool|resource|prompt <NAME>`: a new item file from the shared item templates,
+//! registered in the project's registry for that kind by a formatting-preserving edit, recorded
+//! in `.mcpforge.toml`.
 //! Everything is planned in memory and checked (names, duplicates, registry shape, re-parse)
 //! before one transaction writes it; `--dry-run` prints the diff instead.
 
@@ -7,42 +8,112 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::cli::{AddArgs, AddItem, AddToolArgs, Context};
+use crate::cli::{AddArgs, AddItem, AddPromptArgs, AddResourceArgs, AddToolArgs, Context};
 use crate::edit::rust::{self, RustSource};
 use crate::edit::{Change, Transaction};
 use crate::error::CliError;
 use crate::project::{MANIFEST_FILE, Project, registry};
-use crate::template::items::{self, ToolSpec};
+use crate::template::items::{self, PromptSpec, ResourceSpec, ToolSpec};
 use crate::template::{self, Template};
 use crate::ui::Ui;
 
 pub fn run(ui: &Ui, ctx: &Context, args: &AddArgs) -> anyhow::Result<()> {
     match &args.item {
-        AddItem::Tool(tool) => add_tool(ui, &ctx.cwd, tool),
+        AddItem::Tool(args) => {
+            let spec = tool_spec(args)?;
+            if spec.name.len() > items::TOOL_NAME_SOFT_LIMIT {
+                ui.warn(format!(
+                    "`{}` is {} characters long; some clients reject tool names over {}",
+                    spec.name,
+                    spec.name.len(),
+                    items::TOOL_NAME_SOFT_LIMIT
+                ));
+            }
+            let item = NewItem {
+                kind: "tool",
+                text: items::render_tool(&spec)?,
+                taken: vec![
+                    format!("fn {}(", spec.ident),
+                    format!("name = \"{}\"", spec.name),
+                ],
+                name: spec.name,
+                ident: spec.ident,
+            };
+            add_item(
+                ui,
+                &Project::discover(&ctx.cwd)?,
+                item,
+                args.force,
+                args.dry_run,
+            )
+        }
+        AddItem::Resource(args) => {
+            let project = Project::discover(&ctx.cwd)?;
+            let spec = resource_spec(&project, args)?;
+            let item = NewItem {
+                kind: "resource",
+                text: items::render_resource(&spec)?,
+                taken: vec![format!("\"{}\"", spec.uri)],
+                name: spec.name,
+                ident: spec.ident,
+            };
+            add_item(ui, &project, item, args.force, args.dry_run)
+        }
+        AddItem::Prompt(args) => {
+            let spec = prompt_spec(args)?;
+            let item = NewItem {
+                kind: "prompt",
+                text: items::render_prompt(&spec)?,
+                taken: vec![
+                    format!("fn {}(", spec.ident),
+                    format!("name = \"{}\"", spec.name),
+                ],
+                name: spec.name,
+                ident: spec.ident,
+            };
+            add_item(
+                ui,
+                &Project::discover(&ctx.cwd)?,
+                item,
+                args.force,
+                args.dry_run,
+            )
+        }
     }
 }
 
-fn add_tool(ui: &Ui, cwd: &Path, args: &AddToolArgs) -> anyhow::Result<()> {
-    let spec = tool_spec(args)?;
-    let project = Project::discover(cwd)?;
-    let tx = plan_tool(&project, &spec, args.force)?;
+/// A rendered item, ready to be planned into a project.
+pub struct NewItem {
+    /// `tool`, `resource` or `prompt`: the `[items.<kind>]` of the template.
+    pub kind: &'static str,
+    /// The name clients see.
+    pub name: String,
+    /// The Rust module name.
+    pub ident: String,
+    /// The new file's contents.
+    pub text: String,
+    /// Text whose presence in another item file means the name is taken.
+    pub taken: Vec<String>,
+}
 
-    if spec.name.len() > items::TOOL_NAME_SOFT_LIMIT {
-        ui.warn(format!(
-            "`{}` is {} characters long; some clients reject tool names over {}",
-            spec.name,
-            spec.name.len(),
-            items::TOOL_NAME_SOFT_LIMIT
-        ));
-    }
-    if args.dry_run {
+fn add_item(
+    ui: &Ui,
+    project: &Project,
+    item: NewItem,
+    force: bool,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let tx = plan_item(project, &item, force)?;
+    if dry_run {
         ui.out(tx.diff().trim_end());
         return Ok(());
     }
     let replaced: Vec<String> = tx
         .changes()
         .iter()
-        .filter(|c| c.before.is_some() && c.display.ends_with(".rs"))
+        .filter(|c| {
+            c.before.is_some() && !c.display.ends_with("mod.rs") && c.display != MANIFEST_FILE
+        })
         .map(|c| c.display.clone())
         .collect();
     let files: Vec<String> = tx.changes().iter().map(|c| c.display.clone()).collect();
@@ -50,14 +121,98 @@ fn add_tool(ui: &Ui, cwd: &Path, args: &AddToolArgs) -> anyhow::Result<()> {
     for file in &files {
         ui.detail(file);
     }
-    if args.force && replaced.iter().any(|f| !f.ends_with("mod.rs")) {
+    if !replaced.is_empty() {
         ui.warn(format!("replaced {}", replaced.join(", ")));
     }
     ui.status(
         "Added",
-        format!("tool `{}` ({})", spec.name, files.join(", ")),
+        format!("{} `{}` ({})", item.kind, item.name, files.join(", ")),
     );
     Ok(())
+}
+
+fn resource_spec(project: &Project, args: &AddResourceArgs) -> anyhow::Result<ResourceSpec> {
+    let ident = items::tool_ident(&args.name).map_err(|e| rename_kind(e, "resource"))?;
+    let (uri, template) = match (&args.uri, &args.uri_template) {
+        (Some(uri), None) => (uri.clone(), false),
+        (None, Some(t)) => (t.clone(), true),
+        (None, None) => {
+            let scheme = project
+                .manifest
+                .answers
+                .text("name")
+                .unwrap_or("resource")
+                .replace('_', "-");
+            (format!("{scheme}://{}", args.name), false)
+        }
+        (Some(_), Some(_)) => {
+            return Err(CliError::usage("give --uri or --uri-template, not both").into());
+        }
+    };
+    let vars = items::parse_uri(&uri, template)?;
+    let mime = args
+        .mime
+        .clone()
+        .unwrap_or_else(|| "text/plain".to_string());
+    items::check_mime(&mime)?;
+    let mut example_uri = uri.clone();
+    for var in &vars {
+        example_uri = example_uri.replace(&format!("{{{var}}}"), "example");
+    }
+    Ok(ResourceSpec {
+        description: description(&args.description, &args.name, "resource")?,
+        name: args.name.clone(),
+        ident,
+        uri,
+        vars,
+        example_uri,
+        mime,
+    })
+}
+
+fn prompt_spec(args: &AddPromptArgs) -> anyhow::Result<PromptSpec> {
+    let ident = items::tool_ident(&args.name).map_err(|e| rename_kind(e, "prompt"))?;
+    let prompt_args = args
+        .args
+        .iter()
+        .map(|a| items::parse_prompt_arg(a))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (i, a) in prompt_args.iter().enumerate() {
+        if prompt_args[..i].iter().any(|b| b.name == a.name) {
+            return Err(CliError::usage(format!("--arg `{}` is given twice", a.name)).into());
+        }
+    }
+    Ok(PromptSpec {
+        args_struct: format!("{}Args", items::pascal_case(&ident)),
+        required: prompt_args.iter().any(|a| !a.optional),
+        description: description(&args.description, &args.name, "prompt")?,
+        name: args.name.clone(),
+        ident,
+        args: prompt_args,
+    })
+}
+
+/// Name errors are worded for tools; say the kind the user asked for.
+fn rename_kind(err: CliError, kind: &str) -> CliError {
+    CliError {
+        message: err
+            .message
+            .replace("a tool name", &format!("a {kind} name")),
+        ..err
+    }
+}
+
+/// `--description`, checked, or a placeholder that says what to write.
+fn description(given: &Option<String>, name: &str, kind: &str) -> anyhow::Result<String> {
+    match given {
+        Some(d) if d.trim().is_empty() || d.chars().any(char::is_control) => {
+            Err(CliError::usage("--description must be one non-empty line").into())
+        }
+        Some(d) => Ok(d.trim().to_string()),
+        None => Ok(format!(
+            "Describe what the `{name}` {kind} offers and when to use it."
+        )),
+    }
 }
 
 /// Builds the tool's description from the arguments, validating everything the user typed.
@@ -100,53 +255,58 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
     })
 }
 
-/// Plans every change: the tool file, the registry edit, the `.mcpforge.toml` record.
-pub fn plan_tool(project: &Project, spec: &ToolSpec, force: bool) -> anyhow::Result<Transaction> {
+/// Plans every change: the item's file, the registry edit, the `.mcpforge.toml` record.
+pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Result<Transaction> {
     let template = template::find(&project.manifest.template).ok_or_else(|| {
         CliError::failure(format!(
             "this project was generated from template `{}`, which this mcpforge does not know",
             project.manifest.template
         ))
     })?;
-    let layout = item_layout(template, "tool")?;
+    let layout = item_layout(template, item.kind)?;
     let root = &project.root;
-    let file_rel = format!("{}/{}.rs", layout.dir, spec.ident);
+    let file_rel = format!("{}/{}.rs", layout.dir, item.ident);
     let file_path = root.join(&file_rel);
     let registry_path = root.join(&layout.registry);
     let registry_source = RustSource::read(&registry_path)?;
-    let existing = registry::read_tool_registry(Path::new(&layout.registry), &registry_source)?;
+    let existing = registry::read_registry(Path::new(&layout.registry), &registry_source)?;
     let registered =
-        existing.modules.contains(&spec.ident) || existing.registered.contains(&spec.ident);
+        existing.modules.contains(&item.ident) || existing.registered.contains(&item.ident);
 
     let old_file = std::fs::read(&file_path).ok();
     if (old_file.is_some() || registered) && !force {
-        let what = if old_file.is_some() {
-            format!("{file_rel} already exists")
-        } else {
-            format!("`{}` is already registered", spec.ident)
+        let what = match old_file {
+            Some(_) => format!("{file_rel} already exists"),
+            None => format!(
+                "`{}` is already registered in {}",
+                item.ident, layout.registry
+            ),
         };
         return Err(
-            CliError::failure(format!("cannot add tool `{}`: {what}", spec.name))
-                .with_help("choose another name, or pass --force to replace the tool's file")
+            CliError::failure(format!("cannot add {} `{}`: {what}", item.kind, item.name))
+                .with_help(format!(
+                    "choose another name, or pass --force to replace the {}'s file",
+                    item.kind
+                ))
                 .into(),
         );
     }
-    check_tool_name_unused(root, &layout.dir, spec, &file_rel)?;
+    check_name_unused(root, &layout.dir, item, &file_rel)?;
 
     let mut tx = Transaction::new();
-    let tool_text = rust::rustfmt_new_file(items::render_tool(spec)?, "2024");
-    RustSource::parse(Path::new(&file_rel), tool_text.clone())
-        .context("the tool template rendered invalid Rust")?;
+    let text = rust::rustfmt_new_file(item.text.clone(), "2024");
+    RustSource::parse(Path::new(&file_rel), text.clone())
+        .with_context(|| format!("the {} template rendered invalid Rust", item.kind))?;
     tx.push(Change {
         path: file_path,
         display: file_rel.clone(),
         before: old_file,
-        after: tool_text.into_bytes(),
+        after: text.into_bytes(),
     });
 
     if !registered {
         let insertions =
-            registry::register_tool(Path::new(&layout.registry), &registry_source, &spec.ident)?;
+            registry::register(Path::new(&layout.registry), &registry_source, &item.ident)?;
         let edited = rust::apply_checked(
             Path::new(&layout.registry),
             &registry_source.text,
@@ -163,7 +323,7 @@ pub fn plan_tool(project: &Project, spec: &ToolSpec, force: bool) -> anyhow::Res
     let manifest_path = root.join(MANIFEST_FILE);
     let manifest_text = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("failed to read {}", manifest_path.display()))?;
-    let recorded = crate::project::record_added(&manifest_text, &file_rel, "tool", &spec.name)
+    let recorded = crate::project::record_added(&manifest_text, &file_rel, item.kind, &item.name)
         .with_context(|| format!("failed to update {MANIFEST_FILE}"))?;
     tx.push(Change {
         path: manifest_path,
@@ -184,19 +344,12 @@ fn item_layout<'a>(template: &'a Template, kind: &str) -> anyhow::Result<&'a ite
     })
 }
 
-/// Refuses a tool name another file in the tools folder already uses (`fn <ident>(` or
-/// `name = "<name>"`). A text scan: it must stay fast on projects with hundreds of tools.
-fn check_tool_name_unused(
-    root: &Path,
-    dir: &str,
-    spec: &ToolSpec,
-    own_file: &str,
-) -> anyhow::Result<()> {
+/// Refuses a name another file in the item folder already uses (any of `item.taken`). A text
+/// scan: it must stay fast on projects with hundreds of items.
+fn check_name_unused(root: &Path, dir: &str, item: &NewItem, own_file: &str) -> anyhow::Result<()> {
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
         return Ok(());
     };
-    let fn_needle = format!("fn {}(", spec.ident);
-    let name_needle = format!("name = \"{}\"", spec.name);
     for entry in entries.flatten() {
         let path = entry.path();
         let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
@@ -206,12 +359,19 @@ fn check_tool_name_unused(
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        if text.contains(&fn_needle) || text.contains(&name_needle) {
+        if item
+            .taken
+            .iter()
+            .any(|needle| text.contains(needle.as_str()))
+        {
             return Err(CliError::failure(format!(
-                "cannot add tool `{}`: {rel} already defines it",
-                spec.name
+                "cannot add {} `{}`: {rel} already defines it",
+                item.kind, item.name
             ))
-            .with_help("tool names must be unique in a server; choose another name")
+            .with_help(format!(
+                "{} names must be unique in a server; choose another name",
+                item.kind
+            ))
             .into());
         }
     }

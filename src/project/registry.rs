@@ -1,8 +1,9 @@
 //! Registries: the Rust files that list a project's items, and how to register one more.
 //!
-//! A tool registry (`src/tools/mod.rs` in generated projects) has one `mod <tool>;` per tool and a
-//! `fn router()` that builds the router with one `router += <tool>::router();` statement per
-//! tool. Finding those places goes through syn; the edit is two insertions that leave every other
+//! Tool, resource and prompt registries (`src/tools/mod.rs`, `src/resources/mod.rs`,
+//! `src/prompts/mod.rs` in generated projects) share one shape: one `mod <item>;` per item and a
+//! `fn router()` that builds the router with one `router += <item>::router();` statement per
+//! item. Finding those places goes through syn; the edit is two insertions that leave every other
 //! byte alone. A registry whose shape is not understood is an error naming the file and the shape
 //! expected: mcpforge never guesses.
 
@@ -14,13 +15,13 @@ use syn::{Expr, Item, Stmt};
 use crate::edit::rust::{Insertion, RustSource};
 use crate::error::CliError;
 
-const EXPECTED_SHAPE: &str = "expected one `mod <tool>;` per tool and \
-`fn router() -> ToolRouter<Server>` whose body is `let mut router = ToolRouter::new();`, one \
-`router += <tool>::router();` per tool, and `router` at the end";
+const EXPECTED_SHAPE: &str = "expected one `mod <item>;` per item and `fn router()` whose body \
+is `let mut router = <Router>::new();`, one `router += <item>::router();` per item, and \
+`router` at the end";
 
-/// What a tool registry already holds.
+/// What a registry already holds.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct ToolRegistry {
+pub struct Registry {
     /// Modules declared with `mod <name>;`.
     pub modules: Vec<String>,
     /// Modules whose router is added in `fn router`.
@@ -28,28 +29,24 @@ pub struct ToolRegistry {
 }
 
 /// Reads the registry's current contents.
-pub fn read_tool_registry(path: &Path, source: &RustSource) -> anyhow::Result<ToolRegistry> {
+pub fn read_registry(path: &Path, source: &RustSource) -> anyhow::Result<Registry> {
     let router = router_fn(path, source)?;
-    Ok(ToolRegistry {
+    Ok(Registry {
         modules: mod_decls(source).map(|m| m.ident.to_string()).collect(),
         registered: registrations(router).map(|(_, module)| module).collect(),
     })
 }
 
-/// The insertions that register tool module `module`: a `mod` line in sorted position among the
+/// The insertions that register item module `module`: a `mod` line in sorted position among the
 /// existing ones, and a `router += module::router();` line after the last registration.
-pub fn register_tool(
-    path: &Path,
-    source: &RustSource,
-    module: &str,
-) -> anyhow::Result<Vec<Insertion>> {
+pub fn register(path: &Path, source: &RustSource, module: &str) -> anyhow::Result<Vec<Insertion>> {
     let router = router_fn(path, source)?;
     let mods: Vec<&syn::ItemMod> = mod_decls(source).collect();
     let regs: Vec<(&Stmt, String)> = registrations(router).collect();
 
     if mods.iter().any(|m| m.ident == module) || regs.iter().any(|(_, m)| m == module) {
-        return Err(CliError::failure(format!("{}: tool module `{module}` is already registered", path.display()))
-            .with_help("pick another name, or pass --force to replace the tool's file (the registration is kept)")
+        return Err(CliError::failure(format!("{}: module `{module}` is already registered", path.display()))
+            .with_help("pick another name, or pass --force to replace the item's file (the registration is kept)")
             .into());
     }
 
@@ -95,7 +92,7 @@ pub fn register_tool(
             }
         }
         None => {
-            // No tools yet: insert before the tail expression, which must name the router.
+            // No items yet: insert before the tail expression, which must name the router.
             let tail = router.block.stmts.last().and_then(|s| match s {
                 Stmt::Expr(Expr::Path(p), None) => p.path.get_ident().map(|i| (s, i.to_string())),
                 _ => None,

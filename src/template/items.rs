@@ -192,6 +192,168 @@ pub fn parse_param(spec: &str) -> Result<Param, CliError> {
     })
 }
 
+/// Everything needed to render a new resource file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceSpec {
+    pub name: String,
+    pub ident: String,
+    pub description: String,
+    /// A fixed URI, or a URI template when `vars` is not empty.
+    pub uri: String,
+    /// The template's variables, in order.
+    pub vars: Vec<String>,
+    /// A URI the template matches, for the generated test.
+    pub example_uri: String,
+    pub mime: String,
+}
+
+/// Everything needed to render a new prompt file.
+#[derive(Debug, Clone, Serialize)]
+pub struct PromptSpec {
+    pub name: String,
+    pub ident: String,
+    pub args_struct: String,
+    pub description: String,
+    pub args: Vec<PromptArg>,
+    pub required: bool,
+}
+
+/// One prompt argument (prompt arguments are always strings).
+#[derive(Debug, Clone, Serialize)]
+pub struct PromptArg {
+    pub name: String,
+    pub optional: bool,
+    pub description: String,
+}
+
+/// Checks a resource URI or URI template (`scheme://…`, `{var}` expansions with snake_case
+/// names) and returns its variables.
+pub fn parse_uri(uri: &str, template: bool) -> Result<Vec<String>, CliError> {
+    let usage = |why: String| {
+        CliError::usage(format!("invalid resource URI `{uri}`: {why}"))
+            .with_help("write scheme://path, e.g. docs://handbook, or with --uri-template weather://{city}/current")
+    };
+    let Some((scheme, rest)) = uri.split_once("://") else {
+        return Err(usage("it has no `scheme://`".into()));
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return Err(usage(format!("`{scheme}` is not a URI scheme")));
+    }
+    if rest.is_empty()
+        || uri
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\'))
+    {
+        return Err(usage(
+            "it needs a path without spaces, quotes or backslashes".into(),
+        ));
+    }
+    let mut vars = Vec::new();
+    let mut remaining = rest;
+    while let Some(open) = remaining.find('{') {
+        let close = remaining[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| usage("a `{` is not closed".into()))?;
+        let var = &remaining[open + 1..close];
+        if var.is_empty()
+            || !var
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(usage(format!("`{{{var}}}` is not a snake_case variable")));
+        }
+        if vars.iter().any(|v| v == var) {
+            return Err(usage(format!("`{{{var}}}` appears twice")));
+        }
+        vars.push(var.to_string());
+        remaining = &remaining[close + 1..];
+    }
+    if remaining.contains('}') {
+        return Err(usage("a `}` has no `{`".into()));
+    }
+    match (template, vars.is_empty()) {
+        (true, true) => Err(usage(
+            "a URI template needs at least one {variable}; use --uri for a fixed URI".into(),
+        )),
+        (false, false) => Err(usage(
+            "it has {variables}: pass it with --uri-template".into(),
+        )),
+        _ => Ok(vars),
+    }
+}
+
+/// Checks a MIME type such as `text/markdown`.
+pub fn check_mime(mime: &str) -> Result<(), CliError> {
+    let valid = mime.split_once('/').is_some_and(|(a, b)| {
+        let token = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+        };
+        token(a) && token(b)
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(CliError::usage(format!("`{mime}` is not a MIME type"))
+            .with_help("write type/subtype, e.g. text/markdown or application/json"))
+    }
+}
+
+/// Parses `--arg name`, `name?` (optional) or `name:description` / `name?:description`.
+pub fn parse_prompt_arg(spec: &str) -> Result<PromptArg, CliError> {
+    let (head, description) = match spec.split_once(':') {
+        Some((h, d)) => (h.trim(), Some(d.trim()).filter(|d| !d.is_empty())),
+        None => (spec.trim(), None),
+    };
+    let (name, optional) = match head.strip_suffix('?') {
+        Some(n) => (n, true),
+        None => (head, false),
+    };
+    let valid = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !super::answers::is_rust_keyword(name);
+    if !valid {
+        return Err(CliError::usage(format!(
+            "invalid --arg `{spec}`: `{name}` is not a snake_case name"
+        ))
+        .with_help("write name, name? (optional) or name:description"));
+    }
+    if description.is_some_and(|d| d.chars().any(char::is_control)) {
+        return Err(CliError::usage(format!(
+            "invalid --arg `{spec}`: the description must be one line"
+        )));
+    }
+    let description = description.map(str::to_string).unwrap_or_else(|| {
+        format!(
+            "The `{name}` argument{}.",
+            if optional { " (optional)" } else { "" }
+        )
+    });
+    Ok(PromptArg {
+        name: name.to_string(),
+        optional,
+        description,
+    })
+}
+
+/// Renders a resource file.
+pub fn render_resource(spec: &ResourceSpec) -> anyhow::Result<String> {
+    super::render::render_partial("_items/resource.rs.tera", spec)
+}
+
+/// Renders a prompt file.
+pub fn render_prompt(spec: &PromptSpec) -> anyhow::Result<String> {
+    super::render::render_partial("_items/prompt.rs.tera", spec)
+}
+
 /// Renders a tool file.
 pub fn render_tool(spec: &ToolSpec) -> anyhow::Result<String> {
     super::render::render_partial("_items/tool.rs.tera", spec)
@@ -219,6 +381,46 @@ mod tests {
         }
         assert!(tool_ident(&"a".repeat(128)).is_ok());
         assert_eq!(pascal_case("get_forecast_v2"), "GetForecastV2");
+    }
+
+    #[test]
+    fn uris_and_templates_are_checked() {
+        assert_eq!(
+            parse_uri("docs://handbook", false).unwrap(),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            parse_uri("weather://{city}/days/{n}", true).unwrap(),
+            ["city", "n"]
+        );
+        for (bad, template) in [
+            ("handbook", false),
+            ("1x://a", false),
+            ("docs://", false),
+            ("docs://a b", false),
+            ("w://{city}", false),
+            ("w://plain", true),
+            ("w://{City}", true),
+            ("w://{a}/{a}", true),
+            ("w://{open", true),
+        ] {
+            assert!(parse_uri(bad, template).is_err(), "{bad:?} was accepted");
+        }
+        assert!(check_mime("text/markdown").is_ok());
+        assert!(check_mime("markdown").is_err());
+    }
+
+    #[test]
+    fn prompt_args_parse_optionality_and_descriptions() {
+        let a = parse_prompt_arg("topic?:What to write about").unwrap();
+        assert_eq!(
+            (a.name.as_str(), a.optional, a.description.as_str()),
+            ("topic", true, "What to write about")
+        );
+        assert!(!parse_prompt_arg("name").unwrap().optional);
+        for bad in ["Name", "", "a-b", "fn"] {
+            assert!(parse_prompt_arg(bad).is_err(), "{bad:?} was accepted");
+        }
     }
 
     #[test]

@@ -100,8 +100,7 @@ pub(crate) fn render_partial(
     let file = super::partials()
         .find(|f| f.path().to_str() == Some(name))
         .with_context(|| format!("no partial templates/{name}"))?;
-    let mut tera = Tera::new();
-    tera.autoescape_on(Vec::<&str>::new());
+    let mut tera = new_tera();
     let tera_file = tera_name(file);
     let text = file
         .contents_utf8()
@@ -124,10 +123,7 @@ fn tera_name(file: &include_dir::File<'_>) -> String {
 
 /// A tera instance holding the template's `.tera` files and all shared partials.
 fn engine(template: &Template) -> anyhow::Result<Tera> {
-    let mut tera = Tera::new();
-    tera.autoescape_on(Vec::<&str>::new());
-    tera.register_filter("toml_string", toml_string);
-    tera.register_filter("rust_string", rust_string);
+    let mut tera = new_tera();
     let sources = template
         .files()
         .map(|(_, f)| f)
@@ -144,6 +140,15 @@ fn engine(template: &Template) -> anyhow::Result<Tera> {
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("template syntax error")?;
     Ok(tera)
+}
+
+/// A tera instance with mcpforge's settings (no HTML escaping) and filters.
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.register_filter("toml_string", toml_string);
+    tera.register_filter("rust_string", rust_string);
+    tera
 }
 
 /// The variables templates see: every answer, plus names derived from the project name.

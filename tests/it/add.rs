@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use mcpforge::edit::rust::{Insertion, RustSource, apply};
-use mcpforge::project::registry::register_tool;
+use mcpforge::project::registry::register;
 use predicates::prelude::*;
 use predicates::str::contains;
 
@@ -45,12 +45,12 @@ fn registering_a_tool_keeps_every_other_byte_of_each_registry_shape() {
         "empty.rs",
     ] {
         let (_, source) = registry(name);
-        let insertions = register_tool(Path::new(name), &source, "weather").unwrap();
+        let insertions = register(Path::new(name), &source, "weather").unwrap();
         let edited = apply(&source.text, &insertions);
         assert_only_inserted(&source.text, &insertions, &edited);
         let reparsed = RustSource::parse(Path::new(name), edited.clone()).unwrap();
         let registry =
-            mcpforge::project::registry::read_tool_registry(Path::new(name), &reparsed).unwrap();
+            mcpforge::project::registry::read_registry(Path::new(name), &reparsed).unwrap();
         assert!(
             registry.modules.contains(&"weather".to_string()),
             "{name}: {registry:?}"
@@ -70,7 +70,7 @@ fn registering_a_tool_keeps_every_other_byte_of_each_registry_shape() {
 fn unknown_registry_shapes_are_refused_with_the_shape_expected() {
     for name in ["unknown_shape.rs", "no_router.rs"] {
         let (_, source) = registry(name);
-        let err = register_tool(Path::new(name), &source, "weather").unwrap_err();
+        let err = register(Path::new(name), &source, "weather").unwrap_err();
         let cli = err.downcast_ref::<mcpforge::error::CliError>().unwrap();
         insta::assert_snapshot!(
             format!("registry_error__{}", name.trim_end_matches(".rs")),
@@ -86,7 +86,7 @@ fn unknown_registry_shapes_are_refused_with_the_shape_expected() {
 #[test]
 fn an_already_registered_module_is_refused() {
     let (_, source) = registry("commented.rs");
-    let err = register_tool(Path::new("commented.rs"), &source, "invoices").unwrap_err();
+    let err = register(Path::new("commented.rs"), &source, "invoices").unwrap_err();
     assert!(err.to_string().contains("already registered"), "{err}");
 }
 
@@ -373,4 +373,186 @@ fn outside_a_generated_project_it_says_where_to_run() {
                 .and(contains("help: run the command inside")),
         );
     assert!(snapshot_tree(tmp.path()).is_empty());
+}
+
+#[test]
+fn resource_and_prompt_files_render_as_snapshotted() {
+    use mcpforge::template::items::{
+        PromptSpec, ResourceSpec, parse_prompt_arg, parse_uri, pascal_case, render_prompt,
+        render_resource,
+    };
+    for (name, uri, template) in [
+        ("handbook", "docs://handbook", false),
+        ("current_weather", "weather://{city}/current", true),
+    ] {
+        let vars = parse_uri(uri, template).unwrap();
+        let spec = ResourceSpec {
+            name: name.into(),
+            ident: name.into(),
+            description: format!("The {name} resource."),
+            example_uri: uri.replace("{city}", "example"),
+            uri: uri.into(),
+            vars,
+            mime: "application/json".into(),
+        };
+        let text = render_resource(&spec).unwrap();
+        RustSource::parse(Path::new("resource.rs"), text.clone()).unwrap();
+        insta::assert_snapshot!(format!("resource__{name}"), text);
+    }
+    for (name, args) in [
+        ("summarize", vec!["text", "style?:Tone of the summary"]),
+        ("daily_brief", vec![]),
+    ] {
+        let args: Vec<_> = args.iter().map(|a| parse_prompt_arg(a).unwrap()).collect();
+        let spec = PromptSpec {
+            args_struct: format!("{}Args", pascal_case(name)),
+            required: args.iter().any(|a| !a.optional),
+            name: name.into(),
+            ident: name.into(),
+            description: format!("The {name} prompt."),
+            args,
+        };
+        let text = render_prompt(&spec).unwrap();
+        RustSource::parse(Path::new("prompt.rs"), text.clone()).unwrap();
+        insta::assert_snapshot!(format!("prompt__{name}"), text);
+    }
+}
+
+#[test]
+fn adds_resources_and_prompts() {
+    let (_tmp, root) = project();
+    mcpforge(&root)
+        .args([
+            "add",
+            "resource",
+            "current_weather",
+            "--uri-template",
+            "weather://{city}/current",
+            "--mime",
+            "application/json",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("Added resource `current_weather`"));
+    mcpforge(&root)
+        .args(["add", "resource", "handbook"])
+        .assert()
+        .success();
+    mcpforge(&root)
+        .args([
+            "add",
+            "prompt",
+            "summarize",
+            "--arg",
+            "text",
+            "--arg",
+            "style?",
+        ])
+        .assert()
+        .success();
+    let resource = std::fs::read_to_string(root.join("src/resources/current_weather.rs")).unwrap();
+    assert!(
+        resource.contains("ResourceRouter::template(template, read)"),
+        "{resource}"
+    );
+    let handbook = std::fs::read_to_string(root.join("src/resources/handbook.rs")).unwrap();
+    assert!(
+        handbook.contains("\"minimal://handbook\""),
+        "the default URI uses the project name: {handbook}"
+    );
+    let resources = std::fs::read_to_string(root.join("src/resources/mod.rs")).unwrap();
+    assert!(
+        resources.contains("mod about;\nmod current_weather;\nmod handbook;"),
+        "{resources}"
+    );
+    let prompts = std::fs::read_to_string(root.join("src/prompts/mod.rs")).unwrap();
+    assert!(
+        prompts.contains("router += summarize::router();"),
+        "{prompts}"
+    );
+    let manifest = std::fs::read_to_string(root.join(".mcpforge.toml")).unwrap();
+    assert!(
+        manifest
+            .contains(r#""src/prompts/summarize.rs" = { kind = "prompt", name = "summarize" }"#),
+        "{manifest}"
+    );
+}
+
+#[test]
+fn bad_resources_and_prompts_are_refused() {
+    let none = |_: &Path| {};
+    assert_refused(
+        &["add", "resource", "x", "--uri", "nope"],
+        2,
+        "it has no `scheme://`",
+        none,
+    );
+    assert_refused(
+        &["add", "resource", "x", "--uri", "w://{city}"],
+        2,
+        "pass it with --uri-template",
+        none,
+    );
+    assert_refused(
+        &["add", "resource", "x", "--uri-template", "w://plain"],
+        2,
+        "needs at least one {variable}",
+        none,
+    );
+    assert_refused(
+        &["add", "resource", "x", "--mime", "json"],
+        2,
+        "`json` is not a MIME type",
+        none,
+    );
+    assert_refused(
+        &[
+            "add",
+            "resource",
+            "x",
+            "--uri",
+            "a://b",
+            "--uri-template",
+            "a://{b}",
+        ],
+        2,
+        "cannot be used with",
+        none,
+    );
+    assert_refused(
+        &["add", "resource", "about"],
+        1,
+        "src/resources/about.rs already exists",
+        none,
+    );
+    assert_refused(
+        &["add", "resource", "again", "--uri", "about://server"],
+        1,
+        "src/resources/about.rs already defines it",
+        none,
+    );
+    assert_refused(
+        &["add", "prompt", "bad name"],
+        2,
+        "cannot be a prompt name",
+        none,
+    );
+    assert_refused(
+        &["add", "prompt", "x", "--arg", "Bad"],
+        2,
+        "`Bad` is not a snake_case name",
+        none,
+    );
+    assert_refused(
+        &["add", "prompt", "x", "--arg", "a", "--arg", "a?"],
+        2,
+        "--arg `a` is given twice",
+        none,
+    );
+    assert_refused(
+        &["add", "prompt", "welcome"],
+        1,
+        "src/prompts/welcome.rs already exists",
+        none,
+    );
 }

@@ -1,9 +1,13 @@
 //! An MCP server built on rmcp with the mcpforge platform layer.
 //!
-//! - `tools/`: the team's tools, one per file, listed in `tools/mod.rs`.
+//! - `tools/`, `resources/`, `prompts/`: the team's items, one per file, each folder's `mod.rs`
+//!   listing them (`mcpforge add` edits these).
 //! - `server.rs`: the server's identity and shared state.
-//! - `platform/`: config, logging, error masking, shutdown and the test harness (platform-owned).
+//! - `platform/`: config, logging, error masking, resources, shutdown and the test harness
+//!   (platform-owned).
 
 pub mod platform;
+pub mod prompts;
+pub mod resources;
 pub mod server;
 pub mod tools;

@@ -1,21 +1,27 @@
-//! The MCP server: its identity, its tools, and the state tools share.
+//! The MCP server: its identity, its tools, resources and prompts, and the state they share.
 //!
-//! Every tool call passes through [`crate::platform::errors::guard`], so a failing or panicking
-//! tool becomes a clean error result. Shared resources (clients, pools) belong in [`State`],
-//! built once in [`Server::new`] and reached by tools as `self.state()`.
+//! Every tool call, resource read and prompt request passes through the platform's error
+//! masking, so a failing or panicking item becomes a clean error. Shared resources (clients,
+//! pools) belong in [`State`], built once in [`Server::new`] and reached as `self.state()`.
 
 use std::sync::Arc;
 
+use rmcp::handler::server::prompt::PromptContext;
+use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
+    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities,
+    ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
 
 use crate::platform::config::Settings;
 use crate::platform::errors;
+use crate::platform::resources::ResourceRouter;
 
 /// What tools share: built once at startup.
 #[derive(Debug)]
@@ -23,15 +29,17 @@ pub struct State {
     pub settings: Settings,
 }
 
-/// The server. Cloning is cheap: state is shared.
+/// The server. Cloning is cheap: state and routers are shared.
 #[derive(Clone)]
 pub struct Server {
     tools: ToolRouter<Self>,
+    resources: ResourceRouter,
+    prompts: PromptRouter<Self>,
     state: Arc<State>,
 }
 
 impl Server {
-    /// A server with every tool in the registry (`src/tools/mod.rs`).
+    /// A server with every item in the registries (`src/tools`, `src/resources`, `src/prompts`).
     pub fn new(settings: Settings) -> Self {
         Self::with_tools(settings, crate::tools::router())
     }
@@ -40,6 +48,8 @@ impl Server {
     pub fn with_tools(settings: Settings, tools: ToolRouter<Self>) -> Self {
         Self {
             tools,
+            resources: crate::resources::router(),
+            prompts: crate::prompts::router(),
             state: Arc::new(State { settings }),
         }
     }
@@ -53,7 +63,12 @@ impl Server {
 #[tool_handler(router = self.tools)]
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .build();
+        ServerConfig::new(capabilities)
             .with_server_info(Implementation::new(
                 env!("CARGO_PKG_NAME"),
                 env!("CARGO_PKG_VERSION"),
@@ -71,5 +86,54 @@ impl ServerHandler for Server {
             .tools
             .call(ToolCallContext::new(self, request, context));
         errors::guard(&name, call).await
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(self.resources.list()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Ok(ListResourceTemplatesResult::with_all_items(
+            self.resources.templates(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        Ok(self.resources.read(self, &request.uri).await?.into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(self.prompts.list_all()))
+    }
+
+    // Written by hand, not with `#[prompt_handler]`, which would replace it: the call goes
+    // through the platform's panic masking.
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let name = request.name.clone();
+        let prompt = PromptContext::new(self, request.name, request.arguments, context);
+        match errors::catch_panic(&name, self.prompts.get_prompt(prompt)).await {
+            Ok(result) => result,
+            Err(incident) => Err(incident.into_error_data()),
+        }
     }
 }

@@ -1,9 +1,10 @@
-//! Error masking: what a tool's failure shows the model, and what only the log sees.
+//! Error masking: what a failure shows the client, and what only the log sees.
 //!
-//! Guarantees: a [`ToolError::Invalid`] message reaches the model as an `isError` result it can
-//! act on; a [`ToolError::Internal`] error and a panic inside a tool reach the model only as
-//! "internal error (incident <id>)", while the details go to the log under the same id. A panic
-//! never takes the server down or leaves a request unanswered.
+//! Guarantees: a [`ToolError::Invalid`] message reaches the model (as an `isError` tool result,
+//! or an invalid-params error for resources and prompts); a [`ToolError::Internal`] error and a
+//! panic in a tool, resource or prompt reach the client only as "internal error (incident <id>)",
+//! while the details go to the log under the same id. A panic never takes the server down or
+//! leaves a request unanswered.
 
 use std::future::Future;
 use std::hash::BuildHasher;
@@ -33,6 +34,16 @@ impl ToolError {
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::Invalid(message.into())
     }
+
+    /// The JSON-RPC error for requests without an `isError` result (resources, prompts).
+    pub fn into_error_data(self) -> ErrorData {
+        match self {
+            ToolError::Invalid(message) => ErrorData::invalid_params(message, None),
+            ToolError::Internal(error) => {
+                Incident::log("request failed", &format!("{error:#}")).into_error_data()
+            }
+        }
+    }
 }
 
 impl IntoCallToolResult for ToolError {
@@ -41,13 +52,58 @@ impl IntoCallToolResult for ToolError {
             ToolError::Invalid(message) => {
                 Ok(CallToolResult::error(vec![ContentBlock::text(message)]).into())
             }
-            ToolError::Internal(error) => {
-                let incident = incident_id();
-                tracing::error!(%incident, error = format!("{error:#}"), "tool failed");
-                Ok(masked(&incident).into())
-            }
+            ToolError::Internal(error) => Ok(Incident::log("tool failed", &format!("{error:#}"))
+                .into_tool_result()
+                .into()),
         }
     }
+}
+
+/// A failure whose details went to the log under an id; the client gets only the id.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub id: String,
+}
+
+impl Incident {
+    /// Logs `details` at error level under a fresh incident id.
+    fn log(what: &str, details: &str) -> Self {
+        let id = incident_id();
+        tracing::error!(incident = %id, details, "{what}");
+        Self { id }
+    }
+
+    fn message(&self) -> String {
+        format!(
+            "internal error (incident {}); the details are in the server log",
+            self.id
+        )
+    }
+
+    /// As a tool result the model can read.
+    pub fn into_tool_result(self) -> CallToolResult {
+        CallToolResult::error(vec![ContentBlock::text(self.message())])
+    }
+
+    /// As a JSON-RPC internal error.
+    pub fn into_error_data(self) -> ErrorData {
+        ErrorData::internal_error(self.message(), None)
+    }
+}
+
+/// Runs `work`, turning a panic into a logged [`Incident`]. `what` names the work in the log.
+pub async fn catch_panic<F: Future>(what: &str, work: F) -> Result<F::Output, Incident> {
+    AssertUnwindSafe(work)
+        .catch_unwind()
+        .await
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".to_string());
+            Incident::log(&format!("{what} panicked"), &message)
+        })
 }
 
 /// Runs a tool call, turning a panic into a masked error result.
@@ -55,29 +111,13 @@ pub async fn guard<F>(tool: &str, call: F) -> Result<CallToolResponse, ErrorData
 where
     F: Future<Output = Result<CallToolResponse, ErrorData>>,
 {
-    match AssertUnwindSafe(call).catch_unwind().await {
+    match catch_panic(tool, call).await {
         Ok(result) => result,
-        Err(panic) => {
-            let incident = incident_id();
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "non-string panic payload".to_string());
-            tracing::error!(%incident, tool, panic = message, "tool panicked");
-            Ok(masked(&incident).into())
-        }
+        Err(incident) => Ok(incident.into_tool_result().into()),
     }
 }
 
-/// The only thing the model learns about an internal failure.
-fn masked(incident: &str) -> CallToolResult {
-    CallToolResult::error(vec![ContentBlock::text(format!(
-        "internal error (incident {incident}); the details are in the server log"
-    ))])
-}
-
-/// A short id that ties what the model saw to the log line: unpredictable, unique per process.
+/// A short id that ties what the client saw to the log line: unpredictable, unique per process.
 fn incident_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);

@@ -4,7 +4,10 @@
 //! production, over an in-memory pipe — no ports, no child processes, milliseconds per test.
 //! The server task stops when the harness is dropped.
 
-use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, GetPromptRequestParams, ReadResourceRequestParams,
+    ResourceContents, Tool,
+};
 use rmcp::service::{Peer, RunningService};
 use rmcp::{RoleClient, ServiceExt};
 
@@ -59,6 +62,47 @@ impl Harness {
             .list_all_tools()
             .await
             .expect("tools/list succeeds")
+    }
+
+    /// Reads a resource and returns its text, or the error message the server answered.
+    pub async fn read_resource(&self, uri: &str) -> Result<String, String> {
+        let result = self
+            .peer()
+            .read_resource(ReadResourceRequestParams::new(uri))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(result
+            .contents
+            .iter()
+            .filter_map(|c| match c {
+                ResourceContents::TextResourceContents { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+
+    /// Gets a prompt with JSON arguments and returns its messages' text, or the error message.
+    pub async fn get_prompt(
+        &self,
+        name: &str,
+        arguments: serde_json::Value,
+    ) -> Result<String, String> {
+        let mut params = GetPromptRequestParams::new(name);
+        if let serde_json::Value::Object(map) = arguments {
+            params.arguments = Some(map);
+        }
+        let result = self
+            .peer()
+            .get_prompt(params)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(result
+            .messages
+            .iter()
+            .filter_map(|m| m.content.as_text().map(|t| t.text.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 
     /// The text of a result's text contents, joined by newlines.

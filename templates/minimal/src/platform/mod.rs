@@ -2,7 +2,8 @@
 //!
 //! - [`config`]: typed settings from the environment, validated at startup.
 //! - [`logging`]: stderr-only logs (stdout is the protocol).
-//! - [`errors`]: tool errors and panics masked with incident ids.
+//! - [`errors`]: errors and panics in tools, resources and prompts masked with incident ids.
+//! - [`resources`]: the resource router (rmcp has no resource macro).
 //! - [`shutdown`]: ctrl-c and SIGTERM.
 //! - [`harness`]: the in-memory client for tests.
 //!
@@ -13,6 +14,7 @@ pub mod config;
 pub mod errors;
 pub mod harness;
 pub mod logging;
+pub mod resources;
 pub mod shutdown;
 
 use rmcp::ServiceExt;
