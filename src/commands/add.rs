@@ -9,6 +9,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::cli::{AddArgs, AddItem, AddPromptArgs, AddResourceArgs, AddToolArgs, Context};
+use crate::edit::manifest;
 use crate::edit::rust::{self, RustSource};
 use crate::edit::{Change, Transaction};
 use crate::error::CliError;
@@ -320,6 +321,20 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
         });
     }
 
+    let cargo_path = root.join("Cargo.toml");
+    let cargo_text = std::fs::read_to_string(&cargo_path)
+        .with_context(|| format!("failed to read {}", cargo_path.display()))?;
+    if let Some(edited) = manifest::ensure_dependencies(&cargo_text, ITEM_DEPENDENCIES)
+        .context("cannot add the dependencies the new item uses")?
+    {
+        tx.push(Change {
+            path: cargo_path,
+            display: "Cargo.toml".to_string(),
+            before: Some(cargo_text.into_bytes()),
+            after: edited.into_bytes(),
+        });
+    }
+
     let manifest_path = root.join(MANIFEST_FILE);
     let manifest_text = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("failed to read {}", manifest_path.display()))?;
@@ -333,6 +348,25 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
     });
     Ok(tx)
 }
+
+/// Crates the generated item code uses beyond rmcp; restored if the team removed them.
+const ITEM_DEPENDENCIES: &[manifest::Dependency] = &[
+    manifest::Dependency {
+        name: "serde",
+        version: "1",
+        features: &["derive"],
+    },
+    manifest::Dependency {
+        name: "serde_json",
+        version: "1",
+        features: &[],
+    },
+    manifest::Dependency {
+        name: "schemars",
+        version: "1",
+        features: &[],
+    },
+];
 
 fn item_layout<'a>(template: &'a Template, kind: &str) -> anyhow::Result<&'a items::ItemLayout> {
     template.manifest.items.get(kind).ok_or_else(|| {

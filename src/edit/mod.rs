@@ -4,8 +4,10 @@
 //! file beside it and renamed over the target; a new project is written to a temporary directory
 //! beside its target and renamed into place; a [`Transaction`] writes several files and puts the
 //! earlier ones back if a later one fails. [`rust`] splices text into Rust files at positions
-//! found by a real parser and re-parses the result before anything is written.
+//! found by a real parser and re-parses the result before anything is written; [`manifest`]
+//! edits `Cargo.toml` through `toml_edit`.
 
+pub mod manifest;
 pub mod rust;
 mod transaction;
 

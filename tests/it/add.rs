@@ -556,3 +556,26 @@ fn bad_resources_and_prompts_are_refused() {
         none,
     );
 }
+
+#[test]
+fn a_dependency_the_item_needs_is_restored_in_cargo_toml() {
+    let (_tmp, root) = project();
+    let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let without: String = cargo
+        .lines()
+        .filter(|l| !l.starts_with("serde_json"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(root.join("Cargo.toml"), &without).unwrap();
+    mcpforge(&root)
+        .args(["add", "tool", "ping"])
+        .assert()
+        .success()
+        .stderr(contains("Cargo.toml"));
+    let edited = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert_eq!(
+        edited.replacen("serde_json = \"1\"\n", "", 1),
+        without,
+        "only the missing line may be added"
+    );
+}

@@ -1,0 +1,85 @@
+//! Formatting-preserving edits of a project's `Cargo.toml` through `toml_edit`: comments, key
+//! order and the team's own formatting survive; only the missing entry is added.
+
+use anyhow::Context as _;
+use toml_edit::{DocumentMut, Item, Value};
+
+/// A dependency an added item's code uses: name and the requirement to add when it is missing.
+#[derive(Debug, Clone, Copy)]
+pub struct Dependency {
+    pub name: &'static str,
+    pub version: &'static str,
+    pub features: &'static [&'static str],
+}
+
+/// Adds each dependency missing from `[dependencies]`; `None` when nothing is missing.
+pub fn ensure_dependencies(
+    cargo_toml: &str,
+    deps: &[Dependency],
+) -> anyhow::Result<Option<String>> {
+    let mut doc: DocumentMut = cargo_toml.parse().context("Cargo.toml is not valid TOML")?;
+    let table = doc
+        .entry("dependencies")
+        .or_insert_with(toml_edit::table)
+        .as_table_like_mut()
+        .context("`dependencies` in Cargo.toml is not a table")?;
+    let mut changed = false;
+    for dep in deps {
+        if table.contains_key(dep.name) {
+            continue;
+        }
+        let value = if dep.features.is_empty() {
+            Value::from(dep.version)
+        } else {
+            let mut inline = toml_edit::InlineTable::new();
+            inline.insert("version", dep.version.into());
+            inline.insert(
+                "features",
+                Value::Array(dep.features.iter().copied().collect()),
+            );
+            Value::InlineTable(inline)
+        };
+        table.insert(dep.name, Item::Value(value));
+        changed = true;
+    }
+    Ok(changed.then(|| doc.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERDE: Dependency = Dependency {
+        name: "serde",
+        version: "1",
+        features: &["derive"],
+    };
+    const JSON: Dependency = Dependency {
+        name: "serde_json",
+        version: "1",
+        features: &[],
+    };
+
+    #[test]
+    fn adds_only_what_is_missing_and_keeps_comments() {
+        let original = "[package]\nname = \"x\"\n\n[dependencies]\n# pinned on purpose\nserde = \"=1.0.200\"\n";
+        let edited = ensure_dependencies(original, &[SERDE, JSON])
+            .unwrap()
+            .unwrap();
+        assert!(edited.starts_with(original), "{edited}");
+        assert!(edited.ends_with("serde_json = \"1\"\n"), "{edited}");
+        assert_eq!(ensure_dependencies(&edited, &[SERDE, JSON]).unwrap(), None);
+    }
+
+    #[test]
+    fn creates_the_table_with_features() {
+        let edited = ensure_dependencies("[package]\nname = \"x\"\n", &[SERDE])
+            .unwrap()
+            .unwrap();
+        assert!(
+            edited
+                .contains("[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n"),
+            "{edited}"
+        );
+    }
+}
