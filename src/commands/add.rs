@@ -19,7 +19,8 @@ use crate::template::{self, Template};
 use crate::ui::Ui;
 
 pub fn run(ui: &Ui, ctx: &Context, args: &AddArgs) -> anyhow::Result<()> {
-    match &args.item {
+    let project = Project::discover(&ctx.cwd)?;
+    let (item, force, dry_run) = match &args.item {
         AddItem::Tool(args) => {
             let spec = tool_spec(args)?;
             if spec.name.len() > items::TOOL_NAME_SOFT_LIMIT {
@@ -30,57 +31,31 @@ pub fn run(ui: &Ui, ctx: &Context, args: &AddArgs) -> anyhow::Result<()> {
                     items::TOOL_NAME_SOFT_LIMIT
                 ));
             }
-            let item = NewItem {
-                kind: "tool",
-                text: items::render_tool(&spec)?,
-                taken: vec![
-                    format!("fn {}(", spec.ident),
-                    format!("name = \"{}\"", spec.name),
-                ],
-                name: spec.name,
-                ident: spec.ident,
-            };
-            add_item(
-                ui,
-                &Project::discover(&ctx.cwd)?,
-                item,
+            let text = items::render_tool(&spec)?;
+            (
+                NewItem::named("tool", spec.name, spec.ident, text),
                 args.force,
                 args.dry_run,
             )
         }
         AddItem::Resource(args) => {
-            let project = Project::discover(&ctx.cwd)?;
             let spec = resource_spec(&project, args)?;
-            let item = NewItem {
-                kind: "resource",
-                text: items::render_resource(&spec)?,
-                taken: vec![format!("\"{}\"", spec.uri)],
-                name: spec.name,
-                ident: spec.ident,
-            };
-            add_item(ui, &project, item, args.force, args.dry_run)
+            let text = items::render_resource(&spec)?;
+            let mut item = NewItem::named("resource", spec.name, spec.ident, text);
+            item.taken.push(format!("\"{}\"", spec.uri));
+            (item, args.force, args.dry_run)
         }
         AddItem::Prompt(args) => {
             let spec = prompt_spec(args)?;
-            let item = NewItem {
-                kind: "prompt",
-                text: items::render_prompt(&spec)?,
-                taken: vec![
-                    format!("fn {}(", spec.ident),
-                    format!("name = \"{}\"", spec.name),
-                ],
-                name: spec.name,
-                ident: spec.ident,
-            };
-            add_item(
-                ui,
-                &Project::discover(&ctx.cwd)?,
-                item,
+            let text = items::render_prompt(&spec)?;
+            (
+                NewItem::named("prompt", spec.name, spec.ident, text),
                 args.force,
                 args.dry_run,
             )
         }
-    }
+    };
+    add_item(ui, &project, item, force, dry_run)
 }
 
 /// A rendered item, ready to be planned into a project.
@@ -95,6 +70,20 @@ pub struct NewItem {
     pub text: String,
     /// Text whose presence in another item file means the name is taken.
     pub taken: Vec<String>,
+}
+
+impl NewItem {
+    /// An item whose name is taken when another file defines `fn <ident>(` or `name = "<name>"`.
+    fn named(kind: &'static str, name: String, ident: String, text: String) -> Self {
+        let taken = vec![format!("fn {ident}("), format!("name = \"{name}\"")];
+        Self {
+            kind,
+            name,
+            ident,
+            text,
+            taken,
+        }
+    }
 }
 
 fn add_item(

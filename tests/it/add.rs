@@ -9,7 +9,7 @@ use mcpforge::project::registry::register;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::support::{mcpforge, repo_root, snapshot_tree};
+use crate::support::{assert_refused_in, mcpforge, repo_root, snapshot_tree};
 
 fn registry(name: &str) -> (PathBuf, RustSource) {
     let path = repo_root().join("tests/fixtures/registries").join(name);
@@ -242,19 +242,7 @@ fn force_replaces_the_file_and_keeps_one_registration() {
 fn assert_refused(args: &[&str], code: i32, message: &str, setup: impl Fn(&Path)) {
     let (_tmp, root) = project();
     setup(&root);
-    let before = snapshot_tree(&root);
-    mcpforge(&root)
-        .args(args)
-        .assert()
-        .code(code)
-        .stderr(contains(message))
-        .stdout("");
-    assert_eq!(
-        snapshot_tree(&root),
-        before,
-        "`mcpforge {}` changed the project",
-        args.join(" ")
-    );
+    assert_refused_in(&root, &root, args, code, message);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::support::{mcpforge, snapshot_tree};
+use crate::support::{assert_refused_in, mcpforge, snapshot_tree};
 
 #[test]
 fn creates_a_project_with_defaults() {
@@ -142,19 +142,7 @@ fn git_flag_commits_the_generated_files() {
 fn assert_refused(args: &[&str], code: i32, message: &str, setup: impl Fn(&std::path::Path)) {
     let tmp = tempfile::tempdir().unwrap();
     setup(tmp.path());
-    let before = snapshot_tree(tmp.path());
-    mcpforge(tmp.path())
-        .args(args)
-        .assert()
-        .code(code)
-        .stderr(contains(message))
-        .stdout("");
-    assert_eq!(
-        snapshot_tree(tmp.path()),
-        before,
-        "`mcpforge {}` changed the file system",
-        args.join(" ")
-    );
+    assert_refused_in(tmp.path(), tmp.path(), args, code, message);
 }
 
 #[test]

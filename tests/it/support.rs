@@ -41,3 +41,21 @@ fn visit(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Runs mcpforge in `dir` with `args` and asserts a refusal: exit `code`, `message` on stderr,
+/// nothing on stdout, and every file under `root` byte-for-byte as before.
+pub fn assert_refused_in(root: &Path, dir: &Path, args: &[&str], code: i32, message: &str) {
+    let before = snapshot_tree(root);
+    mcpforge(dir)
+        .args(args)
+        .assert()
+        .code(code)
+        .stderr(predicates::str::contains(message))
+        .stdout("");
+    assert_eq!(
+        snapshot_tree(root),
+        before,
+        "`mcpforge {}` changed files",
+        args.join(" ")
+    );
+}
