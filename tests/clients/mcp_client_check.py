@@ -2,7 +2,8 @@
 
 Connects, checks the server's identity, lists tools, calls one tool and asserts on its answer.
 Also sends a call with a wrong argument type and asserts the server answers it cleanly (an
-isError result or a JSON-RPC error) and keeps serving afterwards.
+isError result or a JSON-RPC error) and keeps serving afterwards; optionally lists and reads a
+resource and lists and gets a prompt.
 
     python mcp_client_check.py --call greet --arguments '{"name": "Ada"}' --expect Ada \
         -- path/to/server serve
@@ -57,6 +58,28 @@ async def exercise(session: ClientSession, args: argparse.Namespace) -> None:
     if again.is_error:
         fail("the server stopped serving after a bad call")
 
+    if args.resource:
+        listed = await session.list_resources()
+        uris = [str(r.uri) for r in listed.resources]
+        print(f"resources: {uris}")
+        if args.resource not in uris:
+            fail(f"resource {args.resource!r} is not listed")
+        read = await session.read_resource(args.resource)
+        text = "".join(getattr(c, "text", "") for c in read.contents)
+        print(f"{args.resource} -> {len(text)} characters")
+        if not text:
+            fail(f"resource {args.resource!r} is empty")
+
+    if args.prompt:
+        listed = await session.list_prompts()
+        names = [p.name for p in listed.prompts]
+        print(f"prompts: {names}")
+        prompt = await session.get_prompt(args.prompt, json.loads(args.prompt_arguments))
+        texts = [m.content.text for m in prompt.messages if getattr(m.content, "type", None) == "text"]
+        print(f"{args.prompt} -> {texts}")
+        if not texts:
+            fail(f"prompt {args.prompt!r} returned no text")
+
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -64,6 +87,9 @@ async def main() -> None:
     parser.add_argument("--arguments", default="{}", help="JSON arguments for the call")
     parser.add_argument("--expect", help="text the answer must contain")
     parser.add_argument("--server-name", help="expected serverInfo.name")
+    parser.add_argument("--resource", help="a resource URI to list and read")
+    parser.add_argument("--prompt", help="a prompt to list and get")
+    parser.add_argument("--prompt-arguments", default="{}", help="JSON arguments for the prompt")
     parser.add_argument("command", nargs="+", help="server command (after --)")
     args = parser.parse_args()
 
