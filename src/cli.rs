@@ -56,6 +56,10 @@ pub enum Command {
     #[command(after_help = ADD_AFTER_HELP)]
     Add(AddArgs),
 
+    /// Check an MCP server project against the platform rules (for people and for CI)
+    #[command(after_help = LINT_AFTER_HELP)]
+    Lint(LintArgs),
+
     /// List the embedded templates, their versions and their options
     Templates,
 
@@ -221,6 +225,52 @@ pub struct AddToolArgs {
     /// Print the changes as a unified diff and write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+const LINT_AFTER_HELP: &str = "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or internal error.\n\
+Suppress one finding with `// mcpforge: ignore[MCP107] reason=\"…\"` on its line or the line above.\n\n\
+Examples:\n  \
+mcpforge lint\n  \
+mcpforge lint --output-format sarif > mcpforge.sarif\n  \
+mcpforge lint --explain MCP107";
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The project to lint: a Cargo package or workspace [default: the current directory]
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// How to print findings
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "full")]
+    pub output_format: crate::lint::emit::OutputFormat,
+
+    /// The lowest severity that makes the run fail (exit code 1)
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value = "error")]
+    pub fail_on: crate::lint::Severity,
+
+    /// Exit 0 even when there are findings
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print how many findings each rule produced
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Print a rule's documentation (by code or name) and exit
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+
+    /// Run only these rules: codes, prefixes (MCP1), names or ALL, comma-separated
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Skip these rules (same forms as --select)
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Also run preview (heuristic) rules
+    #[arg(long)]
+    pub preview: bool,
 }
 
 #[derive(Debug, Args)]

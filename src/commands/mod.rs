@@ -3,5 +3,6 @@
 
 pub mod add;
 pub mod completions;
+pub mod lint;
 pub mod new;
 pub mod templates;

@@ -2,6 +2,7 @@
 
 mod add;
 mod fixtures;
+mod lint;
 mod new;
 mod render;
 mod support;

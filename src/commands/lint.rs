@@ -1,0 +1,74 @@
+//! `mcpforge lint [PATH]`: run the engine, print the report in the chosen format, and turn the
+//! findings into an exit code (0 clean, 1 findings at or above `--fail-on`, 2 usage or
+//! internal error).
+
+use crate::cli::{Context, LintArgs};
+use crate::error::{CliError, ErrorKind};
+use crate::lint::{self, Severity, emit, rules};
+use crate::ui::Ui;
+
+pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
+    if let Some(code) = &args.explain {
+        let rule = rules::find(code).ok_or_else(|| {
+            CliError::usage(format!("no rule `{code}`"))
+                .with_help("docs/rules/README.md lists every rule")
+        })?;
+        ui.out(lint::docs::rule_markdown(rule.meta).trim_end());
+        return Ok(());
+    }
+    let root = args
+        .path
+        .as_deref()
+        .map_or_else(|| ctx.cwd.clone(), |p| ctx.resolve(p));
+    let options = lint::Options {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        preview: args.preview,
+    };
+    // Every failure to lint is exit code 2, so CI tells "findings" from "could not check".
+    let report = lint::lint(&root, &options).map_err(|e| match e.downcast::<CliError>() {
+        Ok(cli) => CliError {
+            kind: ErrorKind::Usage,
+            ..cli
+        },
+        Err(other) => CliError::usage(format!("{other:#}")),
+    })?;
+
+    let rendered = emit::render(args.output_format, &report, &root);
+    if !rendered.is_empty() {
+        ui.out(rendered.trim_end());
+    }
+    if args.statistics {
+        for rule in rules::RULES {
+            let n = report
+                .active()
+                .filter(|d| std::ptr::eq(d.rule, rule.meta))
+                .count();
+            if n > 0 {
+                ui.note(format!("{n:>5}  {:<7} {}", rule.meta.code, rule.meta.name));
+            }
+        }
+    }
+    let count = |level: Severity| report.active().filter(|d| d.severity() == level).count();
+    ui.status(
+        "Linted",
+        format!(
+            "{} files ({} lines): {} errors, {} warnings, {} infos",
+            report.files,
+            report.lines,
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info)
+        ),
+    );
+    if report.fails(args.fail_on) && !args.exit_zero {
+        let n = report
+            .active()
+            .filter(|d| d.severity() >= args.fail_on)
+            .count();
+        return Err(CliError::failure(format!("{n} finding(s) at or above `{}`", args.fail_on.as_str()))
+            .with_help("fix them, suppress one with `// mcpforge: ignore[CODE] reason=\"…\"`, or see `mcpforge lint --explain CODE`")
+            .into());
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! What a rule reports: a [`Diagnostic`] with a location, and the [`Report`] of a whole run.
+
+use serde::Serialize;
+
+use super::rules::RuleMeta;
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    #[serde(skip)]
+    pub rule: &'static RuleMeta,
+    /// Path relative to the linted root, with `/`.
+    pub path: String,
+    pub start: Position,
+    pub end: Position,
+    pub message: String,
+    /// What to do about it, when the rule can say more than its docs.
+    pub help: Option<String>,
+    /// The justification of the suppression comment that silenced it, if any.
+    pub suppressed: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn severity(&self) -> Severity {
+        self.rule.severity
+    }
+}
+
+/// The result of linting a project.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every diagnostic, suppressed ones included, sorted by path and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files and lines of Rust were read.
+    pub files: usize,
+    pub lines: usize,
+}
+
+impl Report {
+    /// Diagnostics not silenced by a suppression comment.
+    pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.suppressed.is_none())
+    }
+
+    /// Whether any active diagnostic is at or above `level`.
+    pub fn fails(&self, level: Severity) -> bool {
+        self.active().any(|d| d.severity() >= level)
+    }
+}

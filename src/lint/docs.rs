@@ -1,0 +1,53 @@
+//! Rule documentation, written once in each rule's metadata: `--explain`, `docs/rules/<CODE>.md`
+//! and the index are all rendered here, and a test keeps `docs/rules/` in sync.
+
+use std::fmt::Write as _;
+
+use super::rules::{RULES, RuleMeta, Status};
+
+/// One rule's page.
+pub fn rule_markdown(m: &RuleMeta) -> String {
+    let status = match m.status {
+        Status::Stable => "stable",
+        Status::Preview => "preview (runs with `--preview`)",
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} {}\n", m.code, m.name);
+    let _ = writeln!(
+        out,
+        "Family: {} · Severity: {} · Status: {status}\n",
+        m.family.as_str(),
+        m.severity.as_str()
+    );
+    let _ = writeln!(out, "## What it does\n\n{}\n", m.summary);
+    let _ = writeln!(out, "## Why it matters\n\n{}\n", m.why);
+    let _ = writeln!(out, "## Example\n\n```rust\n{}\n```\n", m.example);
+    let _ = writeln!(out, "## How to fix\n\n{}\n", m.fix);
+    let _ = writeln!(
+        out,
+        "## Suppressing\n\n`// mcpforge: ignore[{}] reason=\"…\"` on the line, or alone on the line above.",
+        m.code
+    );
+    out
+}
+
+/// The index of every rule.
+pub fn index_markdown() -> String {
+    let mut out = String::from(
+        "# Lint rules\n\nGenerated from the rule registry (`src/lint/rules/`); do not edit by hand.\n\n\
+         | code | name | severity | what it reports |\n|---|---|---|---|\n",
+    );
+    for rule in RULES {
+        let m = rule.meta;
+        let _ = writeln!(
+            out,
+            "| [{}]({}.md) | {} | {} | {} |",
+            m.code,
+            m.code,
+            m.name,
+            m.severity.as_str(),
+            m.summary.replace('|', "\\|")
+        );
+    }
+    out
+}

@@ -1,0 +1,8 @@
+//! MCP6xx: tool-metadata poisoning — text that clients hand to models (descriptions, titles,
+//! parameter docs, instructions) carrying hidden characters or instructions aimed at the model.
+
+mod hidden_unicode;
+mod model_directed_imperatives;
+
+pub use hidden_unicode::{HIDDEN_UNICODE, hidden_unicode};
+pub use model_directed_imperatives::{MODEL_DIRECTED_IMPERATIVES, model_directed_imperatives};

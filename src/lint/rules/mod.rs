@@ -1,0 +1,249 @@
+//! The rule registry: every rule's metadata and check, in one static array ordered by code.
+//!
+//! Each rule lives in its own module under its family's folder, with its documentation written
+//! once beside its check (`--explain` and `docs/rules/` are generated from it). Unit tests keep
+//! the array ordered and every rule documented and covered by fixtures.
+
+mod antipattern;
+mod metadata;
+mod spec;
+mod tools;
+mod transport;
+
+use super::diagnostic::{Diagnostic, Severity};
+use super::source::{CrateContext, SourceFile};
+
+/// Rule families, by hundreds of the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// MCP0xx: the tool surface against the MCP specification.
+    Spec,
+    /// MCP1xx: the platform research's anti-patterns.
+    AntiPattern,
+    /// MCP2xx: transport and deployment security.
+    Transport,
+    /// MCP6xx: tool-metadata poisoning.
+    Metadata,
+    /// MCP9xx: the linter itself.
+    Meta,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Spec => "tool surface vs the MCP spec",
+            Family::AntiPattern => "anti-patterns",
+            Family::Transport => "transport and deployment",
+            Family::Metadata => "tool-metadata poisoning",
+            Family::Meta => "meta",
+        }
+    }
+}
+
+/// Whether a rule runs by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Stable,
+    /// Heuristic rules: only with `--preview`.
+    Preview,
+}
+
+/// What a rule knows about everything: code, name, defaults and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub family: Family,
+    pub severity: Severity,
+    pub status: Status,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// Code that triggers it.
+    pub example: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+/// How a rule is checked.
+pub enum Check {
+    /// Per parsed file.
+    Source(fn(&SourceFile, &CrateContext, &mut Vec<Diagnostic>)),
+    /// Reported by the engine itself (parse failures, suppressions).
+    Engine,
+}
+
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: Check,
+}
+
+/// Every rule, ordered by code.
+pub static RULES: &[Rule] = &[
+    Rule {
+        meta: &spec::INVALID_TOOL_NAME,
+        check: Check::Source(spec::invalid_tool_name),
+    },
+    Rule {
+        meta: &spec::TOOL_NAME_TOO_LONG,
+        check: Check::Source(spec::tool_name_too_long),
+    },
+    Rule {
+        meta: &spec::MISSING_TOOL_DESCRIPTION,
+        check: Check::Source(spec::missing_tool_description),
+    },
+    Rule {
+        meta: &antipattern::BLOCKING_CALL_IN_ASYNC,
+        check: Check::Source(antipattern::blocking_call_in_async),
+    },
+    Rule {
+        meta: &antipattern::HARDCODED_SECRET,
+        check: Check::Source(antipattern::hardcoded_secret),
+    },
+    Rule {
+        meta: &transport::STDOUT_WRITE,
+        check: Check::Source(transport::stdout_write),
+    },
+    Rule {
+        meta: &transport::TRACING_TO_STDOUT,
+        check: Check::Source(transport::tracing_to_stdout),
+    },
+    Rule {
+        meta: &metadata::HIDDEN_UNICODE,
+        check: Check::Source(metadata::hidden_unicode),
+    },
+    Rule {
+        meta: &metadata::MODEL_DIRECTED_IMPERATIVES,
+        check: Check::Source(metadata::model_directed_imperatives),
+    },
+    Rule {
+        meta: &UNUSED_SUPPRESSION,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &UNPARSEABLE_FILE,
+        check: Check::Engine,
+    },
+    Rule {
+        meta: &UNKNOWN_RULE,
+        check: Check::Engine,
+    },
+];
+
+/// Finds a rule by code (`MCP107`) or name (`blocking-call-in-async`).
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .find(|r| r.meta.code.eq_ignore_ascii_case(code_or_name) || r.meta.name == code_or_name)
+}
+
+/// Whether `selector` (a code, a code prefix such as `MCP1`, a name, or `ALL`) picks `meta`.
+pub fn selects(selector: &str, meta: &RuleMeta) -> bool {
+    selector.eq_ignore_ascii_case("ALL")
+        || meta.name == selector
+        || meta
+            .code
+            .to_ascii_uppercase()
+            .starts_with(&selector.to_ascii_uppercase())
+}
+
+/// Whether a selector names at least one rule.
+pub fn is_known_selector(selector: &str) -> bool {
+    selector.len() >= 3 && RULES.iter().any(|r| selects(selector, r.meta))
+}
+
+pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
+    code: "MCP900",
+    name: "unused-suppression",
+    family: Family::Meta,
+    severity: Severity::Warning,
+    status: Status::Stable,
+    summary: "A `mcpforge: ignore[..]` comment that suppressed nothing.",
+    why: "Suppressions outlive the code they excused; a stale one would silently hide the next real finding on that line.",
+    example: "// mcpforge: ignore[MCP107] reason=\"legacy\"\nlet x = 1; // nothing blocking here any more",
+    fix: "Delete the comment.",
+};
+
+pub static UNPARSEABLE_FILE: RuleMeta = RuleMeta {
+    code: "MCP902",
+    name: "unparseable-file",
+    family: Family::Meta,
+    severity: Severity::Error,
+    status: Status::Stable,
+    summary: "A Rust file that does not parse, so no rule could check it.",
+    why: "A file the linter cannot read is a file nothing vouches for; skipping it silently would report a clean project that was never checked.",
+    example: "fn broken( {",
+    fix: "Fix the syntax error (`cargo check` shows it too).",
+};
+
+pub static UNKNOWN_RULE: RuleMeta = RuleMeta {
+    code: "MCP903",
+    name: "unknown-rule-in-suppression",
+    family: Family::Meta,
+    severity: Severity::Error,
+    status: Status::Stable,
+    summary: "A suppression comment names a rule that does not exist.",
+    why: "A typo in a suppression would otherwise silently disable nothing, or the reader would believe a rule is silenced when it is not.",
+    example: "// mcpforge: ignore[MCP1O7]",
+    fix: "Use a code or name from `mcpforge lint --explain` / docs/rules.",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_ordered_unique_and_documented() {
+        for pair in RULES.windows(2) {
+            assert!(
+                pair[0].meta.code < pair[1].meta.code,
+                "{} must come before {}",
+                pair[0].meta.code,
+                pair[1].meta.code
+            );
+        }
+        for rule in RULES {
+            let m = rule.meta;
+            assert!(m.code.len() == 6 && m.code.starts_with("MCP"), "{}", m.code);
+            assert!(
+                m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                m.name
+            );
+            for (section, text) in [
+                ("summary", m.summary),
+                ("why", m.why),
+                ("example", m.example),
+                ("fix", m.fix),
+            ] {
+                assert!(!text.trim().is_empty(), "{} has no {section}", m.code);
+            }
+            let family = match &m.code[3..4] {
+                "0" => Family::Spec,
+                "1" => Family::AntiPattern,
+                "2" => Family::Transport,
+                "6" => Family::Metadata,
+                "9" => Family::Meta,
+                other => panic!("{}: no family for {other}xx", m.code),
+            };
+            assert_eq!(
+                m.family, family,
+                "{} is filed under the wrong family",
+                m.code
+            );
+        }
+    }
+
+    #[test]
+    fn selectors_take_codes_prefixes_names_and_all() {
+        let meta = find("MCP107").unwrap().meta;
+        assert!(
+            selects("MCP1", meta)
+                && selects("mcp107", meta)
+                && selects("blocking-call-in-async", meta)
+        );
+        assert!(selects("ALL", meta) && !selects("MCP2", meta));
+        assert!(is_known_selector("MCP1") && !is_known_selector("MCP7") && !is_known_selector("M"));
+    }
+}

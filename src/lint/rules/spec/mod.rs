@@ -1,0 +1,9 @@
+//! MCP0xx: the tool surface against the MCP specification.
+
+mod invalid_tool_name;
+mod missing_tool_description;
+mod tool_name_too_long;
+
+pub use invalid_tool_name::{INVALID_TOOL_NAME, invalid_tool_name};
+pub use missing_tool_description::{MISSING_TOOL_DESCRIPTION, missing_tool_description};
+pub use tool_name_too_long::{TOOL_NAME_TOO_LONG, tool_name_too_long};

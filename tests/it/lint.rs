@@ -1,0 +1,266 @@
+//! `mcpforge lint`: every rule against its failing and passing fixtures (snapshots of the
+//! diagnostics), every output format, the generated rule docs, and the command's exit codes.
+
+use std::path::{Path, PathBuf};
+
+use mcpforge::lint::rules::RULES;
+use mcpforge::lint::{CrateContext, Options, Report, emit, lint_file};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::support::{mcpforge, repo_root};
+
+fn fixture(code: &str, kind: &str) -> (String, String) {
+    let path = repo_root().join(format!("tests/fixtures/lint/{code}/{kind}.rs"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{code} needs a fixture {}", path.display()));
+    (format!("{code}/{kind}.rs"), text)
+}
+
+/// Lints a fixture the way a crate would be: stdio context when it serves over stdio.
+fn lint_fixture(code: &str, kind: &str) -> Report {
+    let (path, text) = fixture(code, kind);
+    let context = CrateContext {
+        stdio_server: text.contains("stdio_pipes("),
+    };
+    let diagnostics = lint_file(path, text.clone(), &context, &Options::default());
+    Report {
+        diagnostics,
+        files: 1,
+        lines: text.lines().count(),
+    }
+}
+
+#[test]
+fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
+    for rule in RULES {
+        let code = rule.meta.code;
+        let fail = lint_fixture(code, "fail");
+        assert!(
+            fail.active().any(|d| d.rule.code == code),
+            "{code}: fail.rs raised no {code}"
+        );
+        insta::assert_snapshot!(
+            format!("rule__{code}"),
+            emit::render(emit::OutputFormat::Concise, &fail, Path::new("."))
+        );
+        let pass = lint_fixture(code, "pass");
+        let wrong: Vec<_> = pass
+            .active()
+            .filter(|d| d.rule.code == code)
+            .map(|d| &d.message)
+            .collect();
+        assert!(wrong.is_empty(), "{code}: pass.rs raised {wrong:?}");
+    }
+}
+
+/// A small project with findings of several rules, one of them suppressed.
+fn sample_project() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("sample");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"sample\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/main.rs"),
+        "fn main() {\n    println!(\"hello\");\n    let _ = serve(rmcp::transport::stdio_pipes());\n}\n\n\
+         #[tool_router]\nimpl Server {\n    #[tool]\n    async fn wait(&self) -> String {\n        \
+         std::thread::sleep(std::time::Duration::from_secs(1));\n        \
+         // mcpforge: ignore[MCP111] reason=\"documented test credential\"\n        \
+         let _ = \"AKIAIOSFODNN7EXAMPLE\";\n        String::new()\n    }\n}\n",
+    )
+    .unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn every_output_format_is_snapshotted() {
+    let (_tmp, root) = sample_project();
+    let report = mcpforge::lint::lint(&root, &Options::default()).unwrap();
+    assert_eq!(
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.suppressed.is_some())
+            .count(),
+        1
+    );
+    for (name, format) in [
+        ("full", emit::OutputFormat::Full),
+        ("concise", emit::OutputFormat::Concise),
+        ("json", emit::OutputFormat::Json),
+        ("github", emit::OutputFormat::Github),
+        ("sarif", emit::OutputFormat::Sarif),
+    ] {
+        insta::assert_snapshot!(
+            format!("format__{name}"),
+            emit::render(format, &report, &root)
+        );
+    }
+}
+
+#[test]
+fn sarif_has_the_2_1_0_shape_and_marks_suppressed_results() {
+    let (_tmp, root) = sample_project();
+    let report = mcpforge::lint::lint(&root, &Options::default()).unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&emit::render(emit::OutputFormat::Sarif, &report, &root)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), RULES.len());
+    for result in run["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&result["level"].as_str().unwrap()));
+        assert!(
+            result["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+                >= 1
+        );
+    }
+    let suppressed: Vec<_> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(
+        suppressed[0]["suppressions"][0]["justification"],
+        "documented test credential"
+    );
+}
+
+#[test]
+fn rule_docs_are_generated_from_the_registry() {
+    let dir = repo_root().join("docs/rules");
+    let mut expected = vec![(
+        "README.md".to_string(),
+        mcpforge::lint::docs::index_markdown(),
+    )];
+    for rule in RULES {
+        expected.push((
+            format!("{}.md", rule.meta.code),
+            mcpforge::lint::docs::rule_markdown(rule.meta),
+        ));
+    }
+    if std::env::var_os("MCPFORGE_UPDATE_DOCS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &expected {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    on_disk.sort();
+    let mut names: Vec<String> = expected.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    assert_eq!(
+        on_disk, names,
+        "docs/rules/ has stale or missing pages; run MCPFORGE_UPDATE_DOCS=1 cargo test --test it lint"
+    );
+    for (name, text) in expected {
+        let actual = std::fs::read_to_string(dir.join(&name)).unwrap();
+        assert_eq!(
+            actual, text,
+            "docs/rules/{name} is stale; run MCPFORGE_UPDATE_DOCS=1 cargo test --test it lint"
+        );
+    }
+}
+
+#[test]
+fn generated_projects_lint_clean() {
+    mcpforge(&repo_root())
+        .args(["lint", "generated-fixtures/minimal"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(contains("0 errors, 0 warnings, 0 infos"));
+}
+
+#[test]
+fn exit_codes_follow_the_findings() {
+    let (_tmp, root) = sample_project();
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(
+            contains("src/main.rs:2:5: MCP201 [error]")
+                .and(contains("MCP107"))
+                .and(contains("MCP111").not()),
+        )
+        .stderr(contains("finding(s) at or above `error`"));
+    mcpforge(&root)
+        .args(["lint", "--exit-zero"])
+        .assert()
+        .success();
+    mcpforge(&root)
+        .args(["lint", "--ignore", "MCP0,MCP1,MCP201", "--select", "ALL"])
+        .assert()
+        .success();
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP107", "--statistics"])
+        .assert()
+        .code(1)
+        .stderr(contains("MCP107  blocking-call-in-async"));
+}
+
+#[test]
+fn bad_input_is_exit_code_2_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    mcpforge(tmp.path())
+        .arg("lint")
+        .assert()
+        .code(2)
+        .stderr(contains("is not a Cargo project (no Cargo.toml)"));
+    let (_tmp, root) = sample_project();
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP7"])
+        .assert()
+        .code(2)
+        .stderr(contains("`MCP7` selects no rule"));
+    mcpforge(&root)
+        .args(["lint", "--explain", "MCP999"])
+        .assert()
+        .code(2)
+        .stderr(contains("no rule `MCP999`"));
+    mcpforge(&root)
+        .args(["lint", "--output-format", "xml"])
+        .assert()
+        .code(2);
+    std::fs::write(root.join("Cargo.toml"), "[package\n").unwrap();
+    mcpforge(&root)
+        .arg("lint")
+        .assert()
+        .code(2)
+        .stderr(contains("cannot read the Cargo project"));
+}
+
+#[test]
+fn an_unparseable_file_is_reported_not_skipped() {
+    let (_tmp, root) = sample_project();
+    std::fs::write(root.join("src/broken.rs"), "fn broken( {\n").unwrap();
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise", "--select", "MCP902"])
+        .assert()
+        .code(1)
+        .stdout(contains("src/broken.rs:1:").and(contains("MCP902")));
+}
+
+#[test]
+fn explain_prints_the_rule_docs() {
+    mcpforge(&repo_root())
+        .args(["lint", "--explain", "blocking-call-in-async"])
+        .assert()
+        .success()
+        .stdout(contains("# MCP107 blocking-call-in-async").and(contains("## How to fix")));
+}
