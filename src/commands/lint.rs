@@ -34,6 +34,9 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         Err(other) => CliError::usage(format!("{other:#}")),
     })?;
 
+    if let Some(source) = &report.config_source {
+        ui.detail(format!("configuration from {source}"));
+    }
     let rendered = emit::render(args.output_format, &report, &root);
     if !rendered.is_empty() {
         ui.out(rendered.trim_end());

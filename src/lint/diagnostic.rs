@@ -1,11 +1,13 @@
 //! What a rule reports: a [`Diagnostic`] with a location, and the [`Report`] of a whole run.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::rules::RuleMeta;
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -35,6 +37,8 @@ pub struct Position {
 pub struct Diagnostic {
     #[serde(skip)]
     pub rule: &'static RuleMeta,
+    /// The rule's default severity, or the one configured for it.
+    pub severity: Severity,
     /// Path relative to the linted root, with `/`.
     pub path: String,
     pub start: Position,
@@ -48,7 +52,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn severity(&self) -> Severity {
-        self.rule.severity
+        self.severity
     }
 }
 
@@ -60,6 +64,8 @@ pub struct Report {
     /// How many files and lines of Rust were read.
     pub files: usize,
     pub lines: usize,
+    /// Where the `[lint]` configuration came from, if anywhere.
+    pub config_source: Option<String>,
 }
 
 impl Report {

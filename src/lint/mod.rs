@@ -5,6 +5,7 @@
 //! selection and suppressions. It never prints and never writes: emitters in [`emit`] turn the
 //! report into text, and the command decides the exit code.
 
+mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
@@ -23,10 +24,11 @@ pub use source::{CrateContext, SourceFile};
 
 use crate::error::CliError;
 
-/// Which rules run.
+/// Which rules run, as given on the command line; project configuration is merged in by
+/// [`Settings::load`].
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Only these (codes, prefixes, names or `ALL`); empty: every stable rule.
+    /// Only these (codes, prefixes, names or `ALL`); empty: the configured or default set.
     pub select: Vec<String>,
     /// Never these.
     pub ignore: Vec<String>,
@@ -45,22 +47,80 @@ impl Options {
         }
         Ok(())
     }
+}
+
+/// The effective rule set: command-line options over the project's `[lint]` configuration.
+#[derive(Debug, Default)]
+pub struct Settings {
+    select: Vec<String>,
+    extend_select: Vec<String>,
+    ignore: Vec<String>,
+    preview: bool,
+    severity: std::collections::BTreeMap<String, Severity>,
+    per_file: config::PerFileIgnores,
+    /// Where the project configuration was read from, if anywhere.
+    pub config_source: Option<String>,
+}
+
+impl Settings {
+    /// Command-line options only (no project configuration).
+    pub fn from_options(options: &Options) -> Self {
+        Self {
+            select: options.select.clone(),
+            ignore: options.ignore.clone(),
+            preview: options.preview,
+            ..Self::default()
+        }
+    }
+
+    /// Options merged over the configuration found at `root`: `--select` replaces the
+    /// configured `select`, `--ignore` adds to `ignore`, `--preview` turns preview on.
+    pub fn load(root: &Path, options: &Options) -> anyhow::Result<Self> {
+        options.validate()?;
+        let mut settings = Self::from_options(options);
+        if let Some((config, source)) = config::load(root)? {
+            settings.config_source = Some(source);
+            if settings.select.is_empty() {
+                settings.select = config.select.unwrap_or_default();
+            }
+            settings.extend_select = config.extend_select;
+            settings.ignore.extend(config.ignore);
+            settings.preview |= config.preview;
+            settings.severity = config
+                .severity
+                .into_iter()
+                .filter_map(|(rule, level)| {
+                    rules::find(&rule).map(|r| (r.meta.code.to_string(), level))
+                })
+                .collect();
+            settings.per_file = config::PerFileIgnores::new(&config.per_file_ignores)?;
+        }
+        Ok(settings)
+    }
 
     fn enabled(&self, meta: &RuleMeta) -> bool {
+        let by_default = meta.status == Status::Stable || self.preview;
         let selected = if self.select.is_empty() {
-            meta.status == Status::Stable || self.preview
+            by_default
         } else {
             self.select.iter().any(|s| rules::selects(s, meta))
-        };
+        } || self.extend_select.iter().any(|s| rules::selects(s, meta));
         selected && !self.ignore.iter().any(|s| rules::selects(s, meta))
+    }
+
+    fn enabled_in(&self, path: &str, meta: &RuleMeta) -> bool {
+        self.enabled(meta) && !self.per_file.ignores(path, meta)
     }
 }
 
 /// Lints the Cargo project (package or workspace) at `root`.
 pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
-    options.validate()?;
+    let settings = Settings::load(root, options)?;
     let crates = discover(root)?;
-    let mut report = Report::default();
+    let mut report = Report {
+        config_source: settings.config_source.clone(),
+        ..Report::default()
+    };
     for krate in crates {
         let files: Vec<(String, String)> = krate
             .files
@@ -81,7 +141,7 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
             .map(|(path, text)| {
                 (
                     text.lines().count(),
-                    lint_file(path, text, &context, options),
+                    lint_file(path, text, &context, &settings),
                 )
             })
             .collect();
@@ -102,13 +162,13 @@ pub fn lint_file(
     path: String,
     text: String,
     context: &CrateContext,
-    options: &Options,
+    settings: &Settings,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut suppressions = suppress::parse(&path, &text, &mut diagnostics);
     match SourceFile::parse(path.clone(), text) {
         Ok(file) => {
-            for rule in RULES.iter().filter(|r| options.enabled(r.meta)) {
+            for rule in RULES.iter().filter(|r| settings.enabled_in(&path, r.meta)) {
                 if let Check::Source(check) = rule.check {
                     check(&file, context, &mut diagnostics);
                 }
@@ -116,6 +176,7 @@ pub fn lint_file(
         }
         Err((at, message)) => diagnostics.push(Diagnostic {
             rule: &rules::UNPARSEABLE_FILE,
+            severity: rules::UNPARSEABLE_FILE.severity,
             path: path.clone(),
             start: at,
             end: at,
@@ -126,12 +187,15 @@ pub fn lint_file(
             suppressed: None,
         }),
     }
-    diagnostics.retain(|d| options.enabled(d.rule));
     let unused = suppress::apply(&path, &mut suppressions, &mut diagnostics, |r| {
-        options.enabled(r)
+        settings.enabled_in(&path, r)
     });
-    if options.enabled(&rules::UNUSED_SUPPRESSION) {
-        diagnostics.extend(unused);
+    diagnostics.extend(unused);
+    diagnostics.retain(|d| settings.enabled_in(&path, d.rule));
+    for d in &mut diagnostics {
+        if let Some(level) = settings.severity.get(d.rule.code) {
+            d.severity = *level;
+        }
     }
     diagnostics
 }

@@ -76,6 +76,7 @@ impl SourceFile {
         let (start, end) = (span.start(), span.end());
         Diagnostic {
             rule,
+            severity: rule.severity,
             path: self.path.clone(),
             start: Position {
                 line: start.line,

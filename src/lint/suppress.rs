@@ -49,6 +49,7 @@ pub fn parse(path: &str, text: &str, out: &mut Vec<Diagnostic>) -> Vec<Suppressi
                 Some(rule) => known.push(rule.meta),
                 None => out.push(Diagnostic {
                     rule: &rules::UNKNOWN_RULE,
+                    severity: rules::UNKNOWN_RULE.severity,
                     path: path.to_string(),
                     start: Position {
                         line: number,
@@ -108,6 +109,7 @@ pub fn apply(
         .filter(|s| !s.used && s.rules.iter().any(|r| enabled(r)))
         .map(|s| Diagnostic {
             rule: &rules::UNUSED_SUPPRESSION,
+            severity: rules::UNUSED_SUPPRESSION.severity,
             path: path.to_string(),
             start: Position {
                 line: s.line,

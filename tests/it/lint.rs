@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use mcpforge::lint::rules::RULES;
-use mcpforge::lint::{CrateContext, Options, Report, emit, lint_file};
+use mcpforge::lint::{CrateContext, Options, Report, Settings, emit, lint_file};
 use predicates::prelude::*;
 use predicates::str::contains;
 
@@ -23,11 +23,12 @@ fn lint_fixture(code: &str, kind: &str) -> Report {
     let context = CrateContext {
         stdio_server: text.contains("stdio_pipes("),
     };
-    let diagnostics = lint_file(path, text.clone(), &context, &Options::default());
+    let diagnostics = lint_file(path, text.clone(), &context, &Settings::default());
     Report {
         diagnostics,
         files: 1,
         lines: text.lines().count(),
+        config_source: None,
     }
 }
 
@@ -242,7 +243,40 @@ fn bad_input_is_exit_code_2_with_a_clear_message() {
         .arg("lint")
         .assert()
         .code(2)
-        .stderr(contains("cannot read the Cargo project"));
+        .stderr(contains("Cargo.toml is not valid TOML"));
+}
+
+#[test]
+fn project_configuration_selects_ignores_and_sets_severity() {
+    let (_tmp, root) = sample_project();
+    std::fs::write(
+        root.join(".mcpforge.toml"),
+        "[lint]\nignore = [\"MCP004\"]\n[lint.severity]\nMCP201 = \"warning\"\n\
+         [lint.per-file-ignores]\n\"src/main.rs\" = [\"blocking-call-in-async\"]\n",
+    )
+    .unwrap();
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise", "--fail-on", "warning"])
+        .assert()
+        .code(1)
+        .stdout(
+            contains("MCP201 [warning]")
+                .and(contains("MCP004").not())
+                .and(contains("MCP107").not()),
+        );
+    mcpforge(&root).args(["lint"]).assert().success();
+    // `--select` replaces the configured selection; the configured `ignore` still applies.
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP004", "--output-format", "concise"])
+        .assert()
+        .success()
+        .stdout("");
+    std::fs::write(root.join(".mcpforge.toml"), "[lint]\nselct = []\n").unwrap();
+    mcpforge(&root)
+        .arg("lint")
+        .assert()
+        .code(2)
+        .stderr(contains(".mcpforge.toml [lint]: unknown field `selct`"));
 }
 
 #[test]
