@@ -232,6 +232,7 @@ Suppress one finding with `// mcpforge: ignore[MCP107] reason=\"…\"` on its li
 Examples:\n  \
 mcpforge lint\n  \
 mcpforge lint --output-format sarif > mcpforge.sarif\n  \
+mcpforge lint --fix\n  \
 mcpforge lint --explain MCP107";
 
 #[derive(Debug, Args)]
@@ -271,6 +272,15 @@ pub struct LintArgs {
     /// Also run preview (heuristic) rules
     #[arg(long)]
     pub preview: bool,
+
+    /// Apply safe fixes in place (formatting kept, files re-parsed before writing), then report
+    /// what is left
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print the safe fixes as a unified diff and write nothing
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]

@@ -26,13 +26,35 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         preview: args.preview,
     };
     // Every failure to lint is exit code 2, so CI tells "findings" from "could not check".
-    let report = lint::lint(&root, &options).map_err(|e| match e.downcast::<CliError>() {
-        Ok(cli) => CliError {
-            kind: ErrorKind::Usage,
-            ..cli
-        },
-        Err(other) => CliError::usage(format!("{other:#}")),
-    })?;
+    let run = || {
+        lint::lint(&root, &options).map_err(|e| match e.downcast::<CliError>() {
+            Ok(cli) => CliError {
+                kind: ErrorKind::Usage,
+                ..cli
+            },
+            Err(other) => CliError::usage(format!("{other:#}")),
+        })
+    };
+    let mut report = run()?;
+    if args.fix || args.diff {
+        let (tx, fixed) =
+            lint::plan_fixes(&root, &report).map_err(|e| CliError::usage(format!("{e:#}")))?;
+        if args.diff {
+            ui.out(tx.diff().trim_end());
+            ui.status(
+                "Fixable",
+                format!(
+                    "{fixed} finding(s) in {} file(s); run with --fix to apply",
+                    tx.changes().len()
+                ),
+            );
+        } else if fixed > 0 {
+            let files = tx.changes().len();
+            tx.commit()?;
+            ui.status("Fixed", format!("{fixed} finding(s) in {files} file(s)"));
+            report = run()?;
+        }
+    }
 
     if let Some(source) = &report.config_source {
         ui.detail(format!("configuration from {source}"));

@@ -14,7 +14,73 @@ use proc_macro2::LineColumn;
 pub struct RustSource {
     pub text: String,
     pub file: syn::File,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
+}
+
+/// Byte offsets of line starts, to turn span positions into offsets.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        Self {
+            starts: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        }
+    }
+
+    /// The byte offset of a span position in `text` (lines 1-based, columns in characters).
+    pub fn offset(&self, text: &str, at: LineColumn) -> usize {
+        let start = self.line_start(text, at);
+        let line = &text[start..];
+        start
+            + line
+                .char_indices()
+                .nth(at.column)
+                .map_or(line.len(), |(i, _)| i)
+    }
+
+    /// The offset of the start of the line holding `at`.
+    pub fn line_start(&self, text: &str, at: LineColumn) -> usize {
+        self.starts
+            .get(at.line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len())
+    }
+
+    /// The offset just past the end of the line holding `at` (after its newline).
+    pub fn line_end(&self, text: &str, at: LineColumn) -> usize {
+        self.starts.get(at.line).copied().unwrap_or(text.len())
+    }
+}
+
+/// A replacement of a byte range of the original (an insertion when the range is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+}
+
+/// Applies non-overlapping replacements; overlapping ones after the first are skipped and
+/// returned, so a caller can report them.
+pub fn apply_replacements(original: &str, edits: &[Replacement]) -> (String, Vec<Replacement>) {
+    let mut sorted: Vec<&Replacement> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start, e.range.end));
+    let (mut out, mut at, mut skipped) = (String::with_capacity(original.len()), 0, Vec::new());
+    for edit in sorted {
+        if edit.range.start < at {
+            skipped.push(edit.clone());
+            continue;
+        }
+        out.push_str(&original[at..edit.range.start]);
+        out.push_str(&edit.text);
+        at = edit.range.end;
+    }
+    out.push_str(&original[at..]);
+    (out, skipped)
 }
 
 /// Text to insert at a byte offset of the original.
@@ -31,14 +97,8 @@ impl RustSource {
             let at = e.span().start();
             anyhow::anyhow!("{}:{}:{}: {e}", path.display(), at.line, at.column + 1)
         })?;
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Ok(Self {
-            text,
-            file,
-            line_starts,
-        })
+        let lines = LineIndex::new(&text);
+        Ok(Self { text, file, lines })
     }
 
     /// Reads and parses a file.
@@ -50,33 +110,17 @@ impl RustSource {
 
     /// The byte offset of a span position (lines are 1-based, columns count characters).
     pub fn offset(&self, at: LineColumn) -> usize {
-        let start = self
-            .line_starts
-            .get(at.line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len());
-        let line = &self.text[start..];
-        start
-            + line
-                .char_indices()
-                .nth(at.column)
-                .map_or(line.len(), |(i, _)| i)
+        self.lines.offset(&self.text, at)
     }
 
     /// The offset of the start of the line holding `at`.
     pub fn line_start(&self, at: LineColumn) -> usize {
-        self.line_starts
-            .get(at.line.saturating_sub(1))
-            .copied()
-            .unwrap_or(self.text.len())
+        self.lines.line_start(&self.text, at)
     }
 
     /// The offset just past the end of the line holding `at` (after its newline).
     pub fn line_end(&self, at: LineColumn) -> usize {
-        self.line_starts
-            .get(at.line)
-            .copied()
-            .unwrap_or(self.text.len())
+        self.lines.line_end(&self.text, at)
     }
 
     /// The leading whitespace of the line holding `at`.
@@ -176,6 +220,27 @@ mod tests {
             },
         ];
         assert_eq!(apply(original, &ins), "a\nY\nb\nX\nc\n");
+    }
+
+    #[test]
+    fn replacements_skip_overlaps() {
+        let edits = [
+            Replacement {
+                range: 0..1,
+                text: "A".into(),
+            },
+            Replacement {
+                range: 0..2,
+                text: "X".into(),
+            },
+            Replacement {
+                range: 3..3,
+                text: "!".into(),
+            },
+        ];
+        let (out, skipped) = apply_replacements("abc", &edits);
+        assert_eq!(out, "Abc!");
+        assert_eq!(skipped.len(), 1);
     }
 
     #[test]

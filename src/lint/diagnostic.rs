@@ -48,6 +48,17 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The justification of the suppression comment that silenced it, if any.
     pub suppressed: Option<String>,
+    /// A safe, mechanical fix `--fix` may apply.
+    #[serde(skip)]
+    pub fix: Option<Fix>,
+}
+
+/// Text edits that fix a finding, as byte ranges of the file as it was linted.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    /// What the fix does, in a few words.
+    pub description: &'static str,
+    pub edits: Vec<crate::edit::rust::Replacement>,
 }
 
 impl Diagnostic {

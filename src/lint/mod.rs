@@ -157,6 +157,56 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
     Ok(report)
 }
 
+/// The fixes of a report's unsuppressed findings, applied per file in memory and checked to
+/// still parse. Returns the planned writes and how many findings they fix.
+pub fn plan_fixes(
+    root: &Path,
+    report: &Report,
+) -> anyhow::Result<(crate::edit::Transaction, usize)> {
+    let mut by_file: std::collections::BTreeMap<&str, Vec<&diagnostic::Fix>> =
+        std::collections::BTreeMap::new();
+    for d in report.active() {
+        if let Some(fix) = &d.fix {
+            by_file.entry(d.path.as_str()).or_default().push(fix);
+        }
+    }
+    let mut tx = crate::edit::Transaction::new();
+    let mut fixed = 0;
+    for (path, fixes) in by_file {
+        let full = root.join(path);
+        let text = std::fs::read_to_string(&full)
+            .with_context(|| format!("failed to read {}", full.display()))?;
+        // Apply whole fixes only: a fix overlapping an earlier one waits for the next run.
+        let mut edits: Vec<crate::edit::rust::Replacement> = Vec::new();
+        for fix in fixes {
+            let overlaps = fix
+                .edits
+                .iter()
+                .any(|e| edits.iter().any(|o| touches(&e.range, &o.range)));
+            if !overlaps {
+                edits.extend(fix.edits.iter().cloned());
+                fixed += 1;
+            }
+        }
+        let (after, _) = crate::edit::rust::apply_replacements(&text, &edits);
+        syn::parse_file(&after).map_err(|e| {
+            anyhow::anyhow!("fixing {path} would produce invalid Rust ({e}); nothing was written")
+        })?;
+        tx.push(crate::edit::Change {
+            path: full,
+            display: path.to_string(),
+            before: Some(text.into_bytes()),
+            after: after.into_bytes(),
+        });
+    }
+    Ok((tx, fixed))
+}
+
+/// Whether two edit ranges touch (an insertion counts as one byte wide).
+fn touches(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
+}
+
 /// Lints one file's text: parse, run rules, apply its suppressions.
 pub fn lint_file(
     path: String,
@@ -185,6 +235,7 @@ pub fn lint_file(
                 "no rule checked it; fix the syntax error (`cargo check` shows it too)".into(),
             ),
             suppressed: None,
+            fix: None,
         }),
     }
     let unused = suppress::apply(&path, &mut suppressions, &mut diagnostics, |r| {

@@ -8,6 +8,7 @@ use syn::visit::Visit;
 
 use super::diagnostic::{Diagnostic, Position};
 use super::rules::RuleMeta;
+use crate::edit::rust::LineIndex;
 
 /// Facts about the crate a file belongs to, gathered before rules run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,6 +25,7 @@ pub struct SourceFile {
     /// The syntax tree with `#[cfg(test)]` items removed: rules judge shipped code.
     pub ast: syn::File,
     uses: HashMap<String, String>,
+    lines: LineIndex,
 }
 
 impl SourceFile {
@@ -42,11 +44,13 @@ impl SourceFile {
         strip_test_items(&mut ast.items);
         let mut collector = UseCollector::default();
         collector.visit_file(&ast);
+        let lines = LineIndex::new(&text);
         Ok(Self {
             path,
             text,
             ast,
             uses: collector.map,
+            lines,
         })
     }
 
@@ -64,6 +68,11 @@ impl SourceFile {
                 .join("::"),
             _ => segments.join("::"),
         }
+    }
+
+    /// The byte offset of a span position in [`SourceFile::text`].
+    pub fn offset(&self, at: proc_macro2::LineColumn) -> usize {
+        self.lines.offset(&self.text, at)
     }
 
     /// A diagnostic of `rule` covering `span`.
@@ -89,6 +98,7 @@ impl SourceFile {
             message: message.into(),
             help: None,
             suppressed: None,
+            fix: None,
         }
     }
 }

@@ -64,6 +64,7 @@ pub fn parse(path: &str, text: &str, out: &mut Vec<Diagnostic>) -> Vec<Suppressi
                         "see `mcpforge lint --explain <CODE>` or docs/rules/ for the rules".into(),
                     ),
                     suppressed: None,
+                    fix: None,
                 }),
             }
         }
@@ -129,6 +130,7 @@ pub fn apply(
             ),
             help: Some("delete the comment".into()),
             suppressed: None,
+            fix: None,
         })
         .collect()
 }

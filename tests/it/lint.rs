@@ -298,3 +298,48 @@ fn explain_prints_the_rule_docs() {
         .success()
         .stdout(contains("# MCP107 blocking-call-in-async").and(contains("## How to fix")));
 }
+
+#[test]
+fn fix_rewrites_blocking_sleep_and_stdout_logging_and_diff_previews_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("fixme");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"fixme\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .unwrap();
+    let original = "use std::thread;\nuse std::time::Duration;\n\nfn init() {\n    // keep this comment\n    tracing_subscriber::fmt().with_target(false).init();\n}\n\n\
+                    async fn serve_it() {\n    thread::sleep(Duration::from_millis(5)); // pause\n    \
+                    let _ = serve(rmcp::transport::stdio_pipes()).await;\n}\n";
+    std::fs::write(root.join("src/main.rs"), original).unwrap();
+
+    mcpforge(&root)
+        .args(["lint", "--diff"])
+        .assert()
+        .code(1)
+        .stdout(contains("+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();"))
+        .stderr(contains("Fixable"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("src/main.rs")).unwrap(),
+        original,
+        "--diff must not write"
+    );
+
+    mcpforge(&root)
+        .args(["lint", "--fix"])
+        .assert()
+        .success()
+        .stderr(contains("Fixed 2 finding(s) in 1 file(s)"));
+    let fixed = std::fs::read_to_string(root.join("src/main.rs")).unwrap();
+    insta::assert_snapshot!("fix__main_rs", fixed);
+    assert!(
+        fixed.contains("tokio::time::sleep(Duration::from_millis(5)).await; // pause"),
+        "{fixed}"
+    );
+    mcpforge(&root)
+        .arg("lint")
+        .assert()
+        .success()
+        .stderr(contains("0 errors"));
+}

@@ -3,7 +3,8 @@
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::edit::rust::Replacement;
+use crate::lint::diagnostic::{Diagnostic, Fix, Severity};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
 
@@ -16,7 +17,7 @@ pub static BLOCKING_CALL_IN_ASYNC: RuleMeta = RuleMeta {
     summary: "A blocking call (`std::thread::sleep`, `std::fs`, `reqwest::blocking`, `block_on`) inside async code.",
     why: "Tool handlers run on the async runtime's few worker threads. A blocking call parks one of them: every other request scheduled there waits, and a handful of slow calls stall the whole server. This is the research's \"sync I/O in async\" anti-pattern.",
     example: "#[tool]\nasync fn wait(&self) -> String {\n    std::thread::sleep(Duration::from_secs(1));\n    \"done\".into()\n}",
-    fix: "Use the async equivalent (`tokio::time::sleep(d).await`, `tokio::fs`, the async `reqwest::Client`), or move the blocking work into `tokio::task::spawn_blocking(|| ..)`.",
+    fix: "Use the async equivalent (`tokio::time::sleep(d).await`, `tokio::fs`, the async `reqwest::Client`), or move the blocking work into `tokio::task::spawn_blocking(|| ..)`. `mcpforge lint --fix` rewrites `std::thread::sleep(d)` to `tokio::time::sleep(d).await`.",
 };
 
 /// Calls that block, by resolved path (a trailing `::` matches everything below).
@@ -101,6 +102,27 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
                     format!("`{resolved}` blocks the async runtime's worker thread"),
                 );
                 d.help = Some(help.to_string());
+                if resolved == "std::thread::sleep" {
+                    // `sleep(d)` → `tokio::time::sleep(d).await`: same duration, no blocked thread.
+                    let (start, end) = (
+                        self.file.offset(func.span().start()),
+                        self.file.offset(func.span().end()),
+                    );
+                    let after = self.file.offset(call.span().end());
+                    d.fix = Some(Fix {
+                        description: "use tokio::time::sleep(..).await",
+                        edits: vec![
+                            Replacement {
+                                range: start..end,
+                                text: "tokio::time::sleep".into(),
+                            },
+                            Replacement {
+                                range: after..after,
+                                text: ".await".into(),
+                            },
+                        ],
+                    });
+                }
                 self.out.push(d);
             }
         }

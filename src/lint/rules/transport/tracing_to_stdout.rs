@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::edit::rust::Replacement;
+use crate::lint::diagnostic::{Diagnostic, Fix, Severity};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
 
@@ -18,7 +19,7 @@ pub static TRACING_TO_STDOUT: RuleMeta = RuleMeta {
     summary: "A `tracing_subscriber::fmt` subscriber or layer without `.with_writer(..)` in a stdio server.",
     why: "`tracing_subscriber`'s fmt output goes to stdout unless told otherwise. In a stdio server every log line is then injected into the protocol stream and breaks the client's JSON-RPC parser.",
     example: "tracing_subscriber::fmt().with_env_filter(filter).init();",
-    fix: "Add `.with_writer(std::io::stderr)` to the builder.",
+    fix: "Add `.with_writer(std::io::stderr)` to the builder; `mcpforge lint --fix` does it for you.",
 };
 
 /// Builder entry points of `tracing_subscriber`'s fmt output.
@@ -67,7 +68,16 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
             // The outermost call of a chain is visited first: judge the chain there, once.
             if self.seen.insert((at.line, at.column)) && !writer {
                 let mut d = self.file.diagnostic(&TRACING_TO_STDOUT, root.span(), "this tracing subscriber writes to stdout, which carries the MCP protocol in this stdio server");
-                d.help = Some("add `.with_writer(std::io::stderr)`".into());
+                d.help =
+                    Some("add `.with_writer(std::io::stderr)` (`mcpforge lint --fix` does)".into());
+                let end = self.file.offset(root.span().end());
+                d.fix = Some(Fix {
+                    description: "write logs to stderr",
+                    edits: vec![Replacement {
+                        range: end..end,
+                        text: ".with_writer(std::io::stderr)".into(),
+                    }],
+                });
                 self.out.push(d);
             }
         }
