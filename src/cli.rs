@@ -281,6 +281,15 @@ pub struct LintArgs {
     /// Print the safe fixes as a unified diff and write nothing
     #[arg(long)]
     pub diff: bool,
+
+    /// Known findings to accept (a file written by --update-baseline); new findings still fail,
+    /// and entries that no longer occur fail as stale
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write every current finding to the --baseline file instead of failing on them
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
 }
 
 #[derive(Debug, Args)]

@@ -59,6 +59,24 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
     if let Some(source) = &report.config_source {
         ui.detail(format!("configuration from {source}"));
     }
+    let mut stale = Vec::new();
+    if let Some(file) = &args.baseline {
+        let file = ctx.resolve(file);
+        if args.update_baseline {
+            let baseline = lint::baseline::Baseline::from_report(&report, &root);
+            baseline.save(&file)?;
+            ui.status(
+                "Baselined",
+                format!(
+                    "{} finding(s) in {}",
+                    baseline.findings.len(),
+                    file.display()
+                ),
+            );
+            return Ok(());
+        }
+        stale = lint::baseline::Baseline::load(&file)?.apply(&mut report, &root);
+    }
     let rendered = emit::render(args.output_format, &report, &root);
     if !rendered.is_empty() {
         ui.out(rendered.trim_end());
@@ -86,6 +104,24 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
             count(Severity::Info)
         ),
     );
+    if !stale.is_empty() && !args.exit_zero {
+        let listed: Vec<String> = stale
+            .iter()
+            .map(|e| format!("{} in {}", e.code, e.path))
+            .collect();
+        let what = if stale.len() == 1 {
+            "entry no longer matches a finding"
+        } else {
+            "entries no longer match findings"
+        };
+        return Err(CliError::failure(format!(
+            "{} baseline {what}: {}",
+            stale.len(),
+            listed.join(", ")
+        ))
+        .with_help("remove them with `mcpforge lint --baseline FILE --update-baseline`")
+        .into());
+    }
     if report.fails(args.fail_on) && !args.exit_zero {
         let n = report
             .active()

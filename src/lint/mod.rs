@@ -5,6 +5,7 @@
 //! selection and suppressions. It never prints and never writes: emitters in [`emit`] turn the
 //! report into text, and the command decides the exit code.
 
+pub mod baseline;
 mod config;
 pub mod diagnostic;
 pub mod docs;

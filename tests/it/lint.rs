@@ -343,3 +343,71 @@ fn fix_rewrites_blocking_sleep_and_stdout_logging_and_diff_previews_it() {
         .success()
         .stderr(contains("0 errors"));
 }
+
+#[test]
+fn a_baseline_accepts_known_findings_survives_line_moves_and_fails_new_and_stale_ones() {
+    let (_tmp, root) = sample_project();
+    mcpforge(&root)
+        .args([
+            "lint",
+            "--baseline",
+            "lint-baseline.json",
+            "--update-baseline",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("Baselined 3 finding(s)"));
+    let baseline = std::fs::read_to_string(root.join("lint-baseline.json")).unwrap();
+    assert!(baseline.contains("\"code\": \"MCP107\""), "{baseline}");
+    mcpforge(&root)
+        .args(["lint", "--baseline", "lint-baseline.json"])
+        .assert()
+        .success();
+
+    // Lines moved: still known.
+    let main = std::fs::read_to_string(root.join("src/main.rs")).unwrap();
+    std::fs::write(
+        root.join("src/main.rs"),
+        format!("// a new comment\n\n{main}"),
+    )
+    .unwrap();
+    mcpforge(&root)
+        .args(["lint", "--baseline", "lint-baseline.json"])
+        .assert()
+        .success();
+
+    // A new finding fails.
+    let with_new = format!("{main}\nasync fn more() {{\n    std::fs::read(\"x\").ok();\n}}\n");
+    std::fs::write(root.join("src/main.rs"), &with_new).unwrap();
+    mcpforge(&root)
+        .args([
+            "lint",
+            "--baseline",
+            "lint-baseline.json",
+            "--output-format",
+            "concise",
+        ])
+        .assert()
+        .code(1)
+        .stdout(contains("std::fs::read"));
+
+    // A fixed finding leaves a stale entry, which fails too.
+    std::fs::write(
+        root.join("src/main.rs"),
+        main.replace("println!(\"hello\");", ""),
+    )
+    .unwrap();
+    mcpforge(&root)
+        .args(["lint", "--baseline", "lint-baseline.json"])
+        .assert()
+        .code(1)
+        .stderr(
+            contains("1 baseline entry does no longer occur")
+                .or(contains("no longer occur: MCP201 in src/main.rs")),
+        );
+    mcpforge(&root)
+        .args(["lint", "--baseline", "missing.json"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot read baseline"));
+}
