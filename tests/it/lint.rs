@@ -401,10 +401,9 @@ fn a_baseline_accepts_known_findings_survives_line_moves_and_fails_new_and_stale
         .args(["lint", "--baseline", "lint-baseline.json"])
         .assert()
         .code(1)
-        .stderr(
-            contains("1 baseline entry does no longer occur")
-                .or(contains("no longer occur: MCP201 in src/main.rs")),
-        );
+        .stderr(contains(
+            "1 baseline entry no longer matches a finding: MCP201 in src/main.rs",
+        ));
     mcpforge(&root)
         .args(["lint", "--baseline", "missing.json"])
         .assert()
