@@ -132,30 +132,223 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
                 Ok((relative(root, path), text))
             })
             .collect::<anyhow::Result<_>>()?;
-        let context = CrateContext {
-            stdio_server: files
-                .iter()
-                .any(|(_, t)| t.contains("stdio_pipes(") || t.contains("transport::stdio(")),
-        };
-        let results: Vec<(usize, Vec<Diagnostic>)> = files
-            .into_par_iter()
-            .map(|(path, text)| {
-                (
-                    text.lines().count(),
-                    lint_file(path, text, &context, &settings),
-                )
-            })
-            .collect();
-        for (lines, diagnostics) in results {
-            report.files += 1;
-            report.lines += lines;
-            report.diagnostics.extend(diagnostics);
-        }
+        report.files += files.len();
+        report.lines += files.iter().map(|(_, t)| t.lines().count()).sum::<usize>();
+        report.diagnostics.extend(lint_crate(files, &settings));
     }
+    report
+        .diagnostics
+        .extend(lint_project_files(root, &settings));
     report
         .diagnostics
         .sort_by(|a, b| (&a.path, a.start, a.rule.code).cmp(&(&b.path, b.start, b.rule.code)));
     Ok(report)
+}
+
+/// Lints one crate's files (relative path, text): per-file rules in parallel, then crate-wide
+/// rules, then each file's suppressions and the configured severities.
+pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diagnostic> {
+    let context = CrateContext {
+        stdio_server: files
+            .iter()
+            .any(|(_, t)| t.contains("stdio_pipes(") || t.contains("transport::stdio(")),
+    };
+    // syn trees are not `Send`: each file is parsed, checked and summarised on one thread; crate
+    // rules see the summaries.
+    let checked: Vec<(String, String, Option<FileFacts>, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|(path, text)| {
+            let mut diagnostics = Vec::new();
+            let facts = match SourceFile::parse(path.clone(), text.clone()) {
+                Ok(file) => {
+                    for rule in RULES.iter().filter(|r| settings.enabled_in(&path, r.meta)) {
+                        if let Check::Source(check) = rule.check {
+                            check(&file, &context, &mut diagnostics);
+                        }
+                    }
+                    Some(FileFacts::of(&file))
+                }
+                Err((at, message)) => {
+                    diagnostics.push(Diagnostic {
+                        rule: &rules::UNPARSEABLE_FILE,
+                        severity: rules::UNPARSEABLE_FILE.severity,
+                        path: path.clone(),
+                        start: at,
+                        end: at,
+                        message: format!("cannot parse this file: {message}"),
+                        help: Some(
+                            "no rule checked it; fix the syntax error (`cargo check` shows it too)"
+                                .into(),
+                        ),
+                        suppressed: None,
+                        fix: None,
+                    });
+                    None
+                }
+            };
+            (path, text, facts, diagnostics)
+        })
+        .collect();
+
+    let facts: Vec<&FileFacts> = checked
+        .iter()
+        .filter_map(|(_, _, f, _)| f.as_ref())
+        .collect();
+    let mut crate_wide = Vec::new();
+    for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
+        if let Check::Crate(check) = rule.check {
+            check(&facts, &context, &mut crate_wide);
+        }
+    }
+
+    let mut out = Vec::new();
+    for (path, text, _, mut diagnostics) in checked {
+        diagnostics.extend(crate_wide.iter().filter(|d| d.path == path).cloned());
+        let mut suppressions = suppress::parse(&path, &text, &mut diagnostics);
+        let unused = suppress::apply(&path, &mut suppressions, &mut diagnostics, |r| {
+            settings.enabled_in(&path, r)
+        });
+        diagnostics.extend(unused);
+        out.extend(finish(diagnostics, &path, settings));
+    }
+    out.sort_by(|a, b| (&a.path, a.start, a.rule.code).cmp(&(&b.path, b.start, b.rule.code)));
+    out
+}
+
+/// What crate-wide rules need to know of one file, gathered while it is parsed.
+#[derive(Debug, Clone)]
+pub struct FileFacts {
+    pub path: String,
+    /// Every `#[tool]` function: the name clients see and where it is.
+    pub tools: Vec<(String, Position, Position)>,
+}
+
+impl FileFacts {
+    fn of(file: &SourceFile) -> Self {
+        let tools = rules::tools::item_fns(file, "tool")
+            .into_iter()
+            .map(|t| {
+                let (start, end) = file.range(t.name_span);
+                (t.name, start, end)
+            })
+            .collect();
+        Self {
+            path: file.path.clone(),
+            tools,
+        }
+    }
+}
+
+/// Lints one file as a crate of its own.
+pub fn lint_file(path: String, text: String, settings: &Settings) -> Vec<Diagnostic> {
+    lint_crate(vec![(path, text)], settings)
+}
+
+/// Runs the rules over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`).
+pub fn lint_project_files(root: &Path, settings: &Settings) -> Vec<Diagnostic> {
+    let files = ProjectFiles::scan(root);
+    let mut diagnostics = Vec::new();
+    for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
+        if let Check::Files(check) = rule.check {
+            check(&files, &mut diagnostics);
+        }
+    }
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let path = d.path.clone();
+        out.extend(finish(vec![d], &path, settings));
+    }
+    out
+}
+
+/// Drops findings of rules not enabled for `path` and applies configured severities.
+fn finish(mut diagnostics: Vec<Diagnostic>, path: &str, settings: &Settings) -> Vec<Diagnostic> {
+    diagnostics.retain(|d| settings.enabled_in(path, d.rule));
+    for d in &mut diagnostics {
+        if let Some(level) = settings.severity.get(d.rule.code) {
+            d.severity = *level;
+        }
+    }
+    diagnostics
+}
+
+/// The non-Rust files rules look at, found below the project root (not in `target/` or hidden
+/// folders), with their text.
+pub struct ProjectFiles {
+    pub root: PathBuf,
+    /// Relative path (with `/`) and contents of every file of interest.
+    pub files: Vec<(String, String)>,
+}
+
+impl ProjectFiles {
+    pub fn scan(root: &Path) -> Self {
+        let mut files = Vec::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().to_string();
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
+                if kind.is_dir() {
+                    if name != "target"
+                        && name != "node_modules"
+                        && (!name.starts_with('.') || name == ".github")
+                    {
+                        stack.push(path);
+                    }
+                } else if kind.is_file()
+                    && Self::interesting(&name)
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    files.push((relative(root, &path), text));
+                }
+            }
+        }
+        files.sort();
+        Self {
+            root: root.to_path_buf(),
+            files,
+        }
+    }
+
+    fn interesting(name: &str) -> bool {
+        matches!(name, "Cargo.toml" | "Cargo.lock" | ".gitignore" | ".env")
+            || name.starts_with("Dockerfile")
+            || name.ends_with(".dockerfile")
+            || name.starts_with(".env.")
+    }
+
+    /// Files whose name (last path component) satisfies `pred`.
+    pub fn named(&self, pred: impl Fn(&str) -> bool) -> impl Iterator<Item = &(String, String)> {
+        self.files
+            .iter()
+            .filter(move |(p, _)| pred(p.rsplit('/').next().unwrap_or(p)))
+    }
+
+    /// A diagnostic at a line of a non-Rust file.
+    pub fn diagnostic(
+        rule: &'static RuleMeta,
+        path: &str,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            path: path.to_string(),
+            start: Position { line, column: 1 },
+            end: Position { line, column: 1 },
+            message: message.into(),
+            help: None,
+            suppressed: None,
+            fix: None,
+        }
+    }
 }
 
 /// The fixes of a report's unsuppressed findings, applied per file in memory and checked to
@@ -206,50 +399,6 @@ pub fn plan_fixes(
 /// Whether two edit ranges touch (an insertion counts as one byte wide).
 fn touches(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
     a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
-}
-
-/// Lints one file's text: parse, run rules, apply its suppressions.
-pub fn lint_file(
-    path: String,
-    text: String,
-    context: &CrateContext,
-    settings: &Settings,
-) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let mut suppressions = suppress::parse(&path, &text, &mut diagnostics);
-    match SourceFile::parse(path.clone(), text) {
-        Ok(file) => {
-            for rule in RULES.iter().filter(|r| settings.enabled_in(&path, r.meta)) {
-                if let Check::Source(check) = rule.check {
-                    check(&file, context, &mut diagnostics);
-                }
-            }
-        }
-        Err((at, message)) => diagnostics.push(Diagnostic {
-            rule: &rules::UNPARSEABLE_FILE,
-            severity: rules::UNPARSEABLE_FILE.severity,
-            path: path.clone(),
-            start: at,
-            end: at,
-            message: format!("cannot parse this file: {message}"),
-            help: Some(
-                "no rule checked it; fix the syntax error (`cargo check` shows it too)".into(),
-            ),
-            suppressed: None,
-            fix: None,
-        }),
-    }
-    let unused = suppress::apply(&path, &mut suppressions, &mut diagnostics, |r| {
-        settings.enabled_in(&path, r)
-    });
-    diagnostics.extend(unused);
-    diagnostics.retain(|d| settings.enabled_in(&path, d.rule));
-    for d in &mut diagnostics {
-        if let Some(level) = settings.severity.get(d.rule.code) {
-            d.severity = *level;
-        }
-    }
-    diagnostics
 }
 
 /// A crate's Rust files.

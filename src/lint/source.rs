@@ -75,6 +75,21 @@ impl SourceFile {
         self.lines.offset(&self.text, at)
     }
 
+    /// Where `span` starts and ends, 1-based.
+    pub fn range(&self, span: Span) -> (Position, Position) {
+        let (start, end) = (span.start(), span.end());
+        (
+            Position {
+                line: start.line,
+                column: start.column + 1,
+            },
+            Position {
+                line: end.line,
+                column: end.column + 1,
+            },
+        )
+    }
+
     /// A diagnostic of `rule` covering `span`.
     pub fn diagnostic(
         &self,

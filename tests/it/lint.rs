@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use mcpforge::lint::rules::RULES;
-use mcpforge::lint::{CrateContext, Options, Report, Settings, emit, lint_file};
+use mcpforge::lint::{Options, Report, Settings, emit, lint_file};
 use predicates::prelude::*;
 use predicates::str::contains;
 
@@ -17,13 +17,10 @@ fn fixture(code: &str, kind: &str) -> (String, String) {
     (format!("{code}/{kind}.rs"), text)
 }
 
-/// Lints a fixture the way a crate would be: stdio context when it serves over stdio.
+/// Lints a fixture file as a crate of its own.
 fn lint_fixture(code: &str, kind: &str) -> Report {
     let (path, text) = fixture(code, kind);
-    let context = CrateContext {
-        stdio_server: text.contains("stdio_pipes("),
-    };
-    let diagnostics = lint_file(path, text.clone(), &context, &Settings::default());
+    let diagnostics = lint_file(path, text.clone(), &Settings::default());
     Report {
         diagnostics,
         files: 1,

@@ -7,7 +7,7 @@
 mod antipattern;
 mod metadata;
 mod spec;
-mod tools;
+pub(crate) mod tools;
 mod transport;
 
 use super::diagnostic::{Diagnostic, Severity};
@@ -70,6 +70,10 @@ pub struct RuleMeta {
 pub enum Check {
     /// Per parsed file.
     Source(fn(&SourceFile, &CrateContext, &mut Vec<Diagnostic>)),
+    /// Over all parsed files of a crate at once (counts, cross-file facts).
+    Crate(fn(&[&super::FileFacts], &CrateContext, &mut Vec<Diagnostic>)),
+    /// Over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`).
+    Files(fn(&super::ProjectFiles, &mut Vec<Diagnostic>)),
     /// Reported by the engine itself (parse failures, suppressions).
     Engine,
 }
