@@ -20,7 +20,11 @@ fn fixture(code: &str, kind: &str) -> (String, String) {
 /// Lints a fixture file as a crate of its own.
 fn lint_fixture(code: &str, kind: &str) -> Report {
     let (path, text) = fixture(code, kind);
-    let diagnostics = lint_file(path, text.clone(), &Settings::default());
+    let all = Settings::from_options(&Options {
+        preview: true,
+        ..Options::default()
+    });
+    let diagnostics = lint_file(path, text.clone(), &all);
     Report {
         diagnostics,
         files: 1,
@@ -29,26 +33,56 @@ fn lint_fixture(code: &str, kind: &str) -> Report {
     }
 }
 
+/// Lints a fixture: `<CODE>/<kind>.rs` as a one-file crate, or the folder `<CODE>/<kind>/` as a
+/// project's non-Rust files.
+fn lint_any(code: &str, kind: &str) -> Report {
+    let dir = repo_root().join(format!("tests/fixtures/lint/{code}/{kind}"));
+    if dir.is_dir() {
+        let all = Settings::from_options(&Options {
+            preview: true,
+            ..Options::default()
+        });
+        let diagnostics = mcpforge::lint::lint_project_files(&dir, &all)
+            .into_iter()
+            .map(|mut d| {
+                d.path = format!("{code}/{kind}/{}", d.path);
+                d
+            })
+            .collect();
+        Report {
+            diagnostics,
+            files: 0,
+            lines: 0,
+            config_source: None,
+        }
+    } else {
+        lint_fixture(code, kind)
+    }
+}
+
 #[test]
 fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
     for rule in RULES {
         let code = rule.meta.code;
-        let fail = lint_fixture(code, "fail");
+        let fail = lint_any(code, "fail");
         assert!(
             fail.active().any(|d| d.rule.code == code),
-            "{code}: fail.rs raised no {code}"
+            "{code}: the failing fixture raised no {code}"
         );
         insta::assert_snapshot!(
             format!("rule__{code}"),
             emit::render(emit::OutputFormat::Concise, &fail, Path::new("."))
         );
-        let pass = lint_fixture(code, "pass");
+        let pass = lint_any(code, "pass");
         let wrong: Vec<_> = pass
             .active()
             .filter(|d| d.rule.code == code)
             .map(|d| &d.message)
             .collect();
-        assert!(wrong.is_empty(), "{code}: pass.rs raised {wrong:?}");
+        assert!(
+            wrong.is_empty(),
+            "{code}: the passing fixture raised {wrong:?}"
+        );
     }
 }
 

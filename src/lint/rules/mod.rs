@@ -5,7 +5,10 @@
 //! the array ordered and every rule documented and covered by fixtures.
 
 mod antipattern;
+mod auth;
+mod manifest;
 mod metadata;
+mod security;
 mod spec;
 pub(crate) mod tools;
 mod transport;
@@ -22,6 +25,12 @@ pub enum Family {
     AntiPattern,
     /// MCP2xx: transport and deployment security.
     Transport,
+    /// MCP3xx: authorization and token handling.
+    Auth,
+    /// MCP4xx: bypasses of the platform's security abstractions.
+    Security,
+    /// MCP5xx: manifests, lockfiles and deployment files.
+    Manifest,
     /// MCP6xx: tool-metadata poisoning.
     Metadata,
     /// MCP9xx: the linter itself.
@@ -34,6 +43,9 @@ impl Family {
             Family::Spec => "tool surface vs the MCP spec",
             Family::AntiPattern => "anti-patterns",
             Family::Transport => "transport and deployment",
+            Family::Auth => "authorization and tokens",
+            Family::Security => "SSRF, file and execution safety",
+            Family::Manifest => "manifests and deploy files",
             Family::Metadata => "tool-metadata poisoning",
             Family::Meta => "meta",
         }
@@ -98,12 +110,48 @@ pub static RULES: &[Rule] = &[
         check: Check::Source(spec::missing_tool_description),
     },
     Rule {
+        meta: &spec::UNDOCUMENTED_PARAMETER,
+        check: Check::Source(spec::undocumented_parameter),
+    },
+    Rule {
+        meta: &antipattern::LLM_FOR_DETERMINISTIC_TASK,
+        check: Check::Source(antipattern::llm_for_deterministic_task),
+    },
+    Rule {
+        meta: &antipattern::FAT_TOOL,
+        check: Check::Source(antipattern::fat_tool),
+    },
+    Rule {
+        meta: &antipattern::GOD_SERVER,
+        check: Check::Crate(antipattern::god_server),
+    },
+    Rule {
+        meta: &antipattern::PLATFORM_BYPASS,
+        check: Check::Source(antipattern::platform_bypass),
+    },
+    Rule {
+        meta: &antipattern::GLOBAL_MUTABLE_STATE,
+        check: Check::Source(antipattern::global_mutable_state),
+    },
+    Rule {
         meta: &antipattern::BLOCKING_CALL_IN_ASYNC,
         check: Check::Source(antipattern::blocking_call_in_async),
     },
     Rule {
+        meta: &antipattern::MISSING_GRACEFUL_SHUTDOWN,
+        check: Check::Source(antipattern::missing_graceful_shutdown),
+    },
+    Rule {
+        meta: &antipattern::CLIENT_PER_CALL,
+        check: Check::Source(antipattern::client_per_call),
+    },
+    Rule {
         meta: &antipattern::HARDCODED_SECRET,
         check: Check::Source(antipattern::hardcoded_secret),
+    },
+    Rule {
+        meta: &antipattern::HARDCODED_ENDPOINT,
+        check: Check::Source(antipattern::hardcoded_endpoint),
     },
     Rule {
         meta: &transport::STDOUT_WRITE,
@@ -114,8 +162,68 @@ pub static RULES: &[Rule] = &[
         check: Check::Source(transport::tracing_to_stdout),
     },
     Rule {
+        meta: &transport::HOST_VALIDATION_DISABLED,
+        check: Check::Source(transport::host_validation_disabled),
+    },
+    Rule {
+        meta: &transport::BIND_ALL_INTERFACES,
+        check: Check::Source(transport::bind_all_interfaces),
+    },
+    Rule {
+        meta: &transport::PERMISSIVE_CORS,
+        check: Check::Source(transport::permissive_cors),
+    },
+    Rule {
+        meta: &transport::TCP_NODELAY_MISSING,
+        check: Check::Source(transport::tcp_nodelay_missing),
+    },
+    Rule {
+        meta: &auth::JWT_AUDIENCE_UNCHECKED,
+        check: Check::Source(auth::jwt_audience_unchecked),
+    },
+    Rule {
+        meta: &auth::JWT_SIGNATURE_DISABLED,
+        check: Check::Source(auth::jwt_signature_disabled),
+    },
+    Rule {
+        meta: &auth::TLS_VERIFICATION_DISABLED,
+        check: Check::Source(auth::tls_verification_disabled),
+    },
+    Rule {
+        meta: &security::HANDWRITTEN_IP_CHECK,
+        check: Check::Source(security::handwritten_ip_check),
+    },
+    Rule {
+        meta: &security::STRING_PREFIX_CONTAINMENT,
+        check: Check::Source(security::string_prefix_containment),
+    },
+    Rule {
+        meta: &security::SHELL_INJECTION,
+        check: Check::Source(security::shell_injection),
+    },
+    Rule {
+        meta: &manifest::KNOWN_VULNERABLE_RMCP,
+        check: Check::Files(manifest::known_vulnerable_rmcp),
+    },
+    Rule {
+        meta: &manifest::WILDCARD_DEPENDENCY,
+        check: Check::Files(manifest::wildcard_dependency),
+    },
+    Rule {
+        meta: &manifest::CONTAINER_RUNS_AS_ROOT,
+        check: Check::Files(manifest::container_runs_as_root),
+    },
+    Rule {
+        meta: &manifest::COMMITTED_ENV_FILE,
+        check: Check::Files(manifest::committed_env_file),
+    },
+    Rule {
         meta: &metadata::HIDDEN_UNICODE,
         check: Check::Source(metadata::hidden_unicode),
+    },
+    Rule {
+        meta: &metadata::INSTRUCTION_MARKUP,
+        check: Check::Source(metadata::instruction_markup),
     },
     Rule {
         meta: &metadata::MODEL_DIRECTED_IMPERATIVES,
@@ -227,6 +335,9 @@ mod tests {
                 "0" => Family::Spec,
                 "1" => Family::AntiPattern,
                 "2" => Family::Transport,
+                "3" => Family::Auth,
+                "4" => Family::Security,
+                "5" => Family::Manifest,
                 "6" => Family::Metadata,
                 "9" => Family::Meta,
                 other => panic!("{}: no family for {other}xx", m.code),

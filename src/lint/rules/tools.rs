@@ -156,3 +156,162 @@ pub fn collect_lit_strs(tokens: proc_macro2::TokenStream, out: &mut Vec<(String,
         }
     }
 }
+
+/// A call found in the source.
+pub struct Call {
+    /// For `path(..)` calls, the resolved path; for method calls, the method name.
+    pub name: String,
+    pub span: Span,
+    /// The arguments, for method calls and path calls alike.
+    pub args: Vec<syn::Expr>,
+    /// Inside a `#[tool]` function.
+    pub in_tool: bool,
+    pub method: bool,
+}
+
+/// Every path call (`a::b(..)`, resolved through `use`) and method call (`.m(..)`) in the file,
+/// including those inside common macros whose arguments parse as expressions.
+pub fn calls(file: &SourceFile) -> Vec<Call> {
+    struct Collector<'f> {
+        file: &'f SourceFile,
+        in_tool: bool,
+        found: Vec<Call>,
+    }
+    impl<'a> Visit<'a> for Collector<'_> {
+        fn visit_impl_item_fn(&mut self, func: &'a syn::ImplItemFn) {
+            let tool = func
+                .attrs
+                .iter()
+                .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "tool"));
+            let inside = tool || self.in_tool;
+            let saved = std::mem::replace(&mut self.in_tool, inside);
+            syn::visit::visit_impl_item_fn(self, func);
+            self.in_tool = saved;
+        }
+        fn visit_expr_call(&mut self, call: &'a syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*call.func {
+                self.found.push(Call {
+                    name: self.file.resolve(&p.path),
+                    span: call.span(),
+                    args: call.args.iter().cloned().collect(),
+                    in_tool: self.in_tool,
+                    method: false,
+                });
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
+            self.found.push(Call {
+                name: call.method.to_string(),
+                span: call.method.span(),
+                args: call.args.iter().cloned().collect(),
+                in_tool: self.in_tool,
+                method: true,
+            });
+            syn::visit::visit_expr_method_call(self, call);
+        }
+        fn visit_macro(&mut self, mac: &'a syn::Macro) {
+            if let Ok(args) =
+                mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            {
+                for arg in &args {
+                    self.visit_expr(arg);
+                }
+            }
+        }
+    }
+    let mut collector = Collector {
+        file,
+        in_tool: false,
+        found: Vec::new(),
+    };
+    collector.visit_file(&file.ast);
+    collector.found
+}
+
+/// Whether a file holds team items: it sits in a `tools/`, `resources/` or `prompts/` folder, or
+/// defines a `#[tool]` or `#[prompt]` function. Platform-bypass rules apply there.
+pub fn is_item_module(file: &SourceFile) -> bool {
+    ["tools/", "resources/", "prompts/"]
+        .iter()
+        .any(|d| file.path.starts_with(d) || file.path.contains(&format!("/{d}")))
+        || !item_fns(file, "tool").is_empty()
+        || !item_fns(file, "prompt").is_empty()
+}
+
+/// The literal value of an expression that is a string, bool or integer literal.
+pub fn literal(expr: &syn::Expr) -> Option<String> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit { lit, .. }) => match lit {
+            syn::Lit::Str(s) => Some(s.value()),
+            syn::Lit::Bool(b) => Some(b.value.to_string()),
+            syn::Lit::Int(i) => Some(i.base10_digits().to_string()),
+            _ => None,
+        },
+        syn::Expr::Reference(r) => literal(&r.expr),
+        _ => None,
+    }
+}
+
+/// Whether a path call's resolved name matches an entry (a trailing `::` matches everything below).
+pub fn matches_path(name: &str, patterns: &[&str]) -> bool {
+    patterns.iter().any(|p| {
+        if p.ends_with("::") {
+            name.starts_with(p)
+        } else {
+            name == *p
+        }
+    })
+}
+
+/// `T` in an argument typed `Parameters<T>`.
+pub fn params_type(sig: &syn::Signature) -> Option<String> {
+    sig.inputs.iter().find_map(|arg| {
+        let syn::FnArg::Typed(typed) = arg else {
+            return None;
+        };
+        let syn::Type::Path(p) = &*typed.ty else {
+            return None;
+        };
+        let last = p.path.segments.last()?;
+        if last.ident != "Parameters" {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(syn::Type::Path(t)) => {
+                t.path.segments.last().map(|s| s.ident.to_string())
+            }
+            _ => None,
+        })
+    })
+}
+
+/// The named fields of struct `name` defined in the file: name, doc text, and where.
+pub fn struct_fields(file: &SourceFile, name: &str) -> Option<Vec<(String, String, Span)>> {
+    struct Finder<'n> {
+        name: &'n str,
+        found: Option<Vec<(String, String, Span)>>,
+    }
+    impl<'a> Visit<'a> for Finder<'_> {
+        fn visit_item_struct(&mut self, item: &'a syn::ItemStruct) {
+            if item.ident == self.name {
+                let fields = item
+                    .fields
+                    .iter()
+                    .filter_map(|f| {
+                        f.ident
+                            .as_ref()
+                            .map(|i| (i.to_string(), doc_text(&f.attrs), i.span()))
+                    })
+                    .collect();
+                self.found = Some(fields);
+            }
+        }
+    }
+    let mut finder = Finder { name, found: None };
+    finder.visit_file(&file.ast);
+    finder.found
+}

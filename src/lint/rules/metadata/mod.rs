@@ -2,7 +2,9 @@
 //! parameter docs, instructions) carrying hidden characters or instructions aimed at the model.
 
 mod hidden_unicode;
+mod instruction_markup;
 mod model_directed_imperatives;
 
 pub use hidden_unicode::{HIDDEN_UNICODE, hidden_unicode};
+pub use instruction_markup::{INSTRUCTION_MARKUP, instruction_markup};
 pub use model_directed_imperatives::{MODEL_DIRECTED_IMPERATIVES, model_directed_imperatives};

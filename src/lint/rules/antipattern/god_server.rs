@@ -1,0 +1,55 @@
+//! MCP103 god-server.
+
+use crate::lint::FileFacts;
+use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::rules::{Family, RuleMeta, Status};
+use crate::lint::source::CrateContext;
+
+pub static GOD_SERVER: RuleMeta = RuleMeta {
+    code: "MCP103",
+    name: "god-server",
+    family: Family::AntiPattern,
+    severity: Severity::Warning,
+    status: Status::Stable,
+    summary: "One server with more than 20 tools (an error above 50).",
+    why: "The research's \"god server\" anti-pattern: every tool's schema is sent to the model on every request, clients degrade with dozens of tools (some cap the count), and one team's change risks everyone's server.",
+    example: "// 60 #[tool] functions in one crate",
+    fix: "Split the server by domain (one server, or one workspace crate mounted with a prefix, per team).",
+};
+
+const WARN_ABOVE: usize = 20;
+const ERROR_ABOVE: usize = 50;
+
+pub fn god_server(files: &[&FileFacts], _: &CrateContext, out: &mut Vec<Diagnostic>) {
+    let total: usize = files.iter().map(|f| f.tools.len()).sum();
+    if total <= WARN_ABOVE {
+        return;
+    }
+    // Report once, at the last tool that crossed the line, so it points into the code.
+    let Some((file, (_, start, end))) = files
+        .iter()
+        .flat_map(|f| f.tools.iter().map(move |t| (f, t)))
+        .nth(WARN_ABOVE)
+    else {
+        return;
+    };
+    let mut d = Diagnostic {
+        rule: &GOD_SERVER,
+        severity: if total > ERROR_ABOVE {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        path: file.path.clone(),
+        start: *start,
+        end: *end,
+        message: format!(
+            "this crate serves {total} tools (more than {WARN_ABOVE}; {ERROR_ABOVE} is the hard limit)"
+        ),
+        help: None,
+        suppressed: None,
+        fix: None,
+    };
+    d.help = Some("split the server by domain".into());
+    out.push(d);
+}
