@@ -60,6 +60,12 @@ pub enum Command {
     #[command(after_help = LINT_AFTER_HELP)]
     Lint(LintArgs),
 
+    /// Start an MCP server over stdio and print what it advertises
+    #[command(
+        after_help = "Examples:\n  mcpforge inspect \"target/debug/weather serve\"\n  mcpforge inspect --json \"cargo run -q -- serve\" > surface.json"
+    )]
+    Inspect(InspectArgs),
+
     /// List the embedded templates, their versions and their options
     Templates,
 
@@ -233,6 +239,7 @@ Examples:\n  \
 mcpforge lint\n  \
 mcpforge lint --output-format sarif > mcpforge.sarif\n  \
 mcpforge lint --fix\n  \
+mcpforge lint --server \"target/debug/weather serve\"\n  \
 mcpforge lint --explain MCP107";
 
 #[derive(Debug, Args)]
@@ -290,6 +297,31 @@ pub struct LintArgs {
     /// Write every current finding to the --baseline file instead of failing on them
     #[arg(long, requires = "baseline")]
     pub update_baseline: bool,
+
+    /// Lint what a running server advertises instead of source: start COMMAND over stdio (no
+    /// shell), read tools/resources/prompts lists, and check names, descriptions and metadata
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = ["path", "fix", "diff", "baseline"])]
+    pub server: Option<String>,
+
+    /// With --server: how long the server may take to answer, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The server command line, e.g. "target/release/weather serve" (run without a shell)
+    #[arg(value_name = "COMMAND")]
+    pub command: String,
+
+    /// Print the surface as JSON (tools with their schemas and annotations, resources,
+    /// resource templates, prompts)
+    #[arg(long)]
+    pub json: bool,
+
+    /// How long the server may take to answer, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,17 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         .path
         .as_deref()
         .map_or_else(|| ctx.cwd.clone(), |p| ctx.resolve(p));
+    if let Some(command) = &args.server {
+        let options = lint::Options {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+            preview: args.preview,
+        };
+        let surface = lint::surface::fetch(command, std::time::Duration::from_secs(args.timeout))
+            .map_err(|e| CliError::usage(format!("{e:#}")))?;
+        let report = lint::lint_surface(&surface, &options)?;
+        return finish(ui, args, &report, &root, &[]);
+    }
     let options = lint::Options {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -77,7 +88,18 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         }
         stale = lint::baseline::Baseline::load(&file)?.apply(&mut report, &root);
     }
-    let rendered = emit::render(args.output_format, &report, &root);
+    finish(ui, args, &report, &root, &stale)
+}
+
+/// Prints the report and turns it into the exit code.
+fn finish(
+    ui: &Ui,
+    args: &LintArgs,
+    report: &lint::Report,
+    root: &std::path::Path,
+    stale: &[lint::baseline::Entry],
+) -> anyhow::Result<()> {
+    let rendered = emit::render(args.output_format, report, root);
     if !rendered.is_empty() {
         ui.out(rendered.trim_end());
     }
@@ -93,12 +115,14 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         }
     }
     let count = |level: Severity| report.active().filter(|d| d.severity() == level).count();
+    let subject = report
+        .server
+        .clone()
+        .unwrap_or_else(|| format!("{} files ({} lines)", report.files, report.lines));
     ui.status(
         "Linted",
         format!(
-            "{} files ({} lines): {} errors, {} warnings, {} infos",
-            report.files,
-            report.lines,
+            "{subject}: {} errors, {} warnings, {} infos",
             count(Severity::Error),
             count(Severity::Warning),
             count(Severity::Info)

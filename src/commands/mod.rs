@@ -3,6 +3,7 @@
 
 pub mod add;
 pub mod completions;
+pub mod inspect;
 pub mod lint;
 pub mod new;
 pub mod templates;

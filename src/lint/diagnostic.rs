@@ -77,6 +77,8 @@ pub struct Report {
     pub lines: usize,
     /// Where the `[lint]` configuration came from, if anywhere.
     pub config_source: Option<String>,
+    /// For `lint --server`: the server that was linted, instead of files.
+    pub server: Option<String>,
 }
 
 impl Report {

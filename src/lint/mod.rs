@@ -13,6 +13,7 @@ pub mod emit;
 pub mod rules;
 mod source;
 mod suppress;
+pub mod surface;
 
 use std::path::{Path, PathBuf};
 
@@ -72,6 +73,12 @@ impl Settings {
             preview: options.preview,
             ..Self::default()
         }
+    }
+
+    /// Command-line options only, validated.
+    pub fn load_without_project(options: &Options) -> anyhow::Result<Self> {
+        options.validate()?;
+        Ok(Self::from_options(options))
     }
 
     /// Options merged over the configuration found at `root`: `--select` replaces the
@@ -242,6 +249,32 @@ impl FileFacts {
 /// Lints one file as a crate of its own.
 pub fn lint_file(path: String, text: String, settings: &Settings) -> Vec<Diagnostic> {
     lint_crate(vec![(path, text)], settings)
+}
+
+/// Lints what a running server advertises (see [`surface`]) with the rules that have a surface
+/// check.
+pub fn lint_surface(surface: &surface::Surface, options: &Options) -> anyhow::Result<Report> {
+    let settings = Settings::load_without_project(options)?;
+    let mut diagnostics = Vec::new();
+    for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
+        if let Some(check) = rule.surface {
+            check(surface, &mut diagnostics);
+        }
+    }
+    diagnostics.sort_by(|a, b| (&a.path, a.rule.code).cmp(&(&b.path, b.rule.code)));
+    let server = format!(
+        "server {} {} ({} tools, {} resources, {} prompts)",
+        surface.name,
+        surface.version,
+        surface.tools.len(),
+        surface.resources.len() + surface.resource_templates.len(),
+        surface.prompts.len()
+    );
+    Ok(Report {
+        diagnostics,
+        server: Some(server),
+        ..Report::default()
+    })
 }
 
 /// Runs the rules over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`).

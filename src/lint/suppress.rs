@@ -37,9 +37,13 @@ pub fn parse(path: &str, text: &str, out: &mut Vec<Diagnostic>) -> Vec<Suppressi
         let Some(caps) = pattern().captures(line) else {
             continue;
         };
-        // Inside a string literal (an odd number of quotes before it) it is text, not a comment.
-        let before = &line[..caps.get(0).map_or(0, |m| m.start())];
-        if before.matches('"').count() % 2 == 1 {
+        // Only a plain `//` comment counts: not text inside a string literal (an odd number of
+        // quotes before it), and not an example quoted in a doc comment or a later comment.
+        let start = caps.get(0).map_or(0, |m| m.start());
+        let before = &line[..start];
+        let first_comment = line.find("//") == Some(start);
+        let doc = line[start..].starts_with("///") || line[start..].starts_with("//!");
+        if before.matches('"').count() % 2 == 1 || !first_comment || doc {
             continue;
         }
         let number = index + 1;

@@ -93,6 +93,8 @@ pub enum Check {
 pub struct Rule {
     pub meta: &'static RuleMeta,
     pub check: Check,
+    /// The same rule judged on what a running server advertises (`lint --server`).
+    pub surface: Option<fn(&super::surface::Surface, &mut Vec<Diagnostic>)>,
 }
 
 /// Every rule, ordered by code.
@@ -100,146 +102,182 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &spec::INVALID_TOOL_NAME,
         check: Check::Source(spec::invalid_tool_name),
+        surface: Some(spec::invalid_tool_name_surface),
     },
     Rule {
         meta: &spec::TOOL_NAME_TOO_LONG,
         check: Check::Source(spec::tool_name_too_long),
+        surface: Some(spec::tool_name_too_long_surface),
     },
     Rule {
         meta: &spec::MISSING_TOOL_DESCRIPTION,
         check: Check::Source(spec::missing_tool_description),
+        surface: Some(spec::missing_tool_description_surface),
     },
     Rule {
         meta: &spec::UNDOCUMENTED_PARAMETER,
         check: Check::Source(spec::undocumented_parameter),
+        surface: Some(spec::undocumented_parameter_surface),
     },
     Rule {
         meta: &antipattern::LLM_FOR_DETERMINISTIC_TASK,
         check: Check::Source(antipattern::llm_for_deterministic_task),
+        surface: None,
     },
     Rule {
         meta: &antipattern::FAT_TOOL,
         check: Check::Source(antipattern::fat_tool),
+        surface: None,
     },
     Rule {
         meta: &antipattern::GOD_SERVER,
         check: Check::Crate(antipattern::god_server),
+        surface: None,
     },
     Rule {
         meta: &antipattern::PLATFORM_BYPASS,
         check: Check::Source(antipattern::platform_bypass),
+        surface: None,
     },
     Rule {
         meta: &antipattern::GLOBAL_MUTABLE_STATE,
         check: Check::Source(antipattern::global_mutable_state),
+        surface: None,
     },
     Rule {
         meta: &antipattern::BLOCKING_CALL_IN_ASYNC,
         check: Check::Source(antipattern::blocking_call_in_async),
+        surface: None,
     },
     Rule {
         meta: &antipattern::MISSING_GRACEFUL_SHUTDOWN,
         check: Check::Source(antipattern::missing_graceful_shutdown),
+        surface: None,
     },
     Rule {
         meta: &antipattern::CLIENT_PER_CALL,
         check: Check::Source(antipattern::client_per_call),
+        surface: None,
     },
     Rule {
         meta: &antipattern::HARDCODED_SECRET,
         check: Check::Source(antipattern::hardcoded_secret),
+        surface: None,
     },
     Rule {
         meta: &antipattern::HARDCODED_ENDPOINT,
         check: Check::Source(antipattern::hardcoded_endpoint),
+        surface: None,
     },
     Rule {
         meta: &transport::STDOUT_WRITE,
         check: Check::Source(transport::stdout_write),
+        surface: None,
     },
     Rule {
         meta: &transport::TRACING_TO_STDOUT,
         check: Check::Source(transport::tracing_to_stdout),
+        surface: None,
     },
     Rule {
         meta: &transport::HOST_VALIDATION_DISABLED,
         check: Check::Source(transport::host_validation_disabled),
+        surface: None,
     },
     Rule {
         meta: &transport::BIND_ALL_INTERFACES,
         check: Check::Source(transport::bind_all_interfaces),
+        surface: None,
     },
     Rule {
         meta: &transport::PERMISSIVE_CORS,
         check: Check::Source(transport::permissive_cors),
+        surface: None,
     },
     Rule {
         meta: &transport::TCP_NODELAY_MISSING,
         check: Check::Source(transport::tcp_nodelay_missing),
+        surface: None,
     },
     Rule {
         meta: &auth::JWT_AUDIENCE_UNCHECKED,
         check: Check::Source(auth::jwt_audience_unchecked),
+        surface: None,
     },
     Rule {
         meta: &auth::JWT_SIGNATURE_DISABLED,
         check: Check::Source(auth::jwt_signature_disabled),
+        surface: None,
     },
     Rule {
         meta: &auth::TLS_VERIFICATION_DISABLED,
         check: Check::Source(auth::tls_verification_disabled),
+        surface: None,
     },
     Rule {
         meta: &security::HANDWRITTEN_IP_CHECK,
         check: Check::Source(security::handwritten_ip_check),
+        surface: None,
     },
     Rule {
         meta: &security::STRING_PREFIX_CONTAINMENT,
         check: Check::Source(security::string_prefix_containment),
+        surface: None,
     },
     Rule {
         meta: &security::SHELL_INJECTION,
         check: Check::Source(security::shell_injection),
+        surface: None,
     },
     Rule {
         meta: &manifest::KNOWN_VULNERABLE_RMCP,
         check: Check::Files(manifest::known_vulnerable_rmcp),
+        surface: None,
     },
     Rule {
         meta: &manifest::WILDCARD_DEPENDENCY,
         check: Check::Files(manifest::wildcard_dependency),
+        surface: None,
     },
     Rule {
         meta: &manifest::CONTAINER_RUNS_AS_ROOT,
         check: Check::Files(manifest::container_runs_as_root),
+        surface: None,
     },
     Rule {
         meta: &manifest::COMMITTED_ENV_FILE,
         check: Check::Files(manifest::committed_env_file),
+        surface: None,
     },
     Rule {
         meta: &metadata::HIDDEN_UNICODE,
         check: Check::Source(metadata::hidden_unicode),
+        surface: Some(metadata::hidden_unicode_surface),
     },
     Rule {
         meta: &metadata::INSTRUCTION_MARKUP,
         check: Check::Source(metadata::instruction_markup),
+        surface: Some(metadata::instruction_markup_surface),
     },
     Rule {
         meta: &metadata::MODEL_DIRECTED_IMPERATIVES,
         check: Check::Source(metadata::model_directed_imperatives),
+        surface: Some(metadata::model_directed_imperatives_surface),
     },
     Rule {
         meta: &UNUSED_SUPPRESSION,
         check: Check::Engine,
+        surface: None,
     },
     Rule {
         meta: &UNPARSEABLE_FILE,
         check: Check::Engine,
+        surface: None,
     },
     Rule {
         meta: &UNKNOWN_RULE,
         check: Check::Engine,
+        surface: None,
     },
 ];
 

@@ -4,6 +4,7 @@ use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::metadata_strings;
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
+use crate::lint::surface::{self, Surface};
 
 pub static HIDDEN_UNICODE: RuleMeta = RuleMeta {
     code: "MCP601",
@@ -26,20 +27,31 @@ fn is_hidden(c: char) -> bool {
 
 pub fn hidden_unicode(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (text, span) in metadata_strings(file) {
-        let hidden: Vec<String> = text
-            .chars()
-            .filter(|c| is_hidden(*c))
-            .map(|c| format!("U+{:04X}", c as u32))
-            .collect();
-        if let Some(first) = hidden.first() {
-            out.push(file.diagnostic(
-                &HIDDEN_UNICODE,
-                span,
-                format!(
-                    "metadata text contains {} invisible character(s), first {first}",
-                    hidden.len()
-                ),
-            ));
+        if let Some(message) = judge(&text) {
+            out.push(file.diagnostic(&HIDDEN_UNICODE, span, message));
         }
     }
+}
+
+pub fn hidden_unicode_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
+    for (kind, name, text) in surface.metadata() {
+        if let Some(message) = judge(&text) {
+            out.push(surface::diagnostic(&HIDDEN_UNICODE, &kind, &name, message));
+        }
+    }
+}
+
+/// The finding for one metadata text, if any.
+fn judge(text: &str) -> Option<String> {
+    let hidden: Vec<String> = text
+        .chars()
+        .filter(|c| is_hidden(*c))
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    hidden.first().map(|first| {
+        format!(
+            "metadata text contains {} invisible character(s), first {first}",
+            hidden.len()
+        )
+    })
 }

@@ -8,6 +8,7 @@ use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::metadata_strings;
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
+use crate::lint::surface::{self, Surface};
 
 pub static INSTRUCTION_MARKUP: RuleMeta = RuleMeta {
     code: "MCP602",
@@ -33,12 +34,28 @@ fn markup() -> &'static Regex {
 
 pub fn instruction_markup(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (text, span) in metadata_strings(file) {
-        if let Some(m) = markup().find(&text) {
-            out.push(file.diagnostic(
+        if let Some(message) = judge(&text) {
+            out.push(file.diagnostic(&INSTRUCTION_MARKUP, span, message));
+        }
+    }
+}
+
+pub fn instruction_markup_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
+    for (kind, name, text) in surface.metadata() {
+        if let Some(message) = judge(&text) {
+            out.push(surface::diagnostic(
                 &INSTRUCTION_MARKUP,
-                span,
-                format!("metadata contains instruction markup `{}`", m.as_str()),
+                &kind,
+                &name,
+                message,
             ));
         }
     }
+}
+
+/// The finding for one metadata text, if any.
+fn judge(text: &str) -> Option<String> {
+    markup()
+        .find(text)
+        .map(|m| format!("metadata contains instruction markup `{}`", m.as_str()))
 }

@@ -8,6 +8,7 @@ use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::metadata_strings;
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
+use crate::lint::surface::{self, Surface};
 
 pub static MODEL_DIRECTED_IMPERATIVES: RuleMeta = RuleMeta {
     code: "MCP603",
@@ -30,12 +31,28 @@ fn phrases() -> &'static Regex {
 
 pub fn model_directed_imperatives(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (text, span) in metadata_strings(file) {
-        if let Some(m) = phrases().find(&text) {
-            out.push(file.diagnostic(
+        if let Some(message) = judge(&text) {
+            out.push(file.diagnostic(&MODEL_DIRECTED_IMPERATIVES, span, message));
+        }
+    }
+}
+
+pub fn model_directed_imperatives_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
+    for (kind, name, text) in surface.metadata() {
+        if let Some(message) = judge(&text) {
+            out.push(surface::diagnostic(
                 &MODEL_DIRECTED_IMPERATIVES,
-                span,
-                format!("metadata text gives the model an order: \"{}\"", m.as_str()),
+                &kind,
+                &name,
+                message,
             ));
         }
     }
+}
+
+/// The finding for one metadata text, if any.
+fn judge(text: &str) -> Option<String> {
+    phrases()
+        .find(text)
+        .map(|m| format!("metadata text gives the model an order: \"{}\"", m.as_str()))
 }

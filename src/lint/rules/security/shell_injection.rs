@@ -32,10 +32,9 @@ const SHELLS: &[&str] = &[
 ];
 
 pub fn shell_injection(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
-    for call in calls(file)
-        .into_iter()
-        .filter(|c| !c.method && c.name.ends_with("Command::new"))
-    {
+    for call in calls(file).into_iter().filter(|c| {
+        !c.method && (c.name == "Command::new" || c.name.ends_with("process::Command::new"))
+    }) {
         match call.args.first().and_then(literal) {
             Some(program) if SHELLS.contains(&program.as_str()) => {
                 out.push(file.diagnostic(

@@ -6,6 +6,7 @@ use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::item_fns;
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
+use crate::lint::surface::{self, Surface};
 
 pub static MISSING_TOOL_DESCRIPTION: RuleMeta = RuleMeta {
     code: "MCP004",
@@ -30,6 +31,23 @@ pub fn missing_tool_description(file: &SourceFile, _: &CrateContext, out: &mut V
             out.push(file.diagnostic(
                 &MISSING_TOOL_DESCRIPTION,
                 tool.func.sig.span(),
+                format!("tool `{}` has no description", tool.name),
+            ));
+        }
+    }
+}
+
+pub fn missing_tool_description_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
+    for tool in &surface.tools {
+        if tool
+            .description
+            .as_deref()
+            .is_none_or(|d| d.trim().is_empty())
+        {
+            out.push(surface::diagnostic(
+                &MISSING_TOOL_DESCRIPTION,
+                "tool",
+                &tool.name,
                 format!("tool `{}` has no description", tool.name),
             ));
         }

@@ -4,6 +4,7 @@ use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::item_fns;
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
+use crate::lint::surface::{self, Surface};
 
 pub static TOOL_NAME_TOO_LONG: RuleMeta = RuleMeta {
     code: "MCP002",
@@ -19,23 +20,36 @@ pub static TOOL_NAME_TOO_LONG: RuleMeta = RuleMeta {
 
 pub fn tool_name_too_long(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for tool in item_fns(file, "tool") {
-        let n = tool.name.len();
-        let edge = tool.name.starts_with(['-', '.']) || tool.name.ends_with(['-', '.']);
-        if (65..=128).contains(&n) {
-            out.push(file.diagnostic(
+        if let Some(message) = problem(&tool.name) {
+            out.push(file.diagnostic(&TOOL_NAME_TOO_LONG, tool.name_span, message));
+        }
+    }
+}
+
+pub fn tool_name_too_long_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
+    for tool in &surface.tools {
+        if let Some(message) = problem(&tool.name) {
+            out.push(surface::diagnostic(
                 &TOOL_NAME_TOO_LONG,
-                tool.name_span,
-                format!(
-                    "tool name `{}` is {n} characters long; some clients reject names over 64",
-                    tool.name
-                ),
-            ));
-        } else if edge && n > 0 {
-            out.push(file.diagnostic(
-                &TOOL_NAME_TOO_LONG,
-                tool.name_span,
-                format!("tool name `{}` starts or ends with punctuation", tool.name),
+                "tool",
+                &tool.name,
+                message,
             ));
         }
+    }
+}
+
+fn problem(name: &str) -> Option<String> {
+    let n = name.len();
+    if (65..=128).contains(&n) {
+        Some(format!(
+            "tool name `{name}` is {n} characters long; some clients reject names over 64"
+        ))
+    } else if n > 0 && (name.starts_with(['-', '.']) || name.ends_with(['-', '.'])) {
+        Some(format!(
+            "tool name `{name}` starts or ends with punctuation"
+        ))
+    } else {
+        None
     }
 }

@@ -4,6 +4,7 @@ use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::{item_fns, params_type, struct_fields};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
+use crate::lint::surface::{self, Surface};
 
 pub static UNDOCUMENTED_PARAMETER: RuleMeta = RuleMeta {
     code: "MCP006",
@@ -36,5 +37,34 @@ pub fn undocumented_parameter(file: &SourceFile, _: &CrateContext, out: &mut Vec
             }
         }
         seen.push(params);
+    }
+}
+
+pub fn undocumented_parameter_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
+    for tool in &surface.tools {
+        let Some(props) = tool
+            .input_schema
+            .get("properties")
+            .and_then(|p| p.as_object())
+        else {
+            continue;
+        };
+        for (param, schema) in props {
+            let described = schema
+                .get("description")
+                .and_then(|d| d.as_str())
+                .is_some_and(|d| !d.trim().is_empty());
+            if !described {
+                out.push(surface::diagnostic(
+                    &UNDOCUMENTED_PARAMETER,
+                    "tool",
+                    &tool.name,
+                    format!(
+                        "parameter `{param}` of tool `{}` has no description",
+                        tool.name
+                    ),
+                ));
+            }
+        }
     }
 }
