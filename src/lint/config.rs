@@ -32,6 +32,30 @@ pub struct LintConfig {
     pub severity: BTreeMap<String, Severity>,
     #[serde(default)]
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub options: RuleOptions,
+}
+
+/// Thresholds of the rules that have them (`[lint.options]`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct RuleOptions {
+    /// MCP103: warn above this many tools in one crate.
+    pub max_tools_warn: usize,
+    /// MCP103: error above this many.
+    pub max_tools_error: usize,
+    /// MCP102: most fields a tool's parameters struct may have.
+    pub max_tool_params: usize,
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        Self {
+            max_tools_warn: 20,
+            max_tools_error: 50,
+            max_tool_params: 8,
+        }
+    }
 }
 
 /// Reads the project's lint configuration, if any.
@@ -120,6 +144,11 @@ impl LintConfig {
             if let Some(bad) = list.iter().find(|s| !rules::is_known_selector(s)) {
                 return Err(unknown(name, bad));
             }
+        }
+        if self.options.max_tools_warn > self.options.max_tools_error {
+            return Err(CliError::usage(format!(
+                "{source}: options.max-tools-warn must not exceed max-tools-error"
+            )));
         }
         if let Some(bad) = self.severity.keys().find(|s| rules::find(s).is_none()) {
             return Err(unknown("severity", bad));

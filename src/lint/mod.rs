@@ -6,7 +6,7 @@
 //! report into text, and the command decides the exit code.
 
 pub mod baseline;
-mod config;
+pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
@@ -60,6 +60,7 @@ pub struct Settings {
     preview: bool,
     severity: std::collections::BTreeMap<String, Severity>,
     per_file: config::PerFileIgnores,
+    options: config::RuleOptions,
     /// Where the project configuration was read from, if anywhere.
     pub config_source: Option<String>,
 }
@@ -102,6 +103,7 @@ impl Settings {
                 })
                 .collect();
             settings.per_file = config::PerFileIgnores::new(&config.per_file_ignores)?;
+            settings.options = config.options;
         }
         Ok(settings)
     }
@@ -156,6 +158,7 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
 /// rules, then each file's suppressions and the configured severities.
 pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diagnostic> {
     let context = CrateContext {
+        options: settings.options,
         stdio_server: files
             .iter()
             .any(|(_, t)| t.contains("stdio_pipes(") || t.contains("transport::stdio(")),

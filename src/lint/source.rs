@@ -15,6 +15,8 @@ use crate::edit::rust::LineIndex;
 pub struct CrateContext {
     /// The crate serves MCP over stdin/stdout, so stdout belongs to the protocol.
     pub stdio_server: bool,
+    /// Configured rule thresholds.
+    pub options: super::config::RuleOptions,
 }
 
 /// A parsed Rust file.

@@ -490,3 +490,32 @@ fn inspect_and_server_mode_fail_cleanly_on_bad_commands() {
         .code(2)
         .stderr(contains("cannot split the server command"));
 }
+
+#[test]
+fn rule_options_change_thresholds() {
+    let (_tmp, root) = sample_project();
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP103"])
+        .assert()
+        .success();
+    std::fs::write(
+        root.join(".mcpforge.toml"),
+        "[lint.options]\nmax-tools-warn = 0\nmax-tools-error = 0\n",
+    )
+    .unwrap();
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP103", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(contains("MCP103 [error] this crate serves 1 tool(s)"));
+    std::fs::write(
+        root.join(".mcpforge.toml"),
+        "[lint.options]\nmax-tools-warn = 9\nmax-tools-error = 2\n",
+    )
+    .unwrap();
+    mcpforge(&root)
+        .arg("lint")
+        .assert()
+        .code(2)
+        .stderr(contains("max-tools-warn must not exceed max-tools-error"));
+}

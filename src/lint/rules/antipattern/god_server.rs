@@ -11,31 +11,29 @@ pub static GOD_SERVER: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Warning,
     status: Status::Stable,
-    summary: "One server with more than 20 tools (an error above 50).",
+    summary: "One server with more than 20 tools (an error above 50); `[lint.options]` `max-tools-warn` and `max-tools-error` change the limits.",
     why: "The research's \"god server\" anti-pattern: every tool's schema is sent to the model on every request, clients degrade with dozens of tools (some cap the count), and one team's change risks everyone's server.",
     example: "// 60 #[tool] functions in one crate",
     fix: "Split the server by domain (one server, or one workspace crate mounted with a prefix, per team).",
 };
 
-const WARN_ABOVE: usize = 20;
-const ERROR_ABOVE: usize = 50;
-
-pub fn god_server(files: &[&FileFacts], _: &CrateContext, out: &mut Vec<Diagnostic>) {
+pub fn god_server(files: &[&FileFacts], ctx: &CrateContext, out: &mut Vec<Diagnostic>) {
+    let (warn_above, error_above) = (ctx.options.max_tools_warn, ctx.options.max_tools_error);
     let total: usize = files.iter().map(|f| f.tools.len()).sum();
-    if total <= WARN_ABOVE {
+    if total <= warn_above {
         return;
     }
     // Report once, at the last tool that crossed the line, so it points into the code.
     let Some((file, (_, start, end))) = files
         .iter()
         .flat_map(|f| f.tools.iter().map(move |t| (f, t)))
-        .nth(WARN_ABOVE)
+        .nth(warn_above)
     else {
         return;
     };
     let mut d = Diagnostic {
         rule: &GOD_SERVER,
-        severity: if total > ERROR_ABOVE {
+        severity: if total > error_above {
             Severity::Error
         } else {
             Severity::Warning
@@ -44,7 +42,7 @@ pub fn god_server(files: &[&FileFacts], _: &CrateContext, out: &mut Vec<Diagnost
         start: *start,
         end: *end,
         message: format!(
-            "this crate serves {total} tools (more than {WARN_ABOVE}; {ERROR_ABOVE} is the hard limit)"
+            "this crate serves {total} tools (more than {warn_above}; {error_above} is the hard limit)"
         ),
         help: None,
         suppressed: None,
