@@ -42,7 +42,7 @@ pub fn god_server(files: &[&FileFacts], ctx: &CrateContext, out: &mut Vec<Diagno
         start: *start,
         end: *end,
         message: format!(
-            "this crate serves {total} tools (more than {warn_above}; {error_above} is the hard limit)"
+            "this crate serves {total} tool(s) (more than {warn_above}; {error_above} is the hard limit)"
         ),
         help: None,
         suppressed: None,
