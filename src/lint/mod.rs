@@ -172,7 +172,7 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
             let facts = match SourceFile::parse(path.clone(), text.clone()) {
                 Ok(file) => {
                     for rule in RULES.iter().filter(|r| settings.enabled_in(&path, r.meta)) {
-                        if let Check::Source(check) = rule.check {
+                        if let Check::Source(check) | Check::SourceAndFiles(check, _) = rule.check {
                             check(&file, &context, &mut diagnostics);
                         }
                     }
@@ -285,7 +285,7 @@ pub fn lint_project_files(root: &Path, settings: &Settings) -> Vec<Diagnostic> {
     let files = ProjectFiles::scan(root);
     let mut diagnostics = Vec::new();
     for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
-        if let Check::Files(check) = rule.check {
+        if let Check::Files(check) | Check::SourceAndFiles(_, check) = rule.check {
             check(&files, &mut diagnostics);
         }
     }
@@ -353,10 +353,14 @@ impl ProjectFiles {
     }
 
     fn interesting(name: &str) -> bool {
-        matches!(name, "Cargo.toml" | "Cargo.lock" | ".gitignore" | ".env")
-            || name.starts_with("Dockerfile")
+        matches!(
+            name,
+            "Cargo.toml" | "Cargo.lock" | ".gitignore" | ".env" | "mcp.json" | ".mcp.json"
+        ) || name.starts_with("Dockerfile")
             || name.ends_with(".dockerfile")
             || name.starts_with(".env.")
+            || name.ends_with(".yml")
+            || name.ends_with(".yaml")
     }
 
     /// Files whose name (last path component) satisfies `pred`.

@@ -519,3 +519,39 @@ fn rule_options_change_thresholds() {
         .code(2)
         .stderr(contains("max-tools-warn must not exceed max-tools-error"));
 }
+
+#[test]
+fn secrets_in_deployment_files_are_found_but_dot_env_is_left_to_mcp508() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("k8s")).unwrap();
+    std::fs::write(root.join("docker-compose.yml"), "services:\n  app:\n    environment:\n      GITHUB_TOKEN: ghp_0123456789abcdefghijklmnopqrstuvwxyz\n").unwrap();
+    std::fs::write(
+        root.join("k8s/deployment.yaml"),
+        "env:\n  - name: KEY\n    value: AKIAIOSFODNN7EXAMPLE\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM scratch\nUSER 10001\nENV TOKEN=xoxb-1234567890-abcdefghij\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".env"),
+        "TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyz\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(".gitignore"), ".env\n").unwrap();
+    let settings = Settings::from_options(&Options {
+        select: vec!["MCP111".into()],
+        ..Options::default()
+    });
+    let report = Report {
+        diagnostics: mcpforge::lint::lint_project_files(root, &settings),
+        ..Report::default()
+    };
+    insta::assert_snapshot!(
+        "secrets_in_files",
+        emit::render(emit::OutputFormat::Concise, &report, root)
+    );
+}

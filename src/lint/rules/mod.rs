@@ -84,8 +84,13 @@ pub enum Check {
     Source(fn(&SourceFile, &CrateContext, &mut Vec<Diagnostic>)),
     /// Over all parsed files of a crate at once (counts, cross-file facts).
     Crate(fn(&[&super::FileFacts], &CrateContext, &mut Vec<Diagnostic>)),
-    /// Over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`).
+    /// Over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`, YAML).
     Files(fn(&super::ProjectFiles, &mut Vec<Diagnostic>)),
+    /// Both: per parsed file, and over the non-Rust files.
+    SourceAndFiles(
+        fn(&SourceFile, &CrateContext, &mut Vec<Diagnostic>),
+        fn(&super::ProjectFiles, &mut Vec<Diagnostic>),
+    ),
     /// Reported by the engine itself (parse failures, suppressions).
     Engine,
 }
@@ -161,7 +166,10 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         meta: &antipattern::HARDCODED_SECRET,
-        check: Check::Source(antipattern::hardcoded_secret),
+        check: Check::SourceAndFiles(
+            antipattern::hardcoded_secret,
+            antipattern::hardcoded_secret_in_files,
+        ),
         surface: None,
     },
     Rule {

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use syn::visit::Visit;
 
+use crate::lint::ProjectFiles;
 use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
@@ -15,7 +16,7 @@ pub static HARDCODED_SECRET: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Error,
     status: Status::Stable,
-    summary: "A string literal that looks like a credential: cloud keys, GitHub/GitLab/Slack tokens, API keys, private keys, JWTs.",
+    summary: "A credential in source or deployment files: cloud keys, GitHub/GitLab/Slack tokens, API keys, private keys, JWTs — in string literals, Dockerfiles, compose/Kubernetes/workflow YAML, `mcp.json` or `.env.example`.",
     why: "A secret in source is in every clone, build log and container layer, and cannot be rotated without a release. The research calls hard-coded config and secrets an anti-pattern; the platform reads secrets from the environment into `secrecy` types.",
     example: "let client = Client::new(\"ghp_0123456789abcdefghijklmnopqrstuvwxyz\");",
     fix: "Read the value from configuration (an environment variable with the project's prefix) and revoke the leaked credential.",
@@ -86,4 +87,26 @@ pub fn hardcoded_secret(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagn
         }
     }
     Visitor { file, out }.visit_file(&file.ast);
+}
+
+/// The same patterns in deployment and configuration files: Dockerfiles (`ENV`, `ARG`), compose
+/// and Kubernetes YAML, workflows, `mcp.json`, `.env.example` and manifests. `.env` itself holds
+/// real secrets by design and is covered by MCP508 (it must be git-ignored).
+pub fn hardcoded_secret_in_files(files: &ProjectFiles, out: &mut Vec<Diagnostic>) {
+    for (path, text) in files.named(|n| n != ".env" && n != "Cargo.lock") {
+        for (index, line) in text.lines().enumerate() {
+            if let Some((kind, m)) = patterns()
+                .iter()
+                .find_map(|(kind, re)| re.find(line).map(|m| (kind, m)))
+            {
+                let shown: String = m.as_str().chars().take(6).collect();
+                out.push(ProjectFiles::diagnostic(
+                    &HARDCODED_SECRET,
+                    path,
+                    index + 1,
+                    format!("line looks like it holds a credential ({kind}: `{shown}…`)"),
+                ));
+            }
+        }
+    }
 }

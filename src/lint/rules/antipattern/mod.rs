@@ -19,7 +19,7 @@ pub use fat_tool::{FAT_TOOL, fat_tool};
 pub use global_mutable_state::{GLOBAL_MUTABLE_STATE, global_mutable_state};
 pub use god_server::{GOD_SERVER, god_server};
 pub use hardcoded_endpoint::{HARDCODED_ENDPOINT, hardcoded_endpoint};
-pub use hardcoded_secret::{HARDCODED_SECRET, hardcoded_secret};
+pub use hardcoded_secret::{HARDCODED_SECRET, hardcoded_secret, hardcoded_secret_in_files};
 pub use llm_for_deterministic_task::{LLM_FOR_DETERMINISTIC_TASK, llm_for_deterministic_task};
 pub use missing_graceful_shutdown::{MISSING_GRACEFUL_SHUTDOWN, missing_graceful_shutdown};
 pub use platform_bypass::{PLATFORM_BYPASS, platform_bypass};
