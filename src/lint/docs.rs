@@ -35,7 +35,7 @@ pub fn rule_markdown(m: &RuleMeta) -> String {
 pub fn index_markdown() -> String {
     let mut out = String::from(
         "# Lint rules\n\nGenerated from the rule registry (`src/lint/rules/`); do not edit by hand.\n\n\
-         | code | name | severity | what it reports |\n|---|---|---|---|\n",
+         | code | name | severity | fix | what it reports |\n|---|---|---|---|---|\n",
     );
     for rule in RULES {
         let m = rule.meta;

@@ -68,6 +68,8 @@ pub struct RuleMeta {
     pub family: Family,
     pub severity: Severity,
     pub status: Status,
+    /// Whether `--fix` can fix its findings (safe, mechanical edits).
+    pub autofix: bool,
     /// One line: what the rule reports.
     pub summary: &'static str,
     /// Why it matters.
@@ -317,6 +319,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Warning,
     status: Status::Stable,
+    autofix: false,
     summary: "A `mcpforge: ignore[..]` comment that suppressed nothing.",
     why: "Suppressions outlive the code they excused; a stale one would silently hide the next real finding on that line.",
     example: "// mcpforge: ignore[MCP107] reason=\"legacy\"\nlet x = 1; // nothing blocking here any more",
@@ -329,6 +332,7 @@ pub static UNPARSEABLE_FILE: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Error,
     status: Status::Stable,
+    autofix: false,
     summary: "A Rust file that does not parse, so no rule could check it.",
     why: "A file the linter cannot read is a file nothing vouches for; skipping it silently would report a clean project that was never checked.",
     example: "fn broken( {",
@@ -341,6 +345,7 @@ pub static UNKNOWN_RULE: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Error,
     status: Status::Stable,
+    autofix: false,
     summary: "A suppression comment names a rule that does not exist.",
     why: "A typo in a suppression would otherwise silently disable nothing, or the reader would believe a rule is silenced when it is not.",
     example: "// mcpforge: ignore[MCP1O7]",
