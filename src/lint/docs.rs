@@ -13,9 +13,14 @@ pub fn rule_markdown(m: &RuleMeta) -> String {
     };
     let mut out = String::new();
     let _ = writeln!(out, "# {} {}\n", m.code, m.name);
+    let fix = if m.autofix {
+        "safe, with `--fix`"
+    } else {
+        "none (see below)"
+    };
     let _ = writeln!(
         out,
-        "Family: {} · Severity: {} · Status: {status}\n",
+        "Family: {} · Severity: {} · Status: {status} · Automatic fix: {fix}\n",
         m.family.as_str(),
         m.severity.as_str()
     );
@@ -39,9 +44,10 @@ pub fn index_markdown() -> String {
     );
     for rule in RULES {
         let m = rule.meta;
+        let fix = if m.autofix { "yes" } else { "" };
         let _ = writeln!(
             out,
-            "| [{}]({}.md) | {} | {} | {} |",
+            "| [{}]({}.md) | {} | {} | {fix} | {} |",
             m.code,
             m.code,
             m.name,
