@@ -62,6 +62,33 @@ pub struct Fix {
 }
 
 impl Diagnostic {
+    /// A finding of `rule` at `path` from `start` to `end`, with the rule's default severity.
+    pub fn new(
+        rule: &'static RuleMeta,
+        path: impl Into<String>,
+        start: Position,
+        end: Position,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule,
+            severity: rule.severity,
+            path: path.into(),
+            start,
+            end,
+            message: message.into(),
+            help: None,
+            suppressed: None,
+            fix: None,
+        }
+    }
+
+    /// The same, with a `help:` line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
     pub fn severity(&self) -> Severity {
         self.severity
     }

@@ -179,20 +179,18 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
                     Some(FileFacts::of(&file))
                 }
                 Err((at, message)) => {
-                    diagnostics.push(Diagnostic {
-                        rule: &rules::UNPARSEABLE_FILE,
-                        severity: rules::UNPARSEABLE_FILE.severity,
-                        path: path.clone(),
-                        start: at,
-                        end: at,
-                        message: format!("cannot parse this file: {message}"),
-                        help: Some(
-                            "no rule checked it; fix the syntax error (`cargo check` shows it too)"
-                                .into(),
+                    diagnostics.push(
+                        Diagnostic::new(
+                            &rules::UNPARSEABLE_FILE,
+                            path.clone(),
+                            at,
+                            at,
+                            format!("cannot parse this file: {message}"),
+                        )
+                        .with_help(
+                            "no rule checked it; fix the syntax error (`cargo check` shows it too)",
                         ),
-                        suppressed: None,
-                        fix: None,
-                    });
+                    );
                     None
                 }
             };
@@ -377,17 +375,8 @@ impl ProjectFiles {
         line: usize,
         message: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic {
-            rule,
-            severity: rule.severity,
-            path: path.to_string(),
-            start: Position { line, column: 1 },
-            end: Position { line, column: 1 },
-            message: message.into(),
-            help: None,
-            suppressed: None,
-            fix: None,
-        }
+        let at = Position { line, column: 1 };
+        Diagnostic::new(rule, path, at, at, message)
     }
 }
 

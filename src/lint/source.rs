@@ -99,24 +99,8 @@ impl SourceFile {
         span: Span,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let (start, end) = (span.start(), span.end());
-        Diagnostic {
-            rule,
-            severity: rule.severity,
-            path: self.path.clone(),
-            start: Position {
-                line: start.line,
-                column: start.column + 1,
-            },
-            end: Position {
-                line: end.line,
-                column: end.column + 1,
-            },
-            message: message.into(),
-            help: None,
-            suppressed: None,
-            fix: None,
-        }
+        let (start, end) = self.range(span);
+        Diagnostic::new(rule, self.path.clone(), start, end, message)
     }
 }
 

@@ -51,25 +51,22 @@ pub fn parse(path: &str, text: &str, out: &mut Vec<Diagnostic>) -> Vec<Suppressi
         for name in caps[2].split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match rules::find(name) {
                 Some(rule) => known.push(rule.meta),
-                None => out.push(Diagnostic {
-                    rule: &rules::UNKNOWN_RULE,
-                    severity: rules::UNKNOWN_RULE.severity,
-                    path: path.to_string(),
-                    start: Position {
-                        line: number,
-                        column: 1,
-                    },
-                    end: Position {
-                        line: number,
-                        column: line.chars().count() + 1,
-                    },
-                    message: format!("suppression names unknown rule `{name}`"),
-                    help: Some(
-                        "see `mcpforge lint --explain <CODE>` or docs/rules/ for the rules".into(),
-                    ),
-                    suppressed: None,
-                    fix: None,
-                }),
+                None => out.push(
+                    Diagnostic::new(
+                        &rules::UNKNOWN_RULE,
+                        path,
+                        Position {
+                            line: number,
+                            column: 1,
+                        },
+                        Position {
+                            line: number,
+                            column: line.chars().count() + 1,
+                        },
+                        format!("suppression names unknown rule `{name}`"),
+                    )
+                    .with_help("see `mcpforge lint --explain <CODE>` or docs/rules/ for the rules"),
+                ),
             }
         }
         let alone = line.trim_start().starts_with("//");
@@ -112,29 +109,20 @@ pub fn apply(
     suppressions
         .iter()
         .filter(|s| !s.used && s.rules.iter().any(|r| enabled(r)))
-        .map(|s| Diagnostic {
-            rule: &rules::UNUSED_SUPPRESSION,
-            severity: rules::UNUSED_SUPPRESSION.severity,
-            path: path.to_string(),
-            start: Position {
+        .map(|s| {
+            let at = Position {
                 line: s.line,
                 column: 1,
-            },
-            end: Position {
-                line: s.line,
-                column: 1,
-            },
-            message: format!(
-                "this suppression of {} silences nothing",
-                s.rules
-                    .iter()
-                    .map(|r| r.code)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            help: Some("delete the comment".into()),
-            suppressed: None,
-            fix: None,
+            };
+            let codes: Vec<&str> = s.rules.iter().map(|r| r.code).collect();
+            Diagnostic::new(
+                &rules::UNUSED_SUPPRESSION,
+                path,
+                at,
+                at,
+                format!("this suppression of {} silences nothing", codes.join(", ")),
+            )
+            .with_help("delete the comment")
         })
         .collect()
 }

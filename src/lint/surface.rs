@@ -106,17 +106,8 @@ pub fn diagnostic(
     name: &str,
     message: impl Into<String>,
 ) -> Diagnostic {
-    Diagnostic {
-        rule,
-        severity: rule.severity,
-        path: format!("<server>/{kind}/{name}"),
-        start: Position { line: 1, column: 1 },
-        end: Position { line: 1, column: 1 },
-        message: message.into(),
-        help: None,
-        suppressed: None,
-        fix: None,
-    }
+    let at = Position { line: 1, column: 1 };
+    Diagnostic::new(rule, format!("<server>/{kind}/{name}"), at, at, message)
 }
 
 impl Surface {

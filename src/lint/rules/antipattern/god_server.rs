@@ -32,23 +32,16 @@ pub fn god_server(files: &[&FileFacts], ctx: &CrateContext, out: &mut Vec<Diagno
     else {
         return;
     };
-    let mut d = Diagnostic {
-        rule: &GOD_SERVER,
-        severity: if total > error_above {
-            Severity::Error
-        } else {
-            Severity::Warning
-        },
-        path: file.path.clone(),
-        start: *start,
-        end: *end,
-        message: format!(
-            "this crate serves {total} tool(s) (more than {warn_above}; {error_above} is the hard limit)"
-        ),
-        help: None,
-        suppressed: None,
-        fix: None,
-    };
-    d.help = Some("split the server by domain".into());
+    let mut d = Diagnostic::new(
+        &GOD_SERVER,
+        file.path.clone(),
+        *start,
+        *end,
+        format!("this crate serves {total} tool(s) (more than {warn_above}; {error_above} is the hard limit)"),
+    )
+    .with_help("split the server by domain");
+    if total > error_above {
+        d.severity = Severity::Error;
+    }
     out.push(d);
 }
