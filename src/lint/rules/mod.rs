@@ -260,6 +260,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &manifest::PLATFORM_FILE_MODIFIED,
+        check: Check::Files(manifest::platform_file_modified),
+        surface: None,
+    },
+    Rule {
         meta: &metadata::HIDDEN_UNICODE,
         check: Check::Source(metadata::hidden_unicode),
         surface: Some(metadata::hidden_unicode_surface),

@@ -1,0 +1,51 @@
+//! MCP511 platform-file-modified.
+
+use crate::lint::ProjectFiles;
+use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::lint::rules::{Family, RuleMeta, Status};
+use crate::project::{MANIFEST_FILE, ProjectManifest, sha256_hex};
+use crate::template::Owner;
+
+pub static PLATFORM_FILE_MODIFIED: RuleMeta = RuleMeta {
+    code: "MCP511",
+    name: "platform-file-modified",
+    family: Family::Manifest,
+    severity: Severity::Warning,
+    status: Status::Stable,
+    autofix: false,
+    summary: "A platform-owned file of a generated project (per `.mcpforge.toml`) was edited or deleted.",
+    why: "Platform code carries the guarantees every team relies on (masking, limits, auth) and is replaced by `mcpforge upgrade`. A local edit silently forks the platform: the next upgrade must merge it, and the guarantee may no longer hold.",
+    example: "src/platform/errors.rs edited so panics return their message to the model",
+    fix: "Undo the edit and change behaviour through settings, or propose the change to the platform team (the template) so every project gets it.",
+};
+
+pub fn platform_file_modified(files: &ProjectFiles, out: &mut Vec<Diagnostic>) {
+    let path = files.root.join(MANIFEST_FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let Ok(manifest) = ProjectManifest::parse(&text, &path) else {
+        return;
+    };
+    for (rel, record) in manifest
+        .files
+        .iter()
+        .filter(|(_, r)| r.owner == Owner::Platform)
+    {
+        match std::fs::read(files.root.join(rel)) {
+            Ok(bytes) if sha256_hex(&bytes) == record.sha256 => {}
+            Ok(_) => out.push(ProjectFiles::diagnostic(
+                &PLATFORM_FILE_MODIFIED,
+                rel,
+                1,
+                format!("platform file {rel} differs from what mcpforge generated"),
+            )),
+            Err(_) => out.push(ProjectFiles::diagnostic(
+                &PLATFORM_FILE_MODIFIED,
+                MANIFEST_FILE,
+                1,
+                format!("platform file {rel} was deleted"),
+            )),
+        }
+    }
+}
