@@ -555,3 +555,47 @@ fn secrets_in_deployment_files_are_found_but_dot_env_is_left_to_mcp508() {
         emit::render(emit::OutputFormat::Concise, &report, root)
     );
 }
+
+#[test]
+fn a_workspace_is_linted_member_by_member() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n",
+    )
+    .unwrap();
+    for (member, body) in [
+        (
+            "gateway",
+            "fn main() {\n    println!(\"up\");\n    let _ = serve(rmcp::transport::stdio_pipes());\n}\n",
+        ),
+        (
+            "billing",
+            "pub async fn slow() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n",
+        ),
+    ] {
+        let dir = root.join("crates").join(member);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+        )
+        .unwrap();
+        let file = if member == "gateway" {
+            "src/main.rs"
+        } else {
+            "src/lib.rs"
+        };
+        std::fs::write(dir.join(file), body).unwrap();
+    }
+    mcpforge(root)
+        .args(["lint", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(
+            contains("crates/billing/src/lib.rs:2:5: MCP107")
+                .and(contains("crates/gateway/src/main.rs:2:5: MCP201")),
+        )
+        .stderr(contains("Linted 2 files"));
+}
