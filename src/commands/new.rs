@@ -66,6 +66,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
             rendered.files.len()
         ),
     );
+    join_enclosing_workspace(ui, &target);
     if args.git {
         git_init(&target).with_context(|| {
             format!("the project was created in {shown}, but setting up git failed")
@@ -74,6 +75,44 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
     }
     next_steps(ui, template, &rendered, &shown.to_string());
     Ok(())
+}
+
+/// Adds the new package to the members of the Cargo workspace that encloses it, if any (as
+/// `cargo new` does). A workspace that cannot be edited only earns a warning: the project itself
+/// was created.
+fn join_enclosing_workspace(ui: &Ui, target: &Path) {
+    let Some(root) = target.ancestors().skip(1).find(|dir| {
+        std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]"))
+    }) else {
+        return;
+    };
+    let manifest = root.join("Cargo.toml");
+    let member = target
+        .strip_prefix(root)
+        .unwrap_or(target)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let result = std::fs::read_to_string(&manifest)
+        .map_err(anyhow::Error::from)
+        .and_then(|text| edit::manifest::add_workspace_member(&text, &member))
+        .and_then(|edited| match edited {
+            Some(text) => edit::write_atomic(&manifest, text.as_bytes()).map(|()| true),
+            None => Ok(false),
+        });
+    match result {
+        Ok(true) => ui.status(
+            "Added",
+            format!(
+                "`{member}` to the workspace members in {}",
+                manifest.display()
+            ),
+        ),
+        Ok(false) => {}
+        Err(err) => ui.warn(format!(
+            "could not add `{member}` to the workspace in {}: {err:#}",
+            manifest.display()
+        )),
+    }
 }
 
 /// Fails unless `target` is missing or an empty directory (or `force`). Returns whether it holds

@@ -45,6 +45,50 @@ pub fn ensure_dependencies(
     Ok(changed.then(|| doc.to_string()))
 }
 
+/// Adds `member` (a `/` path relative to the workspace root) to `[workspace] members` unless a
+/// `members` glob already covers it or `exclude` lists it; `None` when nothing changes. Like
+/// `cargo new`, so a package created inside a workspace builds at once.
+pub fn add_workspace_member(workspace_toml: &str, member: &str) -> anyhow::Result<Option<String>> {
+    let mut doc: DocumentMut = workspace_toml
+        .parse()
+        .context("the workspace Cargo.toml is not valid TOML")?;
+    let workspace = doc
+        .get_mut("workspace")
+        .and_then(Item::as_table_like_mut)
+        .context("no [workspace] table")?;
+    let listed = |key: &str| -> Vec<String> {
+        workspace
+            .get(key)
+            .and_then(Item::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let covered = listed("members")
+        .iter()
+        .chain(&listed("exclude"))
+        .any(|pattern| {
+            globset::Glob::new(pattern.trim_end_matches('/'))
+                .is_ok_and(|g| g.compile_matcher().is_match(member))
+        });
+    if covered {
+        return Ok(None);
+    }
+    match workspace.get_mut("members").and_then(Item::as_array_mut) {
+        Some(members) => members.push(member),
+        None => {
+            workspace.insert(
+                "members",
+                Item::Value(Value::Array(std::iter::once(member).collect())),
+            );
+        }
+    }
+    Ok(Some(doc.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +125,29 @@ mod tests {
                 .contains("[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\n"),
             "{edited}"
         );
+    }
+}
+
+#[cfg(test)]
+mod workspace_tests {
+    use super::*;
+
+    #[test]
+    fn adds_a_member_unless_a_glob_or_exclude_covers_it() {
+        let ws =
+            "[workspace]\n# our crates\nmembers = [\"crates/*\"]\nexclude = [\"scratch/tmp\"]\n";
+        let edited = add_workspace_member(ws, "servers/weather")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            edited,
+            "[workspace]\n# our crates\nmembers = [\"crates/*\", \"servers/weather\"]\nexclude = [\"scratch/tmp\"]\n"
+        );
+        assert_eq!(add_workspace_member(ws, "crates/billing").unwrap(), None);
+        assert_eq!(add_workspace_member(ws, "scratch/tmp").unwrap(), None);
+        let created = add_workspace_member("[workspace]\nresolver = \"3\"\n", "a")
+            .unwrap()
+            .unwrap();
+        assert!(created.contains("members = [\"a\"]"), "{created}");
     }
 }

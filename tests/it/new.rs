@@ -348,3 +348,30 @@ fn prompts_in_a_terminal_validate_and_accept_defaults() {
         "{cargo}"
     );
 }
+
+#[test]
+fn a_project_created_inside_a_workspace_joins_its_members() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = "[workspace]\n# ours\nmembers = [\"crates/*\"]\n";
+    std::fs::write(tmp.path().join("Cargo.toml"), ws).unwrap();
+    mcpforge(tmp.path())
+        .args(["new", "servers/weather", "--yes"])
+        .assert()
+        .success()
+        .stderr(contains("Added `servers/weather` to the workspace members"));
+    let edited = std::fs::read_to_string(tmp.path().join("Cargo.toml")).unwrap();
+    assert_eq!(
+        edited,
+        "[workspace]\n# ours\nmembers = [\"crates/*\", \"servers/weather\"]\n"
+    );
+    mcpforge(tmp.path())
+        .args(["new", "crates/billing", "--yes"])
+        .assert()
+        .success()
+        .stderr(contains("workspace members").not());
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("Cargo.toml")).unwrap(),
+        edited,
+        "a glob already covers crates/*"
+    );
+}
