@@ -20,22 +20,17 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         .path
         .as_deref()
         .map_or_else(|| ctx.cwd.clone(), |p| ctx.resolve(p));
-    if let Some(command) = &args.server {
-        let options = lint::Options {
-            select: args.select.clone(),
-            ignore: args.ignore.clone(),
-            preview: args.preview,
-        };
-        let surface = lint::surface::fetch(command, std::time::Duration::from_secs(args.timeout))
-            .map_err(|e| CliError::usage(format!("{e:#}")))?;
-        let report = lint::lint_surface(&surface, &options)?;
-        return finish(ui, args, &report, &root, &[]);
-    }
     let options = lint::Options {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
         preview: args.preview,
     };
+    if let Some(command) = &args.server {
+        let surface = lint::surface::fetch(command, std::time::Duration::from_secs(args.timeout))
+            .map_err(|e| CliError::usage(format!("{e:#}")))?;
+        let report = lint::lint_surface(&surface, &options)?;
+        return finish(ui, args, &report, &root, &[]);
+    }
     // Every failure to lint is exit code 2, so CI tells "findings" from "could not check".
     let run = || {
         lint::lint(&root, &options).map_err(|e| match e.downcast::<CliError>() {
@@ -61,7 +56,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
             );
         } else if fixed > 0 {
             let files = tx.changes().len();
-            tx.commit()?;
+            tx.commit().map_err(|e| CliError::usage(format!("{e:#}")))?;
             ui.status("Fixed", format!("{fixed} finding(s) in {files} file(s)"));
             report = run()?;
         }
