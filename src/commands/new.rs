@@ -185,7 +185,9 @@ fn git_init(dir: &Path) -> anyhow::Result<()> {
 fn next_steps(ui: &Ui, template: &Template, rendered: &Rendered, shown: &str) {
     let runs_http = rendered.files.contains_key("src/platform/http.rs");
     ui.note("\nNext steps:");
-    ui.note(format!("  cd {shown}"));
+    if shown != "." {
+        ui.note(format!("  cd {shown}"));
+    }
     ui.note("  cargo test                  # the in-memory harness runs every tool's tests");
     ui.note(if runs_http {
         "  cargo run -- serve --transport http"

@@ -80,9 +80,9 @@ fn stage_and_rename(
         fs::write(&path, bytes).with_context(|| format!("failed to write {}", path.display()))?;
     }
     if target.exists() {
-        // Only an empty directory gets here (the caller checked); replace it with the staged one.
-        fs::remove_dir(target)
-            .with_context(|| format!("failed to replace empty directory {}", target.display()))?;
+        // Only an empty directory gets here (the caller checked). Keep the directory itself —
+        // it may be the user's working directory — and move the staged entries into it.
+        return move_entries_into(staging.path(), target);
     }
     let staged = staging.keep();
     fs::rename(&staged, target).map_err(|e| {
@@ -92,6 +92,35 @@ fn stage_and_rename(
             target.display()
         ))
     })
+}
+
+/// Renames every top-level entry of `from` into the empty directory `into`; if one fails, the
+/// ones already moved are removed again so `into` is left empty.
+fn move_entries_into(from: &Path, into: &Path) -> anyhow::Result<()> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(from)
+        .with_context(|| format!("cannot read {}", from.display()))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    let mut moved: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let dest = into.join(entry.file_name().context("an entry without a name")?);
+        if let Err(e) = fs::rename(&entry, &dest) {
+            for done in moved.iter().rev() {
+                let _ = if done.is_dir() {
+                    fs::remove_dir_all(done)
+                } else {
+                    fs::remove_file(done)
+                };
+            }
+            return Err(anyhow::Error::from(e).context(format!(
+                "failed to move the project into {}",
+                into.display()
+            )));
+        }
+        moved.push(dest);
+    }
+    Ok(())
 }
 
 /// Writes `files` into the existing directory `target`, each file atomically, replacing files at
@@ -174,6 +203,27 @@ mod tests {
         assert_eq!(fs::read(target.join("src/b.rs")).unwrap(), b"b");
         let leftovers: Vec<_> = fs::read_dir(tmp.path().join("x/y")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging directory may remain");
+    }
+
+    #[test]
+    fn an_existing_empty_directory_is_kept_and_filled() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("proj");
+        fs::create_dir(&target).unwrap();
+        let inode = fs::metadata(&target).unwrap().ino();
+        create_tree(&target, &tree()).unwrap();
+        assert_eq!(
+            fs::metadata(&target).unwrap().ino(),
+            inode,
+            "the directory itself must survive"
+        );
+        assert_eq!(fs::read(target.join("src/b.rs")).unwrap(), b"b");
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "no staging directory may remain"
+        );
     }
 
     #[test]

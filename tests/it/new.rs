@@ -375,3 +375,21 @@ fn a_project_created_inside_a_workspace_joins_its_members() {
         "a glob already covers crates/*"
     );
 }
+
+#[test]
+fn new_dot_fills_the_current_empty_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("billing");
+    std::fs::create_dir(&dir).unwrap();
+    mcpforge(&dir)
+        .args(["new", ".", "--yes"])
+        .assert()
+        .success()
+        .stderr(contains("Created `billing`").and(contains("cd .").not()));
+    assert!(dir.join("Cargo.toml").is_file());
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "nothing is left beside the directory"
+    );
+}
