@@ -557,6 +557,21 @@ fn secrets_in_deployment_files_are_found_but_dot_env_is_left_to_mcp508() {
 }
 
 #[test]
+fn build_scripts_may_print_to_stdout() {
+    let (_tmp, root) = sample_project();
+    std::fs::write(
+        root.join("build.rs"),
+        "fn main() {\n    println!(\"cargo:rerun-if-changed=templates\");\n}\n",
+    )
+    .unwrap();
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP201", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(contains("src/main.rs:2:5: MCP201").and(contains("build.rs").not()));
+}
+
+#[test]
 fn a_workspace_is_linted_member_by_member() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();

@@ -22,7 +22,8 @@ pub static STDOUT_WRITE: RuleMeta = RuleMeta {
 };
 
 pub fn stdout_write(file: &SourceFile, ctx: &CrateContext, out: &mut Vec<Diagnostic>) {
-    if !ctx.stdio_server {
+    // Build scripts talk to cargo over stdout (`cargo:rerun-if-changed=..`): not server code.
+    if !ctx.stdio_server || file.path == "build.rs" || file.path.ends_with("/build.rs") {
         return;
     }
     struct Visitor<'f, 'o> {
