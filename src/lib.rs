@@ -12,3 +12,4 @@ pub mod lint;
 pub mod project;
 pub mod template;
 pub mod ui;
+pub mod upgrade;
