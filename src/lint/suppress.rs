@@ -75,6 +75,22 @@ pub fn parse(path: &str, text: &str, out: &mut Vec<Diagnostic>) -> Vec<Suppressi
             _ if alone => Some((number + 1, number + 1)),
             _ => Some((number, number)),
         };
+        if caps.get(3).is_none() {
+            let at = Position {
+                line: number,
+                column: 1,
+            };
+            out.push(
+                Diagnostic::new(
+                    &rules::SUPPRESSION_WITHOUT_REASON,
+                    path,
+                    at,
+                    at,
+                    "this suppression gives no reason",
+                )
+                .with_help("add reason=\"…\" saying why the finding does not apply here"),
+            );
+        }
         found.push(Suppression {
             line: number,
             covers,

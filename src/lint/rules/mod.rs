@@ -117,6 +117,11 @@ pub static RULES: &[Rule] = &[
         surface: Some(spec::tool_name_too_long_surface),
     },
     Rule {
+        meta: &spec::DUPLICATE_TOOL_NAME,
+        check: Check::Crate(spec::duplicate_tool_name),
+        surface: None,
+    },
+    Rule {
         meta: &spec::MISSING_TOOL_DESCRIPTION,
         check: Check::Source(spec::missing_tool_description),
         surface: Some(spec::missing_tool_description_surface),
@@ -285,6 +290,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &SUPPRESSION_WITHOUT_REASON,
+        check: Check::Engine,
+        surface: None,
+    },
+    Rule {
         meta: &UNPARSEABLE_FILE,
         check: Check::Engine,
         surface: None,
@@ -329,6 +339,19 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     why: "Suppressions outlive the code they excused; a stale one would silently hide the next real finding on that line.",
     example: "// mcpforge: ignore[MCP107] reason=\"legacy\"\nlet x = 1; // nothing blocking here any more",
     fix: "Delete the comment.",
+};
+
+pub static SUPPRESSION_WITHOUT_REASON: RuleMeta = RuleMeta {
+    code: "MCP901",
+    name: "suppression-without-reason",
+    family: Family::Meta,
+    severity: Severity::Info,
+    status: Status::Preview,
+    autofix: false,
+    summary: "A `mcpforge: ignore[..]` comment without `reason=\"…\"` (opt-in: `--preview` or `extend-select`).",
+    why: "A suppression is a decision someone made about risk. Without the reason, the next reader cannot tell whether it still holds, and auditors reading the SARIF see an unexplained exception.",
+    example: "// mcpforge: ignore[MCP107]\nstd::thread::sleep(delay);",
+    fix: "Add `reason=\"…\"` saying why the finding does not apply here.",
 };
 
 pub static UNPARSEABLE_FILE: RuleMeta = RuleMeta {
