@@ -60,6 +60,10 @@ pub enum Command {
     #[command(after_help = LINT_AFTER_HELP)]
     Lint(LintArgs),
 
+    /// Move the project to the current template version, keeping the team's edits
+    #[command(long_about = UPGRADE_LONG_ABOUT, after_help = UPGRADE_AFTER_HELP)]
+    Upgrade(UpgradeArgs),
+
     /// Start an MCP server over stdio and print what it advertises
     #[command(
         after_help = "Examples:\n  mcpforge inspect \"target/debug/weather serve\"\n  mcpforge inspect --json \"cargo run -q -- serve\" > surface.json"
@@ -95,6 +99,11 @@ pub struct NewArgs {
     /// Template to render (see `mcpforge templates`)
     #[arg(short, long, value_name = "NAME", default_value = template::DEFAULT_TEMPLATE)]
     pub template: String,
+
+    /// Render an earlier released version of the template instead of the current one (to
+    /// reproduce an old project, or to try `mcpforge upgrade`)
+    #[arg(long, value_name = "VERSION")]
+    pub template_version: Option<String>,
 
     /// Use the default for every question not answered by a flag; never prompt
     #[arg(short, long)]
@@ -322,6 +331,53 @@ pub struct InspectArgs {
     /// How long the server may take to answer, in seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 20)]
     pub timeout: u64,
+}
+
+const UPGRADE_LONG_ABOUT: &str = "Move the project to the current version of its template, \
+keeping the team's edits.\n\n\
+mcpforge re-renders the version the project was generated from (embedded in this binary, with \
+the answers in .mcpforge.toml) and the current version, and decides per file: files you never \
+changed are replaced; files only you changed are kept; files both sides changed are merged line \
+by line, with conflict blocks (<<<<<<< yours … >>>>>>>) where both touched the same lines. \
+Files the template added are created; files it dropped are removed unless you changed them; \
+files you deleted stay deleted. Team-owned files and items added with `mcpforge add` are never \
+touched. Migrations then update your code for renamed platform APIs. .mcpforge.toml is written \
+last, so an interrupted upgrade can simply be run again.";
+
+const UPGRADE_AFTER_HELP: &str = "Examples:\n  \
+mcpforge upgrade --dry-run          # show the plan and the diff, write nothing\n  \
+mcpforge upgrade                    # upgrade (needs a clean git working tree)\n  \
+mcpforge upgrade --set description=\"Weather for agents\"\n  \
+mcpforge upgrade --check            # in CI: exit 1 if behind or platform files drifted\n\n\
+Exit codes: 0 done (or up to date), 1 conflicts to resolve or --check failed, 2 usage error.";
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// Print the plan and a unified diff of every change; write nothing
+    #[arg(long, conflicts_with = "check")]
+    pub dry_run: bool,
+
+    /// Exit 1 if the project is behind the current template version or a platform-owned file
+    /// differs from what mcpforge generated (for CI); write nothing
+    #[arg(long)]
+    pub check: bool,
+
+    /// Upgrade even if the git working tree has uncommitted changes (or there is no git)
+    #[arg(long)]
+    pub allow_dirty: bool,
+
+    /// Change an answer while upgrading (repeatable); the project is re-rendered with it
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub set: Vec<(String, String)>,
+}
+
+fn parse_key_value(raw: &str) -> Result<(String, String), String> {
+    match raw.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected KEY=VALUE, got `{raw}`")),
+    }
 }
 
 #[derive(Debug, Args)]

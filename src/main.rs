@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         cli::Command::New(args) => commands::new::run(&ui, &cli.context(), args, &matches),
         cli::Command::Add(args) => commands::add::run(&ui, &cli.context(), args),
         cli::Command::Lint(args) => commands::lint::run(&ui, &cli.context(), args),
+        cli::Command::Upgrade(args) => commands::upgrade::run(&ui, &cli.context(), args),
         cli::Command::Inspect(args) => commands::inspect::run(&ui, args),
         cli::Command::Templates => commands::templates::run(&ui),
         cli::Command::Completions(args) => commands::completions::run(args),

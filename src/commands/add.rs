@@ -291,7 +291,7 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
         path: file_path,
         display: file_rel.clone(),
         before: old_file,
-        after: text.into_bytes(),
+        after: Some(text.into_bytes()),
     });
 
     if !registered {
@@ -306,7 +306,7 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
             path: registry_path,
             display: layout.registry.clone(),
             before: Some(registry_source.text.clone().into_bytes()),
-            after: edited.text.into_bytes(),
+            after: Some(edited.text.into_bytes()),
         });
     }
 
@@ -320,7 +320,7 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
             path: cargo_path,
             display: "Cargo.toml".to_string(),
             before: Some(cargo_text.into_bytes()),
-            after: edited.into_bytes(),
+            after: Some(edited.into_bytes()),
         });
     }
 
@@ -333,7 +333,7 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
         path: manifest_path,
         display: MANIFEST_FILE.to_string(),
         before: Some(manifest_text.into_bytes()),
-        after: recorded.into_bytes(),
+        after: Some(recorded.into_bytes()),
     });
     Ok(tx)
 }

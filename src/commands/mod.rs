@@ -7,3 +7,4 @@ pub mod inspect;
 pub mod lint;
 pub mod new;
 pub mod templates;
+pub mod upgrade;

@@ -15,8 +15,16 @@ use crate::ui::Ui;
 use crate::{edit, project};
 
 pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyhow::Result<()> {
-    let template = template::find(&args.template)
+    let current = template::find(&args.template)
         .ok_or_else(|| CliError::usage(format!("no template named `{}`", args.template)))?;
+    let released;
+    let template: &Template = match &args.template_version {
+        Some(version) if version != current.version() => {
+            released = template::history::load(&args.template, version)?;
+            &released
+        }
+        _ => current,
+    };
     let target = normalize(&ctx.resolve(&args.path));
     let occupied = check_target(&target, args.force)?;
 

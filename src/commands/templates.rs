@@ -14,6 +14,17 @@ pub fn run(ui: &Ui) -> anyhow::Result<()> {
             ""
         };
         ui.out(format!("{} {}{default}", tpl.name(), tpl.version()));
+        let earlier: Vec<String> = template::history::versions(tpl.name())
+            .iter()
+            .map(ToString::to_string)
+            .filter(|v| v != tpl.version())
+            .collect();
+        if !earlier.is_empty() {
+            ui.out(format!(
+                "  earlier releases (`new --template-version`): {}",
+                earlier.join(", ")
+            ));
+        }
         ui.out(format!("  {}", tpl.manifest.description));
         for q in &tpl.manifest.questions {
             let detail = match q.kind {

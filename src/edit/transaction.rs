@@ -1,6 +1,10 @@
 //! Several file changes that land together: each is written atomically, and if one fails the
 //! ones already written are restored. A change is refused if its file changed on disk since it
 //! was read, so mcpforge never overwrites an edit it did not see.
+//!
+//! Fault injection: with `MCPFORGE_FAULT_ABORT_AFTER_WRITES=N` in the environment the process
+//! aborts right after the N-th file of a commit is written, as a crash or `kill -9` would.
+//! Tests use it to prove that an interrupted command leaves every file either old or new.
 
 use std::path::PathBuf;
 
@@ -17,7 +21,8 @@ pub struct Change {
     pub display: String,
     /// The contents it had when read (`None`: the file is new).
     pub before: Option<Vec<u8>>,
-    pub after: Vec<u8>,
+    /// The contents to write (`None`: remove the file).
+    pub after: Option<Vec<u8>>,
 }
 
 /// Planned changes, applied in order by [`Transaction::commit`].
@@ -48,9 +53,18 @@ impl Transaction {
                 .as_deref()
                 .map(String::from_utf8_lossy)
                 .unwrap_or_default();
-            let after = String::from_utf8_lossy(&change.after);
+            let after = change
+                .after
+                .as_deref()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
             let old_name = if change.before.is_some() {
                 format!("a/{}", change.display)
+            } else {
+                "/dev/null".into()
+            };
+            let new_name = if change.after.is_some() {
+                format!("b/{}", change.display)
             } else {
                 "/dev/null".into()
             };
@@ -59,7 +73,7 @@ impl Transaction {
                 &diff
                     .unified_diff()
                     .context_radius(3)
-                    .header(&old_name, &format!("b/{}", change.display))
+                    .header(&old_name, &new_name)
                     .to_string(),
             );
         }
@@ -78,14 +92,21 @@ impl Transaction {
                 );
             }
         }
+        let abort_after: Option<usize> = std::env::var("MCPFORGE_FAULT_ABORT_AFTER_WRITES")
+            .ok()
+            .and_then(|n| n.parse().ok());
         let mut done: Vec<&Change> = Vec::new();
         for change in &self.changes {
-            let result = (|| {
-                if let Some(dir) = change.path.parent() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("failed to create {}", dir.display()))?;
+            let result = (|| match &change.after {
+                Some(after) => {
+                    if let Some(dir) = change.path.parent() {
+                        std::fs::create_dir_all(dir)
+                            .with_context(|| format!("failed to create {}", dir.display()))?;
+                    }
+                    write_atomic(&change.path, after)
                 }
-                write_atomic(&change.path, &change.after)
+                None => std::fs::remove_file(&change.path)
+                    .with_context(|| format!("failed to remove {}", change.display)),
             })();
             if let Err(err) = result {
                 for written in done.iter().rev() {
@@ -100,6 +121,9 @@ impl Transaction {
                 )));
             }
             done.push(change);
+            if abort_after == Some(done.len()) {
+                std::process::abort();
+            }
         }
         Ok(())
     }
@@ -120,19 +144,19 @@ mod tests {
             path: tmp.path().join("new.rs"),
             display: "new.rs".into(),
             before: None,
-            after: b"n".to_vec(),
+            after: Some(b"n".to_vec()),
         });
         tx.push(Change {
             path: kept.clone(),
             display: "kept.rs".into(),
             before: Some(b"old".to_vec()),
-            after: b"new".to_vec(),
+            after: Some(b"new".to_vec()),
         });
         tx.push(Change {
             path: tmp.path().join("blocker/x.rs"),
             display: "blocker/x.rs".into(),
             before: None,
-            after: b"x".to_vec(),
+            after: Some(b"x".to_vec()),
         });
         let err = tx.commit().unwrap_err();
         assert!(format!("{err:#}").contains("blocker/x.rs"), "{err:#}");
@@ -150,7 +174,7 @@ mod tests {
             path: path.clone(),
             display: "f.rs".into(),
             before: Some(b"as read".to_vec()),
-            after: b"x".to_vec(),
+            after: Some(b"x".to_vec()),
         });
         assert!(tx.commit().is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "edited meanwhile");
@@ -163,13 +187,13 @@ mod tests {
             path: "a".into(),
             display: "src/a.rs".into(),
             before: None,
-            after: b"fn a() {}\n".to_vec(),
+            after: Some(b"fn a() {}\n".to_vec()),
         });
         tx.push(Change {
             path: "b".into(),
             display: "src/b.rs".into(),
             before: Some(b"x\n".to_vec()),
-            after: b"x\ny\n".to_vec(),
+            after: Some(b"x\ny\n".to_vec()),
         });
         let diff = tx.diff();
         assert!(diff.contains("--- /dev/null\n+++ b/src/a.rs"), "{diff}");

@@ -419,7 +419,7 @@ pub fn plan_fixes(
             path: full,
             display: path.to_string(),
             before: Some(text.into_bytes()),
-            after: after.into_bytes(),
+            after: Some(after.into_bytes()),
         });
     }
     Ok((tx, fixed))

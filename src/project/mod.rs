@@ -214,6 +214,52 @@ pub fn record_added(
     Ok(doc.to_string())
 }
 
+/// The paths recorded in the `[added]` table of a manifest's text (items the team added).
+pub fn added_paths(manifest_text: &str) -> Vec<String> {
+    let Ok(doc) = manifest_text.parse::<DocumentMut>() else {
+        return Vec::new();
+    };
+    doc.get("added")
+        .and_then(Item::as_table)
+        .map(|t| t.iter().map(|(path, _)| path.to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// `old_text` with mcpforge's sections (`format`, `[template]`, `[answers]`, `[files]`) replaced
+/// by `manifest`'s, and everything else (the team's `[lint]`, `[added]`, comments) kept.
+pub fn rewrite_manifest(old_text: &str, manifest: &ProjectManifest) -> anyhow::Result<String> {
+    let mut doc: DocumentMut = old_text.parse().context("invalid TOML")?;
+    let fresh: DocumentMut = manifest.to_toml().parse().context("invalid TOML")?;
+    for key in ["format", "template", "answers", "files"] {
+        match doc.get_mut(key) {
+            Some(item) => *item = fresh[key].clone(),
+            None => doc[key] = fresh[key].clone(),
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// How a platform-owned file differs from what mcpforge generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drift {
+    Modified,
+    Deleted,
+}
+
+/// The platform-owned files of a project that differ from their recorded hashes, by path.
+pub fn platform_drift(root: &Path, manifest: &ProjectManifest) -> Vec<(String, Drift)> {
+    manifest
+        .files
+        .iter()
+        .filter(|(_, r)| r.owner == Owner::Platform)
+        .filter_map(|(rel, record)| match std::fs::read(root.join(rel)) {
+            Ok(bytes) if sha256_hex(&bytes) == record.sha256 => None,
+            Ok(_) => Some((rel.clone(), Drift::Modified)),
+            Err(_) => Some((rel.clone(), Drift::Deleted)),
+        })
+        .collect()
+}
+
 /// A generated project on disk.
 #[derive(Debug, Clone)]
 pub struct Project {

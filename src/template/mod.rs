@@ -6,12 +6,15 @@
 //! This module never touches the file system: it turns answers into an in-memory tree.
 
 mod answers;
+pub mod history;
 pub mod items;
 mod manifest;
 mod render;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use anyhow::Context as _;
 use include_dir::{Dir, include_dir};
 
 pub use answers::{
@@ -28,11 +31,37 @@ pub const MANIFEST_FILE: &str = "template.toml";
 
 static TEMPLATES_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
-/// An embedded template: its manifest and its files.
+/// One file of a template tree: its path below `templates/` (with `/`) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub path: String,
+    pub contents: Cow<'static, [u8]>,
+}
+
+impl Source {
+    fn embedded(file: &'static include_dir::File<'static>) -> Self {
+        Self {
+            path: file.path().to_string_lossy().replace('\\', "/"),
+            contents: Cow::Borrowed(file.contents()),
+        }
+    }
+
+    fn is_tera(&self) -> bool {
+        self.path.ends_with(".tera")
+    }
+}
+
+/// A template at one version: its manifest, its files and the shared partials it renders with.
+/// The current templates are embedded as they are; released versions come from [`history`].
 #[derive(Debug)]
 pub struct Template {
     pub manifest: Manifest,
-    dir: &'static Dir<'static>,
+    /// The template's folder below `templates/`.
+    root: String,
+    /// The template's files (paths below `templates/`), sorted.
+    sources: Vec<Source>,
+    /// Shared partials (folders starting with `_`) the template can include.
+    partials: Vec<Source>,
 }
 
 impl Template {
@@ -42,6 +71,34 @@ impl Template {
 
     pub fn version(&self) -> &str {
         &self.manifest.version
+    }
+
+    /// Builds a template from its files; `root` is its folder below `templates/`.
+    pub(crate) fn from_sources(
+        root: &str,
+        sources: Vec<Source>,
+        partials: Vec<Source>,
+    ) -> anyhow::Result<Self> {
+        let manifest_path = format!("{root}/{MANIFEST_FILE}");
+        let manifest_file = sources
+            .iter()
+            .find(|s| s.path == manifest_path)
+            .with_context(|| format!("templates/{manifest_path} is missing"))?;
+        let text = std::str::from_utf8(&manifest_file.contents)
+            .with_context(|| format!("templates/{manifest_path} is not UTF-8"))?;
+        let manifest =
+            Manifest::parse(text).with_context(|| format!("templates/{manifest_path}"))?;
+        Ok(Self {
+            manifest,
+            root: root.to_string(),
+            sources,
+            partials,
+        })
+    }
+
+    /// Every source this template's render depends on: its own files and the partials.
+    pub(crate) fn all_sources(&self) -> impl Iterator<Item = &Source> {
+        self.sources.iter().chain(&self.partials)
     }
 }
 
@@ -54,11 +111,12 @@ pub fn all() -> &'static [Template] {
     ALL.get_or_init(|| {
         let mut templates: Vec<Template> = TEMPLATES_DIR
             .dirs()
-            .filter_map(|dir| {
-                let file = dir.get_file(dir.path().join(MANIFEST_FILE))?;
-                let manifest = Manifest::parse(file.contents_utf8().unwrap_or_default())
-                    .unwrap_or_else(|e| panic!("templates/{}: {e:#}", file.path().display()));
-                Some(Template { manifest, dir })
+            .filter(|dir| dir.get_file(dir.path().join(MANIFEST_FILE)).is_some())
+            .map(|dir| {
+                let root = dir.path().to_string_lossy().replace('\\', "/");
+                let sources = walk(dir).into_iter().map(Source::embedded).collect();
+                let partials = partials().map(Source::embedded).collect();
+                Template::from_sources(&root, sources, partials).unwrap_or_else(|e| panic!("{e:#}"))
             })
             .collect();
         templates.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
@@ -103,8 +161,8 @@ mod tests {
         assert!(!all().is_empty());
         for t in all() {
             assert_eq!(
-                t.dir.path().to_str(),
-                Some(t.name()),
+                t.root,
+                t.name(),
                 "template.toml `name` must equal its folder"
             );
             t.manifest

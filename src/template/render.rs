@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use anyhow::Context as _;
 use tera::{Kwargs, State, Tera};
 
-use super::{Answers, Template, walk};
+use super::{Answers, Source, Template};
 use crate::project::ProjectManifest;
 
 /// A rendered project: relative path (with `/`) → contents, sorted by path.
@@ -23,25 +23,15 @@ const TERA_SUFFIX: &str = ".tera";
 
 impl Template {
     /// The template's files as (output path, source), excluding the manifest, sorted.
-    pub(crate) fn files(
-        &self,
-    ) -> impl Iterator<Item = (String, &'static include_dir::File<'static>)> {
-        let root = self.dir.path();
-        walk(self.dir).into_iter().filter_map(move |file| {
-            let rel = file
-                .path()
-                .strip_prefix(root)
-                .ok()?
-                .to_str()?
-                .replace('\\', "/");
+    pub(crate) fn files(&self) -> impl Iterator<Item = (String, &Source)> {
+        let prefix = format!("{}/", self.root);
+        self.sources.iter().filter_map(move |source| {
+            let rel = source.path.strip_prefix(&prefix)?;
             if rel == super::MANIFEST_FILE {
                 return None;
             }
-            let out = rel
-                .strip_suffix(TERA_SUFFIX)
-                .map(str::to_string)
-                .unwrap_or(rel);
-            Some((out, file))
+            let out = rel.strip_suffix(TERA_SUFFIX).unwrap_or(rel).to_string();
+            Some((out, source))
         })
     }
 
@@ -73,13 +63,13 @@ pub fn render(template: &Template, answers: &Answers) -> anyhow::Result<Rendered
         if excluded.contains(&out.as_str()) {
             continue;
         }
-        let contents = if file.path().extension().is_some_and(|e| e == "tera") {
+        let contents = if file.is_tera() {
             tera.render(&tera_name(file), &context)
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .with_context(|| format!("failed to render {}", tera_name(file)))?
                 .into_bytes()
         } else {
-            file.contents().to_vec()
+            file.contents.to_vec()
         };
         files.insert(out, contents);
     }
@@ -98,13 +88,13 @@ pub(crate) fn render_partial(
     context: &impl serde::Serialize,
 ) -> anyhow::Result<String> {
     let file = super::partials()
-        .find(|f| f.path().to_str() == Some(name))
+        .map(Source::embedded)
+        .find(|f| f.path == name)
         .with_context(|| format!("no partial templates/{name}"))?;
     let mut tera = new_tera();
-    let tera_file = tera_name(file);
-    let text = file
-        .contents_utf8()
-        .with_context(|| format!("{tera_file} is not UTF-8"))?;
+    let tera_file = tera_name(&file);
+    let text =
+        std::str::from_utf8(&file.contents).with_context(|| format!("{tera_file} is not UTF-8"))?;
     tera.add_raw_template(&tera_file, text)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let ctx = tera::Context::from_serialize(context).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -114,24 +104,18 @@ pub(crate) fn render_partial(
 }
 
 /// How a template file is named in tera, and so in error messages: its path in this repository.
-fn tera_name(file: &include_dir::File<'_>) -> String {
-    format!(
-        "templates/{}",
-        file.path().to_string_lossy().replace('\\', "/")
-    )
+fn tera_name(file: &Source) -> String {
+    format!("templates/{}", file.path)
 }
 
 /// A tera instance holding the template's `.tera` files and all shared partials.
 fn engine(template: &Template) -> anyhow::Result<Tera> {
     let mut tera = new_tera();
     let sources = template
-        .files()
-        .map(|(_, f)| f)
-        .chain(super::partials())
-        .filter(|f| f.path().extension().is_some_and(|e| e == "tera"))
+        .all_sources()
+        .filter(|f| f.is_tera())
         .map(|f| {
-            let text = f
-                .contents_utf8()
+            let text = std::str::from_utf8(&f.contents)
                 .with_context(|| format!("{} is not UTF-8", tera_name(f)))?;
             Ok((tera_name(f), text))
         })

@@ -6,3 +6,4 @@ mod lint;
 mod new;
 mod render;
 mod support;
+mod upgrade;

@@ -270,7 +270,16 @@ fn templates_lists_every_template_with_its_options() {
         .arg("templates")
         .assert()
         .success()
-        .stdout(contains("minimal 0.1").and(contains("--name <text>")));
+        .stdout(
+            contains(format!(
+                "minimal {} (default)",
+                mcpforge::template::find("minimal").unwrap().version()
+            ))
+            .and(contains(
+                "earlier releases (`new --template-version`): 0.1.0",
+            ))
+            .and(contains("--name <text>")),
+        );
 }
 
 #[test]

@@ -30,8 +30,9 @@ pub enum ToolError {
 }
 
 impl ToolError {
-    /// A failure the model can fix by changing its request.
-    pub fn invalid(message: impl Into<String>) -> Self {
+    /// A failure the model can fix by changing its input: say what to change. (Called
+    /// `invalid` before template 0.2.0; `mcpforge upgrade` renames the calls.)
+    pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::Invalid(message.into())
     }
 

@@ -3,8 +3,7 @@
 use crate::lint::ProjectFiles;
 use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::{Family, RuleMeta, Status};
-use crate::project::{MANIFEST_FILE, ProjectManifest, sha256_hex};
-use crate::template::Owner;
+use crate::project::{Drift, MANIFEST_FILE, ProjectManifest, platform_drift};
 
 pub static PLATFORM_FILE_MODIFIED: RuleMeta = RuleMeta {
     code: "MCP511",
@@ -27,25 +26,20 @@ pub fn platform_file_modified(files: &ProjectFiles, out: &mut Vec<Diagnostic>) {
     let Ok(manifest) = ProjectManifest::parse(&text, &path) else {
         return;
     };
-    for (rel, record) in manifest
-        .files
-        .iter()
-        .filter(|(_, r)| r.owner == Owner::Platform)
-    {
-        match std::fs::read(files.root.join(rel)) {
-            Ok(bytes) if sha256_hex(&bytes) == record.sha256 => {}
-            Ok(_) => out.push(ProjectFiles::diagnostic(
+    for (rel, drift) in platform_drift(&files.root, &manifest) {
+        out.push(match drift {
+            Drift::Modified => ProjectFiles::diagnostic(
                 &PLATFORM_FILE_MODIFIED,
-                rel,
+                &rel,
                 1,
                 format!("platform file {rel} differs from what mcpforge generated"),
-            )),
-            Err(_) => out.push(ProjectFiles::diagnostic(
+            ),
+            Drift::Deleted => ProjectFiles::diagnostic(
                 &PLATFORM_FILE_MODIFIED,
                 MANIFEST_FILE,
                 1,
                 format!("platform file {rel} was deleted"),
-            )),
-        }
+            ),
+        });
     }
 }

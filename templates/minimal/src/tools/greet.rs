@@ -35,7 +35,7 @@ impl Server {
     ) -> Result<String, ToolError> {
         let name = params.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(ToolError::invalid(
+            return Err(ToolError::invalid_input(
                 "`name` must be 1 to 100 characters, not blank",
             ));
         }

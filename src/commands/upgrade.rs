@@ -1,0 +1,258 @@
+//! `mcpforge upgrade`: plan with the upgrade engine, then show it (`--dry-run`), judge it
+//! (`--check`) or apply it as one transaction, after making sure the result is one reviewable
+//! git diff.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::cli::{Context, UpgradeArgs};
+use crate::error::CliError;
+use crate::project::{self, Drift, MANIFEST_FILE, Project};
+use crate::template;
+use crate::ui::Ui;
+use crate::upgrade::{self, Outcome, UpgradePlan};
+
+pub fn run(ui: &Ui, ctx: &Context, args: &UpgradeArgs) -> anyhow::Result<()> {
+    let project = Project::discover(&ctx.cwd)?;
+    let name = &project.manifest.template;
+    let target = template::find(name).ok_or_else(|| {
+        CliError::failure(format!(
+            "the project uses template `{name}`, which this mcpforge does not have"
+        ))
+        .with_help("see `mcpforge templates` for the templates it has")
+    })?;
+    if args.check {
+        return check(ui, &project, target.version());
+    }
+    if !args.dry_run && !args.allow_dirty {
+        ensure_clean(&project.root)?;
+    }
+    let manifest_text = std::fs::read_to_string(project.root.join(MANIFEST_FILE))?;
+    let plan = upgrade::engine::plan(&upgrade::Request {
+        root: &project.root,
+        manifest: &project.manifest,
+        manifest_text: &manifest_text,
+        target,
+        set: &args.set,
+    })?;
+
+    if plan.is_noop() {
+        ui.status(
+            "Up to date",
+            format!("template {} {}; nothing to change", plan.template, plan.to),
+        );
+        return Ok(());
+    }
+    let heading = if plan.from == plan.to {
+        format!("{} {} (new answers)", plan.template, plan.to)
+    } else {
+        format!("{} {} → {}", plan.template, plan.from, plan.to)
+    };
+    ui.status(
+        if args.dry_run {
+            "Would upgrade"
+        } else {
+            "Upgrading"
+        },
+        heading,
+    );
+    show_plan(ui, &plan);
+    if args.dry_run {
+        let diff = plan.transaction.diff();
+        if !diff.is_empty() {
+            ui.out(diff.trim_end());
+        }
+        ui.note("dry run: nothing was written");
+        return Ok(());
+    }
+
+    let conflicts: Vec<(String, usize)> = plan
+        .conflicts()
+        .iter()
+        .map(|f| match f.outcome {
+            Outcome::Conflicted(n) => (f.path.clone(), n),
+            _ => (f.path.clone(), 0),
+        })
+        .collect();
+    let written = plan.transaction.changes().len();
+    plan.transaction.commit()?;
+    ui.status(
+        "Upgraded",
+        format!(
+            "to {} {} ({})",
+            plan.template,
+            plan.to,
+            summary(&plan.files, written)
+        ),
+    );
+    if conflicts.is_empty() {
+        ui.note("review with `git diff`, then build, test and commit");
+        return Ok(());
+    }
+    let blocks: usize = conflicts.iter().map(|(_, n)| n).sum();
+    ui.note(format!(
+        "\n{blocks} conflict block(s) in {} file(s):",
+        conflicts.len()
+    ));
+    for (path, n) in &conflicts {
+        ui.note(format!("  {path} ({n})"));
+    }
+    let files: Vec<&str> = conflicts.iter().map(|(p, _)| p.as_str()).collect();
+    Err(CliError::failure(format!(
+        "upgraded with {blocks} conflict block(s) to resolve"
+    ))
+    .with_help(format!(
+        "find them with `grep -n -e '^<<<<<<< ' -e '^>>>>>>> ' {}` (or `git diff --check`); \
+         keep what each block should say, delete the markers, then build, test and commit",
+        files.join(" ")
+    ))
+    .into())
+}
+
+/// `--check`: behind the current version, or platform files drifted → exit 1.
+fn check(ui: &Ui, project: &Project, current: &str) -> anyhow::Result<()> {
+    let manifest = &project.manifest;
+    let mut problems = Vec::new();
+    if manifest.template_version != current {
+        problems.push(format!(
+            "the project is at template {} {}; this mcpforge's is {current} (run `mcpforge upgrade`)",
+            manifest.template, manifest.template_version
+        ));
+    }
+    for (path, drift) in project::platform_drift(&project.root, manifest) {
+        problems.push(match drift {
+            Drift::Modified => format!("platform file {path} differs from what mcpforge generated"),
+            Drift::Deleted => format!("platform file {path} was deleted"),
+        });
+    }
+    if problems.is_empty() {
+        ui.status(
+            "Checked",
+            format!(
+                "template {} {current}, platform files as generated",
+                manifest.template
+            ),
+        );
+        return Ok(());
+    }
+    for problem in &problems {
+        ui.out(problem);
+    }
+    Err(CliError::failure(format!(
+        "upgrade check failed ({} problem(s))",
+        problems.len()
+    ))
+    .with_help(
+        "upgrade with `mcpforge upgrade`; undo edits to platform files or propose them to the \
+             template",
+    )
+    .into())
+}
+
+/// Refuses unless the project is in a git work tree without uncommitted changes, so that the
+/// upgrade is exactly one reviewable diff.
+fn ensure_clean(root: &Path) -> anyhow::Result<()> {
+    let output = Command::new("git")
+        .args([
+            "status",
+            "--porcelain",
+            "--untracked-files=normal",
+            "--",
+            ".",
+        ])
+        .current_dir(root)
+        .output();
+    let help = "commit or stash your changes first, or pass --allow-dirty";
+    match output {
+        Ok(out) if out.status.success() => {
+            let dirty: Vec<String> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| l.get(3..).unwrap_or(l).to_string())
+                .collect();
+            if dirty.is_empty() {
+                return Ok(());
+            }
+            let shown = dirty.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+            let more = if dirty.len() > 5 { ", …" } else { "" };
+            Err(CliError::failure(format!(
+                "the working tree has uncommitted changes ({shown}{more})"
+            ))
+            .with_help(help)
+            .into())
+        }
+        Ok(_) => Err(CliError::failure(
+            "the project is not in a git working tree, so the upgrade could not be reviewed or undone",
+        )
+        .with_help("run `git init` and commit, or pass --allow-dirty")
+        .into()),
+        Err(_) => Err(CliError::failure("`git` was not found on PATH")
+            .with_help("install git, or pass --allow-dirty")
+            .into()),
+    }
+}
+
+fn show_plan(ui: &Ui, plan: &UpgradePlan) {
+    for (key, old, new) in &plan.answers_changed {
+        ui.note(format!("  answer    {key}: {old:?} → {new:?}"));
+    }
+    for file in &plan.files {
+        let extra = match (&file.outcome, &file.note) {
+            (Outcome::Conflicted(n), Some(note)) => format!(" ({n} conflict block(s); {note})"),
+            (Outcome::Conflicted(n), None) => format!(" ({n} conflict block(s))"),
+            (_, Some(note)) => format!(" ({note})"),
+            _ => String::new(),
+        };
+        ui.note(format!("  {:<9} {}{extra}", file.outcome.verb(), file.path));
+    }
+    for migration in &plan.migrations {
+        ui.note(format!(
+            "  migration {} ({}): {} file(s) edited",
+            migration.summary,
+            migration.version,
+            migration.edited.len()
+        ));
+        for path in &migration.edited {
+            ui.note(format!("    {path}"));
+        }
+        for (path, why) in &migration.skipped {
+            ui.warn(format!(
+                "migration `{}` could not read {path} ({why}); apply it by hand after resolving",
+                migration.summary
+            ));
+        }
+    }
+    if !plan.changelog.is_empty() {
+        ui.note("\nWhat changed in the template:");
+        for line in plan.changelog.lines() {
+            ui.note(format!("  {line}").trim_end());
+        }
+        ui.note("");
+    }
+}
+
+fn summary(files: &[upgrade::FileReport], written: usize) -> String {
+    let count = |pred: fn(&Outcome) -> bool| files.iter().filter(|f| pred(&f.outcome)).count();
+    let parts = [
+        (count(|o| *o == Outcome::Updated), "updated"),
+        (count(|o| *o == Outcome::Merged), "merged"),
+        (count(|o| matches!(o, Outcome::Conflicted(_))), "conflicted"),
+        (count(|o| *o == Outcome::Created), "created"),
+        (count(|o| *o == Outcome::Removed), "removed"),
+        (count(|o| *o == Outcome::Migrated), "migrated"),
+        (
+            count(|o| matches!(o, Outcome::Kept | Outcome::KeptRemoved)),
+            "kept",
+        ),
+        (
+            count(|o| matches!(o, Outcome::StaysDeleted | Outcome::NotMerged)),
+            "skipped",
+        ),
+    ];
+    let mut out: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+    out.push(format!("{written} file(s) written"));
+    out.join(", ")
+}

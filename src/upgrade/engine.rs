@@ -1,0 +1,432 @@
+//! Planning an upgrade of a whole project: render the version it was generated from (the base)
+//! and the current version (theirs) with its answers, decide each file against what is on disk
+//! (ours), run the migrations on the team's Rust files, and collect every write in one
+//! [`Transaction`] whose last change is `.mcpforge.toml`. Nothing here writes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use super::merge::{Labels, merge3};
+use super::migrations;
+use super::plan::{Action, plan_file};
+use crate::edit::{Change, Transaction};
+use crate::error::CliError;
+use crate::project::{self, MANIFEST_FILE, ProjectManifest};
+use crate::template::{self, AnswerValue, Answers, Owner, Template, history};
+
+/// What an upgrade starts from.
+pub struct Request<'a> {
+    pub root: &'a Path,
+    pub manifest: &'a ProjectManifest,
+    /// The text of `.mcpforge.toml`, whose other sections are kept.
+    pub manifest_text: &'a str,
+    /// The template version to move to (the embedded current one).
+    pub target: &'a Template,
+    /// Answers to change (`--set key=value`), in order.
+    pub set: &'a [(String, String)],
+}
+
+/// What happens to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Replaced by the new render (the team never changed it).
+    Updated,
+    /// The team's version kept (the template did not change it).
+    Kept,
+    /// Both changed it; merged without conflict.
+    Merged,
+    /// Both changed it; written with this many conflict blocks.
+    Conflicted(usize),
+    /// New in the template.
+    Created,
+    /// Dropped by the template, never changed by the team.
+    Removed,
+    /// Dropped by the template but changed by the team: kept.
+    KeptRemoved,
+    /// Deleted by the team: stays deleted.
+    StaysDeleted,
+    /// Both changed a file that is not text: the team's version kept, the new one not applied.
+    NotMerged,
+    /// Edited by a migration (and by nothing else).
+    Migrated,
+}
+
+impl Outcome {
+    /// The word the summary uses.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Outcome::Updated => "updated",
+            Outcome::Kept => "kept",
+            Outcome::Merged => "merged",
+            Outcome::Conflicted(_) => "conflict",
+            Outcome::Created => "created",
+            Outcome::Removed => "removed",
+            Outcome::KeptRemoved => "kept",
+            Outcome::StaysDeleted => "deleted",
+            Outcome::NotMerged => "skipped",
+            Outcome::Migrated => "migrated",
+        }
+    }
+}
+
+/// One file's outcome, with a note for the reader where the verb is not enough.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub outcome: Outcome,
+    pub note: Option<String>,
+}
+
+/// What one migration did.
+#[derive(Debug, Clone)]
+pub struct MigrationReport {
+    pub summary: &'static str,
+    pub version: &'static str,
+    pub edited: Vec<String>,
+    /// Files it could not parse (for example, because of conflict markers), with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// The whole upgrade, ready to show or apply.
+pub struct UpgradePlan {
+    pub template: String,
+    pub from: semver::Version,
+    pub to: semver::Version,
+    /// Answers that change: key, old value, new value.
+    pub answers_changed: Vec<(String, String, String)>,
+    pub files: Vec<FileReport>,
+    pub migrations: Vec<MigrationReport>,
+    /// The template changelog entries between the two versions.
+    pub changelog: String,
+    /// Every write, `.mcpforge.toml` last.
+    pub transaction: Transaction,
+}
+
+impl UpgradePlan {
+    /// Files written with conflict blocks.
+    pub fn conflicts(&self) -> Vec<&FileReport> {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, Outcome::Conflicted(_)))
+            .collect()
+    }
+
+    /// Nothing to write: the project is at the target version with the same answers.
+    pub fn is_noop(&self) -> bool {
+        self.transaction.changes().is_empty()
+    }
+}
+
+/// Plans the upgrade. Fails (writing nothing) when the recorded version is unknown or newer
+/// than this mcpforge's, or when an answer is invalid.
+pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
+    let manifest = request.manifest;
+    let target = request.target;
+    let from = parse_version(&manifest.template_version, "the project's template version")?;
+    let to = parse_version(target.version(), "the template version")?;
+    if from > to {
+        return Err(CliError::failure(format!(
+            "the project is at template {} {from}, newer than this mcpforge's {to}",
+            manifest.template
+        ))
+        .with_help("install a newer mcpforge")
+        .into());
+    }
+    let base_template;
+    let base_template: &Template = if from == to {
+        target
+    } else {
+        base_template = history::load(&manifest.template, &manifest.template_version)?;
+        &base_template
+    };
+
+    let new_answers = resolve_new_answers(request)?;
+    let base = template::render(base_template, &manifest.answers)
+        .with_context(|| format!("failed to render {} {from}", manifest.template))?;
+    let theirs = template::render(target, &new_answers)
+        .with_context(|| format!("failed to render {} {to}", target.name()))?;
+
+    let added: BTreeSet<String> = project::added_paths(request.manifest_text)
+        .into_iter()
+        .collect();
+    let labels = Labels {
+        ours: "yours",
+        base: &format!("{} {from}", manifest.template),
+        theirs: &format!("{} {to}", target.name()),
+    };
+    let paths: BTreeSet<&String> = base
+        .files
+        .keys()
+        .chain(theirs.files.keys())
+        .filter(|p| *p != MANIFEST_FILE)
+        .collect();
+
+    let mut files = Vec::new();
+    let mut writes: BTreeMap<String, Change> = BTreeMap::new();
+    for path in paths {
+        let owner = if added.contains(path) {
+            Owner::Team
+        } else if theirs.files.contains_key(path) {
+            target.manifest.owner_of(path)
+        } else {
+            base_template.manifest.owner_of(path)
+        };
+        let ours = read_file(request.root, path);
+        let action = plan_file(
+            owner,
+            base.files.get(path).map(Vec::as_slice),
+            theirs.files.get(path).map(Vec::as_slice),
+            ours.as_deref(),
+            labels,
+        );
+        let mut write = |after: Option<Vec<u8>>| {
+            writes.insert(
+                path.clone(),
+                Change {
+                    path: request.root.join(path),
+                    display: path.clone(),
+                    before: ours.clone(),
+                    after,
+                },
+            );
+        };
+        let (outcome, note) = match action {
+            Action::Unchanged => continue,
+            Action::Update(new) => {
+                write(Some(new));
+                (Outcome::Updated, None)
+            }
+            Action::Keep => (Outcome::Kept, None),
+            Action::Merge { text, conflicts } => {
+                write(Some(text));
+                if conflicts == 0 {
+                    (Outcome::Merged, None)
+                } else {
+                    (Outcome::Conflicted(conflicts), None)
+                }
+            }
+            Action::Create(new) => {
+                write(Some(new));
+                (Outcome::Created, None)
+            }
+            Action::CreateConflict => {
+                // Both "added" the file: merge against an empty base, so the differences
+                // become one conflict block the team resolves like any other.
+                let (current, new) = (ours.as_deref(), theirs.files.get(path));
+                match (
+                    current.map(std::str::from_utf8),
+                    new.map(|n| std::str::from_utf8(n)),
+                ) {
+                    (Some(Ok(current)), Some(Ok(new))) => {
+                        let merged = merge3("", current, new, labels);
+                        write(Some(merged.text.into_bytes()));
+                        (
+                            Outcome::Conflicted(merged.conflicts.max(1)),
+                            Some("the template now adds a file here too".to_string()),
+                        )
+                    }
+                    _ => (
+                        Outcome::NotMerged,
+                        Some("the template adds a binary file here; yours was kept".to_string()),
+                    ),
+                }
+            }
+            Action::Remove => {
+                write(None);
+                (Outcome::Removed, None)
+            }
+            Action::KeepRemoved => (
+                Outcome::KeptRemoved,
+                Some("the template dropped it, but you changed it".to_string()),
+            ),
+            Action::StaysDeleted => (
+                Outcome::StaysDeleted,
+                Some("you deleted it; it stays deleted".to_string()),
+            ),
+            Action::BinaryConflict => (
+                Outcome::NotMerged,
+                Some("both sides changed this binary file; yours was kept".to_string()),
+            ),
+        };
+        files.push(FileReport {
+            path: path.clone(),
+            outcome,
+            note,
+        });
+    }
+
+    let migrations = run_migrations(request, &from, &to, &mut writes, &mut files)?;
+
+    let mut transaction = Transaction::new();
+    for change in writes.into_values() {
+        transaction.push(change);
+    }
+    // The manifest goes last: if the upgrade is interrupted, the project still records the old
+    // version, and running `mcpforge upgrade` again finishes the job.
+    let rendered_manifest = ProjectManifest::for_render(target, &new_answers, &theirs.files);
+    let new_text = project::rewrite_manifest(request.manifest_text, &rendered_manifest)?;
+    if new_text != request.manifest_text {
+        transaction.push(Change {
+            path: request.root.join(MANIFEST_FILE),
+            display: MANIFEST_FILE.to_string(),
+            before: Some(request.manifest_text.as_bytes().to_vec()),
+            after: Some(new_text.into_bytes()),
+        });
+    }
+
+    Ok(UpgradePlan {
+        template: target.name().to_string(),
+        changelog: history::changes_between(target.name(), &from, &to),
+        answers_changed: changed_answers(&manifest.answers, &new_answers),
+        from,
+        to,
+        files,
+        migrations,
+        transaction,
+    })
+}
+
+fn parse_version(text: &str, what: &str) -> anyhow::Result<semver::Version> {
+    semver::Version::parse(text)
+        .map_err(|e| CliError::failure(format!("{what} `{text}` is not a semantic version: {e}")))
+        .map_err(Into::into)
+}
+
+fn read_file(root: &Path, rel: &str) -> Option<Vec<u8>> {
+    let path = root.join(rel);
+    path.is_file().then(|| std::fs::read(path).ok()).flatten()
+}
+
+/// The recorded answers (those the target template still asks), overridden by `--set`, with
+/// defaults for questions the target template added.
+fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
+    let target = &request.target.manifest;
+    let mut given: Vec<(String, String)> = request
+        .manifest
+        .answers
+        .0
+        .iter()
+        .filter(|(key, _)| target.question(key).is_some())
+        .map(|(key, value)| (key.clone(), value.to_string()))
+        .collect();
+    for (key, value) in request.set {
+        if target.question(key).is_none() {
+            let known: Vec<&str> = target.questions.iter().map(|q| q.key.as_str()).collect();
+            return Err(CliError::usage(format!(
+                "`--set {key}=…`: template `{}` has no question `{key}`",
+                target.name
+            ))
+            .with_help(format!("its questions are: {}", known.join(", ")))
+            .into());
+        }
+        given.push((key.clone(), value.clone()));
+    }
+    let directory = request.root.file_name().and_then(|n| n.to_str());
+    template::resolve_answers(target, &given, directory, None)
+}
+
+fn changed_answers(old: &Answers, new: &Answers) -> Vec<(String, String, String)> {
+    let show = |v: Option<&AnswerValue>| v.map(ToString::to_string).unwrap_or_default();
+    old.0
+        .keys()
+        .chain(new.0.keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|k| old.get(k) != new.get(k))
+        .map(|k| (k.clone(), show(old.get(k)), show(new.get(k))))
+        .collect()
+}
+
+/// Runs the migrations between the two versions over every Rust file the team can edit (all
+/// but platform-owned ones, which come from the new render), on top of the planned writes.
+fn run_migrations(
+    request: &Request<'_>,
+    from: &semver::Version,
+    to: &semver::Version,
+    writes: &mut BTreeMap<String, Change>,
+    files: &mut Vec<FileReport>,
+) -> anyhow::Result<Vec<MigrationReport>> {
+    let migrations = migrations::between(request.target.name(), from, to);
+    if migrations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut candidates: BTreeSet<String> = writes
+        .iter()
+        .filter(|(p, c)| p.ends_with(".rs") && c.after.is_some())
+        .map(|(p, _)| p.clone())
+        .collect();
+    for dir in ["src", "tests", "examples", "benches"] {
+        rust_files(request.root, &request.root.join(dir), &mut candidates);
+    }
+    if request.root.join("build.rs").is_file() {
+        candidates.insert("build.rs".to_string());
+    }
+    candidates.retain(|p| request.target.manifest.owner_of(p) != Owner::Platform);
+
+    let mut reports = Vec::new();
+    for migration in migrations {
+        let mut report = MigrationReport {
+            summary: migration.summary,
+            version: migration.version,
+            edited: Vec::new(),
+            skipped: Vec::new(),
+        };
+        for path in &candidates {
+            let current = match writes.get(path) {
+                Some(change) => change.after.clone(),
+                None => read_file(request.root, path),
+            };
+            let Some(Ok(text)) = current.map(String::from_utf8) else {
+                continue;
+            };
+            match (migration.edit)(&text) {
+                Ok(None) => {}
+                Ok(Some(edited)) => {
+                    let change = writes.entry(path.clone()).or_insert_with(|| Change {
+                        path: request.root.join(path),
+                        display: path.clone(),
+                        before: Some(text.clone().into_bytes()),
+                        after: None,
+                    });
+                    change.after = Some(edited.into_bytes());
+                    if !files.iter().any(|f| &f.path == path) {
+                        files.push(FileReport {
+                            path: path.clone(),
+                            outcome: Outcome::Migrated,
+                            note: None,
+                        });
+                    }
+                    report.edited.push(path.clone());
+                }
+                Err(err) => report.skipped.push((path.clone(), err.to_string())),
+            }
+        }
+        reports.push(report);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(reports)
+}
+
+/// Adds the `.rs` files below `dir` (relative to `root`), skipping hidden folders and `target`.
+fn rust_files(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() && !name.starts_with('.') && name != "target" => {
+                rust_files(root, &path, out);
+            }
+            Ok(kind) if kind.is_file() && name.ends_with(".rs") => {
+                if let Ok(rel) = path.strip_prefix(root) {
+                    out.insert(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Migrations: code edits that a template change needs in the team's own files, which a textual
+//! merge cannot make (a platform API renamed, a setting renamed).
+//!
+//! Each migration belongs to one template and runs when a project is upgraded from a version
+//! below the migration's to one at or above it, in version order. It sees each team-editable
+//! Rust file (after the merge) and returns an edited copy, changing only the spans it must, so
+//! formatting and comments stay as the team wrote them.
+
+use proc_macro2::LineColumn;
+use syn::visit::Visit;
+
+use crate::edit::rust::{LineIndex, Replacement, apply_replacements};
+
+/// One migration.
+pub struct Migration {
+    /// The template it belongs to.
+    pub template: &'static str,
+    /// The template version that needs it: runs when upgrading across this version.
+    pub version: &'static str,
+    /// What it does, for the upgrade summary.
+    pub summary: &'static str,
+    /// Edits one Rust file; `Ok(None)` when the file needs nothing.
+    pub edit: fn(text: &str) -> Result<Option<String>, syn::Error>,
+}
+
+/// Every migration, in version order per template.
+pub static MIGRATIONS: &[Migration] = &[Migration {
+    template: "minimal",
+    version: "0.2.0",
+    summary: "`ToolError::invalid` was renamed `ToolError::invalid_input`",
+    edit: rename_tool_error_invalid,
+}];
+
+/// The migrations to run when upgrading `template` from `from` to `to`, in order.
+pub fn between(
+    template: &str,
+    from: &semver::Version,
+    to: &semver::Version,
+) -> Vec<&'static Migration> {
+    let mut found: Vec<(semver::Version, &Migration)> = MIGRATIONS
+        .iter()
+        .filter(|m| m.template == template)
+        .filter_map(|m| Some((semver::Version::parse(m.version).ok()?, m)))
+        .filter(|(v, _)| v > from && v <= to)
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.into_iter().map(|(_, m)| m).collect()
+}
+
+/// minimal 0.2.0: every path ending in `ToolError::invalid` (calls, and the function used as a
+/// value, as in `.map_err(ToolError::invalid)`) now ends in `ToolError::invalid_input`.
+fn rename_tool_error_invalid(text: &str) -> Result<Option<String>, syn::Error> {
+    rename_path_tail(text, "ToolError", "invalid", "invalid_input")
+}
+
+/// Renames the last segment of every path `… <owner>::<from>` to `to`.
+fn rename_path_tail(
+    text: &str,
+    owner: &str,
+    from: &str,
+    to: &str,
+) -> Result<Option<String>, syn::Error> {
+    if !text.contains(from) {
+        return Ok(None);
+    }
+    let file = syn::parse_file(text)?;
+    let mut finder = PathTails {
+        owner,
+        from,
+        found: Vec::new(),
+    };
+    finder.visit_file(&file);
+    if finder.found.is_empty() {
+        return Ok(None);
+    }
+    let index = LineIndex::new(text);
+    let edits: Vec<Replacement> = finder
+        .found
+        .iter()
+        .map(|(start, end)| Replacement {
+            range: index.offset(text, *start)..index.offset(text, *end),
+            text: to.to_string(),
+        })
+        .collect();
+    Ok(Some(apply_replacements(text, &edits).0))
+}
+
+struct PathTails<'a> {
+    owner: &'a str,
+    from: &'a str,
+    found: Vec<(LineColumn, LineColumn)>,
+}
+
+impl<'ast> Visit<'ast> for PathTails<'_> {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<&syn::PathSegment> = path.segments.iter().collect();
+        if let [.., owner, last] = segments.as_slice()
+            && owner.ident == self.owner
+            && last.ident == self.from
+        {
+            let span = last.ident.span();
+            self.found.push((span.start(), span.end()));
+        }
+        syn::visit::visit_path(self, path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_calls_and_function_values_and_keeps_formatting() {
+        let before = "use crate::platform::errors::ToolError;\n\n\
+            fn check(x: &str) -> Result<(), ToolError> {\n    \
+                // ToolError::invalid in a comment stays\n    \
+                if x.is_empty() {\n        \
+                    return Err(ToolError::invalid(\"empty\"));\n    \
+                }\n    \
+                let _f = crate::platform::errors::ToolError::invalid;\n    \
+                Err(Some(x).map(ToolError::invalid).unwrap())\n}\n";
+        let after = rename_tool_error_invalid(before).unwrap().unwrap();
+        assert_eq!(
+            after.matches("ToolError::invalid_input").count(),
+            3,
+            "{after}"
+        );
+        assert!(after.contains("// ToolError::invalid in a comment stays"));
+        assert_eq!(after.replace("invalid_input", "invalid"), before);
+    }
+
+    #[test]
+    fn leaves_other_code_alone() {
+        for text in [
+            "fn f() { Other::invalid(); }\n",
+            "fn f() { let invalid = 1; }\n",
+            "fn f() { ToolError::invalid_input(\"x\"); }\n",
+        ] {
+            assert_eq!(rename_tool_error_invalid(text).unwrap(), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn unparsable_files_are_an_error_not_a_guess() {
+        assert!(rename_tool_error_invalid("<<<<<<< yours\nToolError::invalid(\n").is_err());
+    }
+
+    #[test]
+    fn run_in_version_order_across_the_upgrade() {
+        let v = |s| semver::Version::parse(s).unwrap();
+        assert_eq!(between("minimal", &v("0.1.0"), &v("0.2.0")).len(), 1);
+        assert!(between("minimal", &v("0.2.0"), &v("0.3.0")).is_empty());
+        assert!(between("service", &v("0.1.0"), &v("9.0.0")).is_empty());
+    }
+}

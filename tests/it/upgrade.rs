@@ -1,0 +1,510 @@
+//! `mcpforge upgrade`: a project generated at the previous released version of `minimal`, with
+//! every kind of team edit, upgraded to the current version; conflicts, `--dry-run`, `--check`,
+//! `--allow-dirty`, `--set`, and interrupted or failed writes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::prelude::*;
+use mcpforge::project::{MANIFEST_FILE, ProjectManifest};
+use mcpforge::template;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::support::{assert_refused_in, mcpforge, snapshot_tree};
+
+/// The released version the tests upgrade from.
+const OLD: &str = "0.1.0";
+
+fn generate(dir: &Path, name: &str, version: Option<&str>) -> PathBuf {
+    let mut cmd = mcpforge(dir);
+    cmd.args(["new", name, "--template", "minimal", "--yes"]);
+    if let Some(version) = version {
+        cmd.args(["--template-version", version]);
+    }
+    cmd.assert().success();
+    dir.join(name)
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let text = read(root, rel);
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    std::fs::write(root.join(rel), text.replacen(from, to, 1)).unwrap();
+}
+
+fn manifest(root: &Path) -> ProjectManifest {
+    let path = root.join(MANIFEST_FILE);
+    ProjectManifest::parse(&read(root, MANIFEST_FILE), &path).unwrap()
+}
+
+/// The current template rendered with a project's recorded answers.
+fn fresh_render(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let tpl = template::find("minimal").unwrap();
+    let given: Vec<(String, String)> = manifest(root)
+        .answers
+        .0
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string()))
+        .collect();
+    let answers = template::resolve_answers(&tpl.manifest, &given, None, None).unwrap();
+    template::render(tpl, &answers).unwrap().files
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = StdCommand::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "git {args:?}: {status:?}");
+}
+
+fn commit_all(dir: &Path) {
+    if !dir.join(".git").exists() {
+        git(dir, &["init", "--quiet"]);
+    }
+    git(dir, &["add", "--all"]);
+    git(dir, &["commit", "--quiet", "--allow-empty", "-m", "state"]);
+}
+
+/// Edits a team would make at 0.1.0: a platform file and the README changed on lines the
+/// template leaves alone, a team tool changed, a shared file deleted, a tool added with
+/// `mcpforge add` and a hand-written helper, both calling the API that 0.2.0 renames.
+fn apply_team_edits(root: &Path) {
+    edit(
+        root,
+        "src/platform/errors.rs",
+        "use std::future::Future;",
+        "// Team note: reviewed by security in March.\nuse std::future::Future;",
+    );
+    edit(
+        root,
+        "README.md",
+        "## Settings\n",
+        "## Settings\n\nOn-call: #weather-team. Secrets come from Vault.\n",
+    );
+    edit(
+        root,
+        "src/tools/greet.rs",
+        "let end = if params.excited { '!' } else { '.' };",
+        "let end = if params.excited { '!' } else { '~' };",
+    );
+    std::fs::remove_file(root.join(".env.example")).unwrap();
+    mcpforge(root)
+        .args([
+            "add",
+            "tool",
+            "forecast",
+            "--description",
+            "Forecast for a city",
+            "--param",
+            "city:string",
+        ])
+        .assert()
+        .success();
+    edit(
+        root,
+        "src/tools/forecast.rs",
+        "let received",
+        "if params.city.is_empty() {\n            return Err(ToolError::invalid(\"`city` is empty\"));\n        }\n        let received",
+    );
+    std::fs::write(
+        root.join("src/checks.rs"),
+        "use crate::platform::errors::ToolError;\n\n\
+         pub fn require(ok: bool) -> Result<(), ToolError> {\n    \
+             if ok { Ok(()) } else { Err(ToolError::invalid(\"not ok\")) }\n}\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn an_old_project_upgrades_and_every_team_edit_survives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate(tmp.path(), "weather", Some(OLD));
+    assert_eq!(manifest(&root).template_version, OLD);
+    assert!(read(&root, "src/platform/errors.rs").contains("pub fn invalid("));
+    apply_team_edits(&root);
+    let lint_section = "\n[lint]\nignore = [\"MCP511\"]\n";
+    let text = read(&root, MANIFEST_FILE);
+    std::fs::write(root.join(MANIFEST_FILE), format!("{text}{lint_section}")).unwrap();
+
+    let output = mcpforge(&root)
+        .args(["upgrade", "--allow-dirty"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!(
+        "upgrade_summary_0_1_0",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+        .assert()
+        .success()
+        .stderr(contains("minimal 0.1.0 → 0.2.0"))
+        .stderr(contains("merged    src/platform/errors.rs"))
+        .stderr(contains("merged    README.md"))
+        .stderr(contains("created   tests/stdio.rs"))
+        .stderr(contains("deleted   .env.example"))
+        .stderr(contains("ToolError::invalid_input"))
+        .stderr(contains("What changed in the template"));
+
+    let current = template::find("minimal").unwrap().version().to_string();
+    let upgraded = manifest(&root);
+    assert_eq!(upgraded.template_version, current);
+    let manifest_text = read(&root, MANIFEST_FILE);
+    assert!(
+        manifest_text.contains(lint_section),
+        "the team's [lint] section is kept"
+    );
+    assert!(manifest_text.contains("[added]") && manifest_text.contains("src/tools/forecast.rs"));
+
+    // Team edits survive, merged with the template's changes.
+    let errors = read(&root, "src/platform/errors.rs");
+    assert!(errors.contains("// Team note: reviewed by security in March."));
+    assert!(errors.contains("pub fn invalid_input("));
+    let readme = read(&root, "README.md");
+    assert!(readme.contains("On-call: #weather-team."));
+    assert!(readme.contains("## Upgrading"));
+    assert!(
+        !root.join(".env.example").exists(),
+        "a deleted file stays deleted"
+    );
+    // The migration renamed the API in team files, added items and hand-written modules.
+    for rel in [
+        "src/tools/greet.rs",
+        "src/tools/forecast.rs",
+        "src/checks.rs",
+    ] {
+        let text = read(&root, rel);
+        assert!(text.contains("ToolError::invalid_input("), "{rel}: {text}");
+        assert!(!text.contains("ToolError::invalid("), "{rel}");
+    }
+    assert!(read(&root, "src/tools/greet.rs").contains("else { '~' }"));
+    assert!(!read(&root, "src/tools/greet.rs").contains("<<<<<<<"));
+
+    // Files the team never touched are exactly the new render.
+    let fresh = fresh_render(&root);
+    for rel in [
+        "src/main.rs",
+        "Cargo.toml",
+        "tests/stdio.rs",
+        "src/platform/config.rs",
+    ] {
+        assert_eq!(
+            std::fs::read(root.join(rel)).unwrap(),
+            fresh[rel],
+            "{rel} differs from a fresh render"
+        );
+    }
+
+    // Nothing left to do; `--check` still sees the team's edit to a platform file.
+    mcpforge(&root)
+        .args(["upgrade", "--allow-dirty"])
+        .assert()
+        .success()
+        .stderr(contains("Up to date"));
+    mcpforge(&root)
+        .args(["upgrade", "--check"])
+        .assert()
+        .code(1)
+        .stdout(contains("platform file src/platform/errors.rs differs"));
+}
+
+#[test]
+fn overlapping_edits_become_conflict_blocks_listed_at_the_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate(tmp.path(), "weather", Some(OLD));
+    edit(
+        &root,
+        "src/platform/errors.rs",
+        "    /// A failure the model can fix by changing its request.",
+        "    /// A failure the caller can fix (team wording).",
+    );
+    mcpforge(&root)
+        .args(["upgrade", "--allow-dirty"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "conflict  src/platform/errors.rs (1 conflict block(s))",
+        ))
+        .stderr(contains("1 conflict block(s) in 1 file(s)"))
+        .stderr(contains("grep -n -e '^<<<<<<< '"))
+        .stderr(contains("src/platform/errors.rs"));
+    let text = read(&root, "src/platform/errors.rs");
+    let start = text.find("<<<<<<< yours").expect("a conflict block");
+    let end = text.find(">>>>>>> minimal 0.2.0").expect("the block ends");
+    let block = &text[start..end];
+    assert!(
+        block.contains("(team wording)"),
+        "the team's line is in the block"
+    );
+    assert!(
+        block.contains("pub fn invalid_input("),
+        "the template's line is in the block"
+    );
+    assert_eq!(manifest(&root).template_version, "0.2.0");
+}
+
+#[test]
+fn dry_run_shows_the_plan_and_diff_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate(tmp.path(), "weather", Some(OLD));
+    apply_team_edits(&root);
+    let before = snapshot_tree(&root);
+    mcpforge(&root)
+        .args(["upgrade", "--dry-run"])
+        .assert()
+        .success()
+        .stderr(contains("Would upgrade"))
+        .stderr(contains("dry run: nothing was written"))
+        .stdout(contains("+++ b/src/platform/errors.rs"))
+        .stdout(contains("--- /dev/null\n+++ b/tests/stdio.rs"))
+        .stdout(contains(
+            "+            return Err(ToolError::invalid_input(\"`city` is empty\"));",
+        ));
+    assert_eq!(snapshot_tree(&root), before);
+}
+
+#[test]
+fn check_fails_when_behind_or_drifted_and_passes_when_current() {
+    let tmp = tempfile::tempdir().unwrap();
+    let current = generate(tmp.path(), "current", None);
+    mcpforge(&current)
+        .args(["upgrade", "--check"])
+        .assert()
+        .success()
+        .stderr(contains("Checked"));
+
+    let old = generate(tmp.path(), "old", Some(OLD));
+    mcpforge(&old)
+        .args(["upgrade", "--check"])
+        .assert()
+        .code(1)
+        .stdout(contains("at template minimal 0.1.0"))
+        .stderr(contains("upgrade check failed (1 problem(s))"));
+
+    edit(
+        &current,
+        "src/platform/logging.rs",
+        "//!",
+        "//! (edited)\n//!",
+    );
+    std::fs::remove_file(current.join("src/platform/shutdown.rs")).unwrap();
+    mcpforge(&current)
+        .args(["upgrade", "--check"])
+        .assert()
+        .code(1)
+        .stdout(contains("platform file src/platform/logging.rs differs"))
+        .stdout(contains(
+            "platform file src/platform/shutdown.rs was deleted",
+        ));
+}
+
+#[test]
+fn a_dirty_or_unversioned_tree_is_refused_unless_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate(tmp.path(), "weather", Some(OLD));
+    assert_refused_in(&root, &root, &["upgrade"], 1, "not in a git working tree");
+
+    commit_all(&root);
+    edit(&root, "README.md", "## Settings", "## Settings (edited)");
+    assert_refused_in(
+        &root,
+        &root,
+        &["upgrade"],
+        1,
+        "uncommitted changes (README.md)",
+    );
+    std::fs::write(root.join("notes.txt"), "untracked").unwrap();
+    assert_refused_in(&root, &root, &["upgrade"], 1, "notes.txt");
+
+    commit_all(&root);
+    mcpforge(&root).arg("upgrade").assert().success();
+    assert_eq!(manifest(&root).template_version, "0.2.0");
+
+    let dirty = generate(tmp.path(), "dirty", Some(OLD));
+    mcpforge(&dirty)
+        .args(["upgrade", "--allow-dirty"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_interrupted_upgrade_leaves_each_file_old_or_new_and_can_be_run_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The same project twice: one upgraded in one go, one interrupted.
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let done = generate(&a, "weather", Some(OLD));
+    let cut = generate(&b, "weather", Some(OLD));
+    for root in [&done, &cut] {
+        apply_team_edits(root);
+    }
+    let old = snapshot_tree(&cut);
+    mcpforge(&done)
+        .args(["upgrade", "--allow-dirty"])
+        .assert()
+        .success();
+    let new = snapshot_tree(&done);
+
+    // Abort (as a crash would) after the second file is written.
+    let output = mcpforge(&cut)
+        .args(["upgrade", "--allow-dirty"])
+        .env("MCPFORGE_FAULT_ABORT_AFTER_WRITES", "2")
+        .output()
+        .unwrap();
+    assert!(
+        !output.status.success(),
+        "the fault hook aborts the process"
+    );
+    let interrupted = snapshot_tree(&cut);
+    let mut changed = 0;
+    for (path, bytes) in &interrupted {
+        let was = old.get(path);
+        let will_be = new.get(path);
+        assert!(
+            was == Some(bytes) || will_be == Some(bytes),
+            "{} is neither its old nor its new contents",
+            path.display()
+        );
+        changed += usize::from(was != Some(bytes));
+    }
+    assert_eq!(
+        changed, 2,
+        "exactly the files written before the abort changed"
+    );
+    assert_eq!(
+        interrupted[Path::new(MANIFEST_FILE)],
+        old[Path::new(MANIFEST_FILE)],
+        ".mcpforge.toml is written last"
+    );
+
+    // Running it again finishes the job.
+    mcpforge(&cut)
+        .args(["upgrade", "--allow-dirty"])
+        .assert()
+        .success();
+    assert_eq!(snapshot_tree(&cut), new);
+}
+
+#[test]
+fn a_failed_write_leaves_the_project_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate(tmp.path(), "weather", Some(OLD));
+    // A file where the new template needs a directory (`tests/stdio.rs`).
+    std::fs::write(root.join("tests"), "not a directory").unwrap();
+    assert_refused_in(
+        &root,
+        &root,
+        &["upgrade", "--allow-dirty"],
+        1,
+        "earlier changes were undone",
+    );
+}
+
+#[test]
+fn set_changes_an_answer_and_re_renders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = generate(tmp.path(), "weather", None);
+    mcpforge(&root)
+        .args([
+            "upgrade",
+            "--allow-dirty",
+            "--set",
+            "description=Forecasts for agents",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("answer    description"));
+    assert!(read(&root, "Cargo.toml").contains("description = \"Forecasts for agents\""));
+    assert_eq!(
+        manifest(&root).answers.text("description"),
+        Some("Forecasts for agents")
+    );
+    assert_eq!(
+        std::fs::read(root.join("README.md")).unwrap(),
+        fresh_render(&root)["README.md"]
+    );
+
+    assert_refused_in(
+        &root,
+        &root,
+        &["upgrade", "--allow-dirty", "--set", "colour=blue"],
+        2,
+        "has no question `colour`",
+    );
+    assert_refused_in(
+        &root,
+        &root,
+        &[
+            "upgrade",
+            "--allow-dirty",
+            "--set",
+            "description=two\nlines",
+        ],
+        2,
+        "description",
+    );
+    mcpforge(&root)
+        .args(["upgrade", "--set", "novalue"])
+        .assert()
+        .code(2)
+        .stderr(contains("expected KEY=VALUE"));
+}
+
+#[test]
+fn unknown_template_versions_are_refused_with_the_known_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    mcpforge(tmp.path())
+        .args(["new", "x", "--template-version", "9.9.9", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "does not know version 9.9.9 of template `minimal`",
+        ))
+        .stderr(contains("0.1.0"));
+    assert!(!tmp.path().join("x").exists());
+    let root = generate(tmp.path(), "weather", None);
+    edit(
+        &root,
+        MANIFEST_FILE,
+        "version = \"0.2.0\"",
+        "version = \"0.0.7\"",
+    );
+    mcpforge(&root)
+        .args(["upgrade", "--allow-dirty"])
+        .assert()
+        .code(1)
+        .stderr(contains("does not know version 0.0.7"));
+    edit(
+        &root,
+        MANIFEST_FILE,
+        "version = \"0.0.7\"",
+        "version = \"7.0.0\"",
+    );
+    mcpforge(&root)
+        .args(["upgrade", "--allow-dirty"])
+        .assert()
+        .code(1)
+        .stderr(contains("newer than this mcpforge's"));
+}
+
+#[test]
+fn upgrade_outside_a_project_says_where_to_run_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    mcpforge(tmp.path())
+        .arg("upgrade")
+        .assert()
+        .code(1)
+        .stderr(contains("not inside a project generated by mcpforge"))
+        .stdout(predicate::str::is_empty());
+}
