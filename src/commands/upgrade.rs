@@ -28,10 +28,12 @@ pub fn run(ui: &Ui, ctx: &Context, args: &UpgradeArgs) -> anyhow::Result<()> {
         ensure_clean(&project.root)?;
     }
     let manifest_text = std::fs::read_to_string(project.root.join(MANIFEST_FILE))?;
+    let base = upgrade::engine::base_template(&project.manifest, target)?;
     let plan = upgrade::engine::plan(&upgrade::Request {
         root: &project.root,
         manifest: &project.manifest,
         manifest_text: &manifest_text,
+        base: &base,
         target,
         set: &args.set,
     })?;

@@ -22,6 +22,8 @@ pub struct Request<'a> {
     pub manifest: &'a ProjectManifest,
     /// The text of `.mcpforge.toml`, whose other sections are kept.
     pub manifest_text: &'a str,
+    /// The template at the version the project records (see [`base_template`]).
+    pub base: &'a Template,
     /// The template version to move to (the embedded current one).
     pub target: &'a Template,
     /// Answers to change (`--set key=value`), in order.
@@ -119,13 +121,15 @@ impl UpgradePlan {
     }
 }
 
-/// Plans the upgrade. Fails (writing nothing) when the recorded version is unknown or newer
-/// than this mcpforge's, or when an answer is invalid.
-pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
-    let manifest = request.manifest;
-    let target = request.target;
+/// The template a project was generated from, at its recorded version: the current one when
+/// the versions match, else the release embedded in the template history. Refuses a recorded
+/// version newer than `current`.
+pub fn base_template(
+    manifest: &ProjectManifest,
+    current: &'static Template,
+) -> anyhow::Result<BaseTemplate> {
     let from = parse_version(&manifest.template_version, "the project's template version")?;
-    let to = parse_version(target.version(), "the template version")?;
+    let to = parse_version(current.version(), "the template version")?;
     if from > to {
         return Err(CliError::failure(format!(
             "the project is at template {} {from}, newer than this mcpforge's {to}",
@@ -134,13 +138,38 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
         .with_help("install a newer mcpforge")
         .into());
     }
-    let base_template;
-    let base_template: &Template = if from == to {
-        target
-    } else {
-        base_template = history::load(&manifest.template, &manifest.template_version)?;
-        &base_template
-    };
+    if from == to {
+        return Ok(BaseTemplate::Current(current));
+    }
+    history::load(&manifest.template, &manifest.template_version)
+        .map(|t| BaseTemplate::Released(Box::new(t)))
+}
+
+/// The base template: the embedded current one, or a release loaded from the history.
+pub enum BaseTemplate {
+    Current(&'static Template),
+    Released(Box<Template>),
+}
+
+impl std::ops::Deref for BaseTemplate {
+    type Target = Template;
+
+    fn deref(&self) -> &Template {
+        match self {
+            BaseTemplate::Current(t) => t,
+            BaseTemplate::Released(t) => t,
+        }
+    }
+}
+
+/// Plans the upgrade. Fails (writing nothing) when an answer is invalid or a version is not
+/// a semantic version.
+pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
+    let manifest = request.manifest;
+    let target = request.target;
+    let base_template = request.base;
+    let from = parse_version(base_template.version(), "the project's template version")?;
+    let to = parse_version(target.version(), "the template version")?;
 
     let new_answers = resolve_new_answers(request)?;
     let base = template::render(base_template, &manifest.answers)
@@ -428,5 +457,101 @@ fn rust_files(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::template::Source;
+
+    fn template(version: &str, files: &[(&str, &[u8])]) -> Template {
+        let manifest = format!(
+            "name = \"t\"\nversion = \"{version}\"\ndescription = \"test\"\n\n\
+             [[question]]\nkey = \"name\"\nprompt = \"Name\"\nhelp = \"Name\"\nkind = \"string\"\n\
+             default = \"demo\"\n"
+        );
+        let mut sources = vec![Source {
+            path: "t/template.toml".into(),
+            contents: Cow::Owned(manifest.into_bytes()),
+        }];
+        sources.extend(files.iter().map(|(path, bytes)| Source {
+            path: format!("t/{path}"),
+            contents: Cow::Owned(bytes.to_vec()),
+        }));
+        Template::from_sources("t", sources, Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn removed_added_and_binary_files_follow_the_decision_table() {
+        let base = template(
+            "1.0.0",
+            &[
+                ("same.txt", b"same\n"),
+                ("dropped.txt", b"old\n"),
+                ("dropped-edited.txt", b"old\n"),
+                ("logo.bin", b"\xff\x00one"),
+            ],
+        );
+        let target = template(
+            "1.1.0",
+            &[
+                ("same.txt", b"same\n"),
+                ("new.txt", b"from the template\n"),
+                ("logo.bin", b"\xff\x00two"),
+            ],
+        );
+        let answers = template::resolve_answers(&base.manifest, &[], None, None).unwrap();
+        let rendered = template::render(&base, &answers).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        crate::edit::create_tree(&tmp.path().join("p"), &rendered.files).unwrap();
+        let root = tmp.path().join("p");
+        std::fs::write(root.join("dropped-edited.txt"), "mine\n").unwrap();
+        std::fs::write(root.join("logo.bin"), b"\xff\x00mine").unwrap();
+        std::fs::write(root.join("new.txt"), "the team's own file\n").unwrap();
+
+        let text = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
+        let manifest = ProjectManifest::parse(&text, Path::new(MANIFEST_FILE)).unwrap();
+        let plan = plan(&Request {
+            root: &root,
+            manifest: &manifest,
+            manifest_text: &text,
+            base: &base,
+            target: &target,
+            set: &[],
+        })
+        .unwrap();
+        let outcome = |path: &str| {
+            plan.files
+                .iter()
+                .find(|f| f.path == path)
+                .map(|f| f.outcome.clone())
+        };
+        assert_eq!(outcome("same.txt"), None);
+        assert_eq!(outcome("dropped.txt"), Some(Outcome::Removed));
+        assert_eq!(outcome("dropped-edited.txt"), Some(Outcome::KeptRemoved));
+        assert_eq!(outcome("logo.bin"), Some(Outcome::NotMerged));
+        assert_eq!(outcome("new.txt"), Some(Outcome::Conflicted(1)));
+
+        plan.transaction.commit().unwrap();
+        assert!(!root.join("dropped.txt").exists());
+        assert_eq!(
+            std::fs::read_to_string(root.join("dropped-edited.txt")).unwrap(),
+            "mine\n"
+        );
+        assert_eq!(
+            std::fs::read(root.join("logo.bin")).unwrap(),
+            b"\xff\x00mine"
+        );
+        let new = std::fs::read_to_string(root.join("new.txt")).unwrap();
+        assert!(
+            new.contains("<<<<<<< yours\nthe team's own file\n"),
+            "{new}"
+        );
+        assert!(new.contains("from the template\n>>>>>>> t 1.1.0"), "{new}");
+        let recorded = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
+        assert!(recorded.contains("version = \"1.1.0\""));
     }
 }
