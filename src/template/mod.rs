@@ -24,7 +24,7 @@ pub use manifest::{Choice, Manifest, Owner, Ownership, Question, QuestionKind, V
 pub use render::{Rendered, render};
 
 /// The template `mcpforge new` uses when `--template` is not given.
-pub const DEFAULT_TEMPLATE: &str = "minimal";
+pub const DEFAULT_TEMPLATE: &str = "service";
 
 /// The name of the file, in each template folder, that describes the template.
 pub const MANIFEST_FILE: &str = "template.toml";

@@ -12,7 +12,7 @@ fn creates_a_project_with_defaults() {
         .args(["new", "weather", "--yes"])
         .assert()
         .success()
-        .stderr(contains("Created `weather` from template minimal"))
+        .stderr(contains("Created `weather` from template service"))
         .stdout("");
     let root = tmp.path().join("weather");
     let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
@@ -272,9 +272,13 @@ fn templates_lists_every_template_with_its_options() {
         .success()
         .stdout(
             contains(format!(
-                "minimal {} (default)",
+                "minimal {}\n",
                 mcpforge::template::find("minimal").unwrap().version()
             ))
+            .and(contains(format!(
+                "service {} (default)",
+                mcpforge::template::find("service").unwrap().version()
+            )))
             .and(contains(
                 "earlier releases (`new --template-version`): 0.1.0",
             ))
@@ -346,6 +350,8 @@ fn prompts_in_a_terminal_validate_and_accept_defaults() {
     screen_until("it starts with a digit");
     tmux(&["send-keys", "C-u", "billing", "Enter"]);
     screen_until("One-line description");
+    tmux(&["send-keys", "Enter"]);
+    screen_until("How do HTTP clients authenticate?");
     tmux(&["send-keys", "Enter"]);
     let screen = screen_until("EXIT=");
     tmux(&["kill-server"]);

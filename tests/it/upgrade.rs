@@ -465,7 +465,15 @@ fn set_changes_an_answer_and_re_renders() {
 fn unknown_template_versions_are_refused_with_the_known_ones() {
     let tmp = tempfile::tempdir().unwrap();
     mcpforge(tmp.path())
-        .args(["new", "x", "--template-version", "9.9.9", "--yes"])
+        .args([
+            "new",
+            "x",
+            "--template",
+            "minimal",
+            "--template-version",
+            "9.9.9",
+            "--yes",
+        ])
         .assert()
         .code(1)
         .stderr(contains(

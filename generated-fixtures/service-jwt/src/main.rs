@@ -1,0 +1,126 @@
+//! The server binary: `serve` (the default) speaks MCP over stdio or Streamable HTTP;
+//! `hash-token` prints the SHA-256 that `AUTH_TOKENS` stores for a bearer token.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use service_jwt::platform::{self, App, config::Settings, config::Transport};
+
+/// An MCP server built with mcpforge
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve MCP (the default). Settings come from the environment and an optional file: see
+    /// .env.example. Flags override them.
+    Serve {
+        /// How clients connect [default: the TRANSPORT setting, else stdio]
+        #[arg(long, value_enum)]
+        transport: Option<TransportArg>,
+        /// Where the HTTP transport listens [default: the HTTP_ADDR setting, else 127.0.0.1:8080]
+        #[arg(long, value_name = "HOST:PORT")]
+        addr: Option<SocketAddr>,
+    },
+    /// Read a bearer token from stdin and print the SHA-256 to put in AUTH_TOKENS
+    HashToken,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TransportArg {
+    /// MCP over stdin/stdout: the client launches this binary.
+    Stdio,
+    /// Streamable HTTP.
+    Http,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve {
+        transport: None,
+        addr: None,
+    }) {
+        Command::HashToken => hash_token(),
+        Command::Serve { transport, addr } => serve(transport, addr),
+    }
+}
+
+fn hash_token() -> ExitCode {
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() || line.trim().is_empty() {
+        eprintln!(
+            "error: write the token on stdin, for example: printf %s \"$TOKEN\" | {} hash-token",
+            env!("CARGO_PKG_NAME")
+        );
+        return ExitCode::from(2);
+    }
+    // mcpforge: ignore[MCP201] reason="hash-token prints its result and exits; it never serves MCP"
+    println!(
+        "{}",
+        platform::auth::token_sha256(line.trim_end_matches(['\r', '\n']))
+    );
+    ExitCode::SUCCESS
+}
+
+fn serve(transport: Option<TransportArg>, addr: Option<SocketAddr>) -> ExitCode {
+    let mut overrides = Vec::new();
+    if let Some(transport) = transport {
+        let value = match transport {
+            TransportArg::Stdio => "stdio",
+            TransportArg::Http => "http",
+        };
+        overrides.push(("TRANSPORT", value.to_string()));
+    }
+    if let Some(addr) = addr {
+        overrides.push(("HTTP_ADDR", addr.to_string()));
+    }
+    let settings = match Settings::load_with(&overrides) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(err) = platform::logging::init(&settings) {
+        eprintln!("error: {err:#}");
+        return ExitCode::FAILURE;
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let app = App::build(settings)?;
+        match app.settings.transport {
+            Transport::Stdio => platform::serve_stdio(app).await,
+            Transport::Http => {
+                let addr = app.settings.http_addr;
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+                platform::http::serve(app, listener, platform::shutdown::signal()).await
+            }
+        }
+    });
+    // A blocking stdin read cannot be cancelled; do not let it hold the process open.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("server failed: {err:#}");
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,758 @@
+//! The platform's middleware, in stack order: in-flight tracking → request id → logging and
+//! timing → metrics → authentication → rate limiting → error masking → (the team's middleware)
+//! → handler. The team's middleware runs inside error masking, so its panics are masked too.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+
+use futures::FutureExt;
+use rmcp::ErrorData;
+use rmcp::model::ErrorCode;
+
+use super::auth::{Authenticator, Identity};
+use super::errors;
+use super::metrics::Metrics;
+use super::middleware::{BoxFuture, Call, Middleware, Next, Reply, Stack};
+use super::ratelimit::{Decision, Limits, retry_after_seconds, tool_key};
+use super::shutdown::InFlight;
+
+/// JSON-RPC error codes the platform answers with (server-defined range).
+pub mod codes {
+    use rmcp::model::ErrorCode;
+
+    /// No or invalid credentials.
+    pub const UNAUTHORIZED: ErrorCode = ErrorCode(-32001);
+    /// Authenticated, but lacking a scope the tool requires.
+    pub const FORBIDDEN: ErrorCode = ErrorCode(-32003);
+    /// Over a rate limit; `data.retryAfterSeconds` says when to retry.
+    pub const RATE_LIMITED: ErrorCode = ErrorCode(-32029);
+}
+
+/// Marker the HTTP layer leaves in the request's extensions once it has counted the request
+/// against the principal's limit, so the stack does not count it twice.
+#[derive(Debug, Clone, Copy)]
+pub struct PrincipalLimitApplied;
+
+/// Everything the standard stack needs.
+#[derive(Clone)]
+pub struct StackParts {
+    pub auth: Authenticator,
+    pub limits: Limits,
+    pub metrics: Option<Metrics>,
+    pub tool_scopes: Arc<BTreeMap<String, BTreeSet<String>>>,
+    /// The team's middleware, run inside error masking, just before the handler.
+    pub team: Vec<Arc<dyn Middleware>>,
+}
+
+/// The standard stack; `in_flight` counts requests for graceful shutdown.
+pub fn standard(parts: StackParts, in_flight: InFlight) -> Stack {
+    let mut layers: Vec<Arc<dyn Middleware>> = vec![
+        Arc::new(Track { in_flight }),
+        Arc::new(RequestId),
+        Arc::new(Logging),
+    ];
+    if let Some(metrics) = parts.metrics.clone() {
+        layers.push(Arc::new(Measure { metrics }));
+    }
+    layers.push(Arc::new(Authenticate {
+        auth: parts.auth,
+        tool_scopes: parts.tool_scopes,
+    }));
+    if parts.limits.per_principal.is_some() || parts.limits.per_tool.is_some() {
+        layers.push(Arc::new(RateLimit {
+            limits: parts.limits,
+            metrics: parts.metrics,
+        }));
+    }
+    layers.push(Arc::new(Mask));
+    layers.extend(parts.team);
+    Stack::new(layers)
+}
+
+/// Counts the request as in flight until it is answered.
+pub struct Track {
+    in_flight: InFlight,
+}
+
+impl Middleware for Track {
+    fn name(&self) -> &'static str {
+        "in-flight"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        let guard = self.in_flight.enter();
+        Box::pin(async move {
+            let result = next.run(call).await;
+            drop(guard);
+            result
+        })
+    }
+}
+
+/// Assigns the request id: the caller's `X-Request-Id` when it is a sane token, else a new one.
+pub struct RequestId;
+
+impl Middleware for RequestId {
+    fn name(&self) -> &'static str {
+        "request-id"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        let given = call
+            .http()
+            .and_then(|parts| parts.headers.get("x-request-id"))
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| {
+                (1..=64).contains(&v.len())
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            })
+            .map(str::to_string);
+        call.info.request_id = given.unwrap_or_else(errors::new_request_id);
+        next.run(call)
+    }
+}
+
+/// One log line per request: id, principal, method, tool, duration and outcome.
+pub struct Logging;
+
+impl Middleware for Logging {
+    fn name(&self) -> &'static str {
+        "logging"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let result = next.run(&mut *call).await;
+            let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let outcome = outcome(&result);
+            let tool = call.target.as_deref().unwrap_or("");
+            match &result {
+                Err(error) if error.code == ErrorCode::INTERNAL_ERROR => tracing::error!(
+                    request_id = %call.info.request_id,
+                    principal = %call.info.identity.principal,
+                    method = call.method,
+                    tool,
+                    duration_ms,
+                    outcome,
+                    "request failed"
+                ),
+                Err(error) => tracing::warn!(
+                    request_id = %call.info.request_id,
+                    principal = %call.info.identity.principal,
+                    method = call.method,
+                    tool,
+                    duration_ms,
+                    outcome,
+                    error = %error.message,
+                    "request refused"
+                ),
+                Ok(_) => tracing::info!(
+                    request_id = %call.info.request_id,
+                    principal = %call.info.identity.principal,
+                    method = call.method,
+                    tool,
+                    duration_ms,
+                    outcome,
+                    "request"
+                ),
+            }
+            result
+        })
+    }
+}
+
+fn outcome(result: &Result<Reply, ErrorData>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(e) if e.code == codes::UNAUTHORIZED => "unauthorized",
+        Err(e) if e.code == codes::FORBIDDEN => "forbidden",
+        Err(e) if e.code == codes::RATE_LIMITED => "rate_limited",
+        Err(e) if e.code == ErrorCode::METHOD_NOT_FOUND => "method_not_found",
+        Err(e) if e.code == ErrorCode::INVALID_PARAMS => "invalid_params",
+        Err(e) if e.code == ErrorCode::INTERNAL_ERROR => "internal_error",
+        Err(_) => "error",
+    }
+}
+
+/// Counts requests and observes their latency.
+pub struct Measure {
+    metrics: Metrics,
+}
+
+impl Middleware for Measure {
+    fn name(&self) -> &'static str {
+        "metrics"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let result = next.run(&mut *call).await;
+            let tool = (call.method == "tools/call")
+                .then_some(call.target.as_deref())
+                .flatten();
+            self.metrics
+                .observe(call.method, tool, outcome(&result), started.elapsed());
+            result
+        })
+    }
+}
+
+/// Establishes the caller's identity and enforces per-tool scopes.
+///
+/// Over HTTP the HTTP layer has already verified the token (and answered 401 if needed); its
+/// identity is taken from the request. A request that carries HTTP parts but no verified
+/// identity (the in-memory harness simulating HTTP) is verified here. A request without HTTP
+/// parts came over stdio or the harness's pipe: the client that launched the process is
+/// trusted as the `local` principal.
+pub struct Authenticate {
+    auth: Authenticator,
+    tool_scopes: Arc<BTreeMap<String, BTreeSet<String>>>,
+}
+
+impl Middleware for Authenticate {
+    fn name(&self) -> &'static str {
+        "auth"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        Box::pin(async move {
+            let identity = match call.http() {
+                Some(parts) => match parts.extensions.get::<Identity>() {
+                    Some(identity) => identity.clone(),
+                    None => {
+                        let header = parts
+                            .headers
+                            .get(axum::http::header::AUTHORIZATION)
+                            .and_then(|v| v.to_str().ok());
+                        self.auth.verify(header).await.map_err(|e| {
+                            tracing::debug!(reason = %e, "authentication failed");
+                            ErrorData::new(codes::UNAUTHORIZED, e.public(), None)
+                        })?
+                    }
+                },
+                None if self.auth.is_required() => Identity::local(),
+                None => Identity::anonymous(),
+            };
+            call.info.identity = identity;
+            if call.method == "tools/call"
+                && let Some(required) = call.target.as_ref().and_then(|t| self.tool_scopes.get(t))
+                && !call.info.identity.has_scopes(required)
+            {
+                let missing: Vec<&str> = required
+                    .difference(&call.info.identity.scopes)
+                    .map(String::as_str)
+                    .collect();
+                return Err(ErrorData::new(
+                    codes::FORBIDDEN,
+                    format!("this tool requires the scope(s): {}", missing.join(" ")),
+                    None,
+                ));
+            }
+            next.run(call).await
+        })
+    }
+}
+
+/// Token buckets per principal and per (principal, tool).
+pub struct RateLimit {
+    limits: Limits,
+    metrics: Option<Metrics>,
+}
+
+impl RateLimit {
+    fn reject(&self, scope: &str, wait: std::time::Duration) -> ErrorData {
+        if let Some(metrics) = &self.metrics {
+            metrics.rate_limited(scope);
+        }
+        let seconds = retry_after_seconds(wait);
+        ErrorData::new(
+            codes::RATE_LIMITED,
+            format!("rate limit exceeded ({scope}); retry in {seconds} s"),
+            Some(serde_json::json!({ "retryAfterSeconds": seconds, "scope": scope })),
+        )
+    }
+}
+
+impl Middleware for RateLimit {
+    fn name(&self) -> &'static str {
+        "rate-limit"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        Box::pin(async move {
+            let principal = call.info.identity.principal.clone();
+            let counted = call
+                .http()
+                .is_some_and(|p| p.extensions.get::<PrincipalLimitApplied>().is_some());
+            if let (Some(limiter), false) = (&self.limits.per_principal, counted)
+                && let Decision::Deny { retry_after } = limiter.check(&principal).await
+            {
+                return Err(self.reject("principal", retry_after));
+            }
+            if call.method == "tools/call"
+                && let (Some(limiter), Some(tool)) = (&self.limits.per_tool, &call.target)
+                && let Decision::Deny { retry_after } =
+                    limiter.check(&tool_key(&principal, tool)).await
+            {
+                return Err(self.reject("tool", retry_after));
+            }
+            next.run(call).await
+        })
+    }
+}
+
+/// Turns panics and internal errors into errors that carry only the request id; the details
+/// go to the log under that id.
+pub struct Mask;
+
+impl Middleware for Mask {
+    fn name(&self) -> &'static str {
+        "error-masking"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        Box::pin(async move {
+            let id = call.info.request_id.clone();
+            let method = call.method;
+            // Build the rest of the chain inside the guarded future, so a layer that panics
+            // while starting is caught too.
+            let work = AssertUnwindSafe(async move { next.run(call).await }).catch_unwind();
+            match errors::with_request_id(id.clone(), work).await {
+                Ok(Err(error)) if error.code == ErrorCode::INTERNAL_ERROR => {
+                    let incident =
+                        errors::Incident::log_for(id, &format!("{method} failed"), &error.message);
+                    Err(incident.into_error_data())
+                }
+                Ok(result) => result,
+                Err(panic) => {
+                    let message = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "non-string panic payload".to_string());
+                    Err(
+                        errors::Incident::log_for(id, &format!("{method} panicked"), &message)
+                            .into_error_data(),
+                    )
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use rmcp::ServiceExt;
+    use rmcp::model::{CallToolRequestParams, CallToolResult};
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::platform::App;
+    use crate::platform::auth::testing::{TestIssuer, now};
+    use crate::platform::auth::{AuthConfig, token_sha256};
+    use crate::platform::config::Settings;
+    use crate::platform::harness::{Harness, test_app};
+    use crate::server::{Server, State};
+
+    const AUDIENCE: &str = "https://mcp.example.com/mcp";
+    const ISSUER: &str = "https://issuer.example.com/";
+
+    async fn call(h: &Harness, tool: &str, args: Value) -> Result<CallToolResult, ErrorData> {
+        let mut params = CallToolRequestParams::new(tool.to_string());
+        if let Value::Object(map) = args {
+            params = params.with_arguments(map);
+        }
+        h.peer().call_tool(params).await.map_err(|e| match e {
+            rmcp::ServiceError::McpError(error) => error,
+            other => panic!("transport failure: {other}"),
+        })
+    }
+
+    fn bearer_app(extra: &[(&str, &str)]) -> App {
+        let tokens = format!(
+            "ci:{}:profile:read,ops:{}",
+            token_sha256("ci-secret-token"),
+            token_sha256("ops-secret-token")
+        );
+        let mut settings = vec![("AUTH", "bearer"), ("AUTH_TOKENS", tokens.as_str())];
+        settings.extend_from_slice(extra);
+        test_app(Settings::with(&settings).unwrap())
+    }
+
+    fn jwt_app(issuer: &TestIssuer) -> App {
+        let settings = Settings::with(&[
+            ("AUTH", "jwt"),
+            ("AUTH_ISSUER", ISSUER),
+            ("AUTH_AUDIENCE", AUDIENCE),
+            ("AUTH_JWKS_URL", "https://issuer.example.com/jwks"),
+            ("AUTH_ALGORITHMS", "EdDSA"),
+            ("AUTH_TENANT_CLAIM", "org"),
+            ("TOOL_SCOPES", "whoami=profile:read"),
+        ])
+        .unwrap();
+        let auth = Authenticator::with_static_keys(
+            AuthConfig::from_settings(&settings).unwrap(),
+            issuer.jwks(),
+        );
+        let server = Server::new(State::new(settings.clone()).unwrap());
+        App::assemble(settings, server, auth)
+    }
+
+    fn claims(overrides: Value) -> Value {
+        let mut claims = json!({
+            "sub": "user-7",
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "exp": now() + 300,
+            "scope": "profile:read other",
+            "org": "acme",
+        });
+        for (k, v) in overrides.as_object().unwrap() {
+            if v.is_null() {
+                claims.as_object_mut().unwrap().remove(k);
+            } else {
+                claims[k] = v.clone();
+            }
+        }
+        claims
+    }
+
+    #[tokio::test]
+    async fn bearer_tokens_are_required_and_checked() {
+        // Even `initialize` needs credentials.
+        let missing = Harness::try_as_http_client(bearer_app(&[]), &[])
+            .await
+            .unwrap_err();
+        assert_eq!(missing.code, codes::UNAUTHORIZED);
+        assert_eq!(missing.message, "authentication required");
+        for header in [
+            "Bearer guess",
+            "Basic Y2k6c2VjcmV0",
+            "Bearer ",
+            "ci-secret-token",
+        ] {
+            let err = Harness::try_as_http_client(bearer_app(&[]), &[("authorization", header)])
+                .await
+                .unwrap_err();
+            assert_eq!(err.code, codes::UNAUTHORIZED, "{header}");
+        }
+
+        let right = Harness::as_http_client(
+            bearer_app(&[]),
+            &[("authorization", "Bearer ci-secret-token")],
+        )
+        .await;
+        let me = call(&right, "whoami", json!({})).await.unwrap();
+        let caller = me.structured_content.unwrap();
+        assert_eq!(caller["principal"], "ci");
+        assert_eq!(caller["scopes"], json!(["profile:read"]));
+    }
+
+    #[tokio::test]
+    async fn jwts_are_verified_against_the_keys_issuer_audience_and_expiry() {
+        let issuer = TestIssuer::new("key-1");
+        let valid = issuer.token(&claims(json!({})));
+        let h = Harness::as_http_client(
+            jwt_app(&issuer),
+            &[("authorization", &format!("Bearer {valid}"))],
+        )
+        .await;
+        let caller = call(&h, "whoami", json!({}))
+            .await
+            .unwrap()
+            .structured_content
+            .unwrap();
+        assert_eq!(caller["principal"], "user-7");
+        assert_eq!(caller["tenant"], "acme");
+        assert_eq!(caller["scopes"], json!(["other", "profile:read"]));
+
+        let impostor = TestIssuer::new("key-1");
+        let rejected = [
+            (
+                "expired",
+                issuer.token(&claims(json!({"exp": now() - 3600}))),
+            ),
+            (
+                "wrong audience",
+                issuer.token(&claims(json!({"aud": "https://other.example"}))),
+            ),
+            (
+                "wrong issuer",
+                issuer.token(&claims(json!({"iss": "https://evil.example/"}))),
+            ),
+            ("no audience", issuer.token(&claims(json!({"aud": null})))),
+            ("no expiry", issuer.token(&claims(json!({"exp": null})))),
+            ("no subject", issuer.token(&claims(json!({"sub": null})))),
+            (
+                "unknown key",
+                TestIssuer::new("key-2").token(&claims(json!({}))),
+            ),
+            ("forged signature", impostor.token(&claims(json!({})))),
+            ("not a JWT", "not.a.jwt".to_string()),
+        ];
+        for (why, token) in rejected {
+            let err = Harness::try_as_http_client(
+                jwt_app(&issuer),
+                &[("authorization", &format!("Bearer {token}"))],
+            )
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{why} was accepted"));
+            assert_eq!(err.code, codes::UNAUTHORIZED, "{why}");
+            assert_eq!(err.message, "invalid token", "{why}");
+        }
+    }
+
+    #[tokio::test]
+    async fn tools_require_their_scopes() {
+        let issuer = TestIssuer::new("key-1");
+        let scoped = issuer.token(&claims(json!({})));
+        let unscoped = issuer.token(&claims(json!({"scope": "other"})));
+        let h = Harness::as_http_client(
+            jwt_app(&issuer),
+            &[("authorization", &format!("Bearer {unscoped}"))],
+        )
+        .await;
+        let err = call(&h, "whoami", json!({})).await.unwrap_err();
+        assert_eq!(err.code, codes::FORBIDDEN);
+        assert!(err.message.contains("profile:read"), "{}", err.message);
+        assert!(
+            call(&h, "greet", json!({"name": "Ada"})).await.is_ok(),
+            "unscoped tools stay open"
+        );
+
+        let h = Harness::as_http_client(
+            jwt_app(&issuer),
+            &[("authorization", &format!("Bearer {scoped}"))],
+        )
+        .await;
+        assert!(call(&h, "whoami", json!({})).await.is_ok());
+
+        // Over stdio the client that launched the server holds every scope.
+        let local = Harness::with_app(jwt_app(&issuer)).await;
+        let caller = call(&local, "whoami", json!({}))
+            .await
+            .unwrap()
+            .structured_content
+            .unwrap();
+        assert_eq!(caller["principal"], "local");
+    }
+
+    #[tokio::test]
+    async fn a_tool_rate_limit_is_hit_and_recovers() {
+        let app = bearer_app(&[
+            ("TOOL_RATE_LIMIT_PER_SECOND", "10"),
+            ("TOOL_RATE_LIMIT_BURST", "2"),
+        ]);
+        let metrics = app.metrics.clone().unwrap();
+        let h = Harness::as_http_client(app, &[("authorization", "Bearer ci-secret-token")]).await;
+        for _ in 0..2 {
+            call(&h, "greet", json!({"name": "Ada"})).await.unwrap();
+        }
+        let err = call(&h, "greet", json!({"name": "Ada"})).await.unwrap_err();
+        assert_eq!(err.code, codes::RATE_LIMITED);
+        assert_eq!(err.data.as_ref().unwrap()["retryAfterSeconds"], 1);
+        assert!(
+            call(&h, "whoami", json!({})).await.is_ok(),
+            "buckets are per tool"
+        );
+        assert!(
+            metrics
+                .render()
+                .contains("mcp_rate_limited_total{scope=\"tool\"} 1")
+        );
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert!(
+            call(&h, "greet", json!({"name": "Ada"})).await.is_ok(),
+            "the bucket refills"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_principal_rate_limit_counts_every_method() {
+        let app = bearer_app(&[("RATE_LIMIT_PER_SECOND", "1"), ("RATE_LIMIT_BURST", "3")]);
+        let h = Harness::as_http_client(app, &[("authorization", "Bearer ops-secret-token")]).await;
+        // initialize used one token; two more requests fit.
+        h.peer().list_all_tools().await.unwrap();
+        h.peer().list_all_tools().await.unwrap();
+        let err = call(&h, "greet", json!({"name": "Ada"})).await.unwrap_err();
+        assert_eq!(err.code, codes::RATE_LIMITED);
+    }
+
+    /// A middleware that panics, to prove the masking layer catches what escapes handlers.
+    struct Explode;
+
+    impl Middleware for Explode {
+        fn name(&self) -> &'static str {
+            "explode"
+        }
+
+        fn handle<'a>(
+            &'a self,
+            call: &'a mut Call,
+            next: Next<'a>,
+        ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+            if call.target.as_deref() == Some("greet") {
+                panic!("secret detail from a middleware");
+            }
+            next.run(call)
+        }
+    }
+
+    #[tokio::test]
+    async fn panics_are_masked_with_the_request_id() {
+        let settings = Settings::defaults();
+        let mut app = test_app(settings.clone());
+        let stack = standard(
+            StackParts {
+                auth: app.auth.clone(),
+                limits: app.limits.clone(),
+                metrics: None,
+                tool_scopes: Arc::default(),
+                team: vec![Arc::new(Explode)],
+            },
+            app.in_flight.clone(),
+        );
+        app.server = crate::platform::middleware::Platform::new(app.server.inner().clone(), stack);
+        let h = Harness::as_http_client(app, &[("x-request-id", "req-123")]).await;
+        let err = call(&h, "greet", json!({"name": "Ada"})).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::INTERNAL_ERROR);
+        assert_eq!(
+            err.message,
+            "internal error (request req-123); the details are in the server log"
+        );
+        assert!(
+            call(&h, "whoami", json!({})).await.is_ok(),
+            "the server keeps serving"
+        );
+    }
+
+    #[tokio::test]
+    async fn request_ids_are_fresh_unless_the_caller_sends_a_sane_one() {
+        let h = Harness::start().await;
+        let first = call(&h, "whoami", json!({}))
+            .await
+            .unwrap()
+            .structured_content
+            .unwrap();
+        let second = call(&h, "whoami", json!({}))
+            .await
+            .unwrap()
+            .structured_content
+            .unwrap();
+        assert_ne!(first["request_id"], second["request_id"]);
+        let h = Harness::as_http_client(
+            test_app(Settings::defaults()),
+            &[("x-request-id", "bad id\twith spaces")],
+        )
+        .await;
+        let caller = call(&h, "whoami", json!({}))
+            .await
+            .unwrap()
+            .structured_content
+            .unwrap();
+        assert_eq!(
+            caller["request_id"].as_str().unwrap().len(),
+            32,
+            "an unsafe id is replaced"
+        );
+    }
+
+    /// The wrapper forwards every method: the same calls give the same answers with and without
+    /// the stack.
+    #[tokio::test]
+    async fn the_stack_changes_no_answer() {
+        let bare = Server::new(State::new(Settings::defaults()).unwrap());
+        let (client_io, server_io) = tokio::io::duplex(64 * 1024);
+        tokio::spawn(async move {
+            if let Ok(running) = bare.serve(server_io).await {
+                let _ = running.waiting().await;
+            }
+        });
+        let bare = ().serve(client_io).await.unwrap();
+        let wrapped = Harness::start().await;
+        let wrapped = wrapped.peer();
+
+        assert_eq!(
+            bare.peer_info().map(|i| i.server_info.clone()),
+            wrapped.peer_info().map(|i| i.server_info.clone())
+        );
+        assert_eq!(
+            bare.list_all_tools().await.unwrap(),
+            wrapped.list_all_tools().await.unwrap()
+        );
+        assert_eq!(
+            bare.list_all_resources().await.unwrap(),
+            wrapped.list_all_resources().await.unwrap()
+        );
+        assert_eq!(
+            bare.list_all_resource_templates().await.unwrap(),
+            wrapped.list_all_resource_templates().await.unwrap()
+        );
+        assert_eq!(
+            bare.list_all_prompts().await.unwrap(),
+            wrapped.list_all_prompts().await.unwrap()
+        );
+        let params = || {
+            CallToolRequestParams::new("convert_temperature").with_arguments(
+                json!({"value": 0, "from": "celsius", "to": "kelvin"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
+        };
+        assert_eq!(
+            bare.call_tool(params()).await.unwrap(),
+            wrapped.call_tool(params()).await.unwrap()
+        );
+        let unknown = || CallToolRequestParams::new("no_such_tool");
+        let (a, b) = (
+            bare.call_tool(unknown()).await,
+            wrapped.call_tool(unknown()).await,
+        );
+        assert_eq!(
+            format!("{:?}", a.unwrap_err()),
+            format!("{:?}", b.unwrap_err())
+        );
+        let read = || rmcp::model::ReadResourceRequestParams::new("about://server");
+        assert_eq!(
+            bare.read_resource(read()).await.unwrap(),
+            wrapped.read_resource(read()).await.unwrap()
+        );
+    }
+}

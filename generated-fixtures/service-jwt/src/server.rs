@@ -1,0 +1,177 @@
+//! The MCP server: its identity, its tools, resources and prompts, and the state they share.
+//!
+//! Requests reach it through the platform's middleware stack (see `platform::middleware`);
+//! every tool call, resource read and prompt request also passes through error masking, so a
+//! failing or panicking item becomes a clean error. Shared resources (the HTTP client, pools)
+//! belong in [`State`]: built once at startup by `platform::App::build`, reached as
+//! `self.state()`, closed at shutdown.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rmcp::handler::server::prompt::PromptContext;
+use rmcp::handler::server::router::prompt::PromptRouter;
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::tool::ToolCallContext;
+#[allow(deprecated)] // logging/setLevel is deprecated by SEP-2577 but still part of 2025-11-25
+use rmcp::model::SetLevelRequestParams;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
+    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities,
+    ServerConfig,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
+
+use crate::platform::config::Settings;
+use crate::platform::errors;
+use crate::platform::resources::ResourceRouter;
+
+/// What tools share: built once at startup.
+#[derive(Debug)]
+pub struct State {
+    pub settings: Settings,
+    /// The outbound HTTP client for upstream APIs. It carries this server's own credential
+    /// (`UPSTREAM_TOKEN`) when a tool adds it; client tokens are never forwarded.
+    pub http: reqwest::Client,
+}
+
+impl State {
+    /// Builds the shared resources from the settings.
+    pub fn new(settings: Settings) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        Ok(Self { settings, http })
+    }
+}
+
+/// The server. Cloning is cheap: state and routers are shared.
+#[derive(Clone)]
+pub struct Server {
+    tools: ToolRouter<Self>,
+    resources: ResourceRouter,
+    prompts: PromptRouter<Self>,
+    state: Arc<State>,
+}
+
+impl Server {
+    /// A server with every item in the registries (`src/tools`, `src/resources`, `src/prompts`).
+    pub fn new(state: State) -> Self {
+        Self::with_tools(state, crate::tools::router())
+    }
+
+    /// A server with the given tools (tests use this to add test-only tools).
+    pub fn with_tools(state: State, tools: ToolRouter<Self>) -> Self {
+        Self {
+            tools,
+            resources: crate::resources::router(),
+            prompts: crate::prompts::router(),
+            state: Arc::new(state),
+        }
+    }
+
+    /// The shared state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+}
+
+#[tool_handler(router = self.tools)]
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of 2025-11-25
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .enable_logging()
+            .build();
+        ServerConfig::new(capabilities)
+            .with_server_info(Implementation::new(
+                env!("CARGO_PKG_NAME"),
+                env!("CARGO_PKG_VERSION"),
+            ))
+            .with_instructions(env!("CARGO_PKG_DESCRIPTION"))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let name = request.name.clone();
+        let call = self
+            .tools
+            .call(ToolCallContext::new(self, request, context));
+        errors::guard(&name, call).await
+    }
+
+    // Accepts the client's log level for the session. Logs themselves go to stderr (and, over
+    // HTTP, to the JSON log), so there is nothing else to change.
+    #[allow(deprecated)]
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        tracing::debug!(level = ?request.level, "client asked for a log level");
+        Ok(())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(self.resources.list()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Ok(ListResourceTemplatesResult::with_all_items(
+            self.resources.templates(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        Ok(self.resources.read(self, &request.uri).await?.into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(self.prompts.list_all()))
+    }
+
+    // Written by hand, not with `#[prompt_handler]`, which would replace it: the call goes
+    // through the platform's panic masking.
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let name = request.name.clone();
+        let prompt = PromptContext::new(self, request.name, request.arguments, context);
+        match errors::catch_panic(&name, self.prompts.get_prompt(prompt)).await {
+            Ok(result) => result,
+            Err(incident) => Err(incident.into_error_data()),
+        }
+    }
+}

@@ -1,0 +1,349 @@
+//! The Streamable HTTP transport over real sockets on 127.0.0.1: authentication (bearer, and
+//! JWT against a JWKS this test serves), DNS-rebinding protection, body limits, malformed
+//! requests, metrics, and a graceful shutdown that lets an in-flight call finish.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rmcp::ErrorData;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use service_jwt::platform::auth::testing::{TestIssuer, now};
+use service_jwt::platform::auth::token_sha256;
+use service_jwt::platform::config::Settings;
+use service_jwt::platform::layers::{self, StackParts};
+use service_jwt::platform::middleware::{BoxFuture, Call, Middleware, Next, Platform, Reply};
+use service_jwt::platform::{App, http};
+
+/// Every wait is bounded, so a hung server fails the test instead of CI.
+const LIMIT: Duration = Duration::from_secs(20);
+
+struct Running {
+    base: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+async fn start(app: App) -> Running {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(http::serve(app, listener, async move {
+        let _ = stopped.await;
+    }));
+    Running {
+        base: format!("http://{addr}"),
+        stop: Some(stop),
+        task,
+    }
+}
+
+fn settings(pairs: &[(&str, &str)]) -> Settings {
+    let mut all = vec![("TRANSPORT", "http")];
+    all.extend_from_slice(pairs);
+    Settings::with(&all).unwrap()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(LIMIT).build().unwrap()
+}
+
+fn initialize() -> Value {
+    json!({
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "http-test", "version": "0"}
+        }
+    })
+}
+
+/// POSTs a JSON-RPC message to /mcp; returns the response and the JSON-RPC message in its body
+/// (plain JSON or the first SSE `data:` event).
+async fn post(
+    base: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> (
+    reqwest::StatusCode,
+    reqwest::header::HeaderMap,
+    Option<Value>,
+) {
+    let mut request = client()
+        .post(format!("{base}/mcp"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(body.to_string());
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let text = response.text().await.unwrap();
+    let message = serde_json::from_str(&text).ok().or_else(|| {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .find_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+    });
+    (status, headers, message)
+}
+
+/// Initializes a session and calls a tool in it.
+async fn call_tool(base: &str, auth: &[(&str, &str)], tool: &str, args: Value) -> Value {
+    let (status, headers, reply) = post(base, &initialize().to_string(), auth).await;
+    assert_eq!(status, 200, "{reply:?}");
+    let session = headers["mcp-session-id"].to_str().unwrap().to_string();
+    let mut with_session = auth.to_vec();
+    with_session.push(("mcp-session-id", &session));
+    with_session.push(("mcp-protocol-version", "2025-11-25"));
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let (status, _, _) = post(base, &initialized.to_string(), &with_session).await;
+    assert_eq!(status, 202);
+    let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": tool, "arguments": args}});
+    let (status, _, reply) = post(base, &call.to_string(), &with_session).await;
+    assert_eq!(status, 200);
+    reply.expect("a JSON-RPC reply")
+}
+
+#[tokio::test]
+async fn bearer_tokens_guard_the_endpoint_with_oauth_metadata() {
+    let hash = token_sha256("test-token-1");
+    let tokens = format!("ci:{hash}:profile:read");
+    let app = App::build(settings(&[
+        ("AUTH", "bearer"),
+        ("AUTH_TOKENS", &tokens),
+        ("TOOL_SCOPES", "whoami=profile:read"),
+    ]))
+    .unwrap();
+    let server = start(app).await;
+    let base = &server.base;
+
+    let (status, headers, _) = post(base, &initialize().to_string(), &[]).await;
+    assert_eq!(status, 401);
+    let challenge = headers["www-authenticate"].to_str().unwrap();
+    assert!(
+        challenge.starts_with("Bearer resource_metadata=\""),
+        "{challenge}"
+    );
+    assert!(
+        challenge.contains("/.well-known/oauth-protected-resource/mcp"),
+        "{challenge}"
+    );
+
+    let (status, headers, _) = post(
+        base,
+        &initialize().to_string(),
+        &[("authorization", "Bearer forged")],
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert!(
+        headers["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("error=\"invalid_token\"")
+    );
+
+    let reply = call_tool(
+        base,
+        &[("authorization", "Bearer test-token-1")],
+        "whoami",
+        json!({}),
+    )
+    .await;
+    assert_eq!(reply["result"]["structuredContent"]["principal"], "ci");
+
+    let metadata: Value = client()
+        .get(format!("{base}/.well-known/oauth-protected-resource/mcp"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(metadata["resource"].as_str().unwrap().ends_with("/mcp"));
+    assert_eq!(metadata["scopes_supported"], json!(["profile:read"]));
+}
+
+/// A JWKS endpoint whose keys the test can rotate.
+async fn serve_jwks(keys: Arc<Mutex<Value>>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let router = axum::Router::new().route(
+        "/jwks",
+        axum::routing::get(move || {
+            let keys = keys.lock().unwrap().clone();
+            async move { axum::Json(keys) }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{addr}/jwks")
+}
+
+#[tokio::test]
+async fn jwts_are_checked_against_a_jwks_that_rotates() {
+    let (old, new) = (TestIssuer::new("2026-01"), TestIssuer::new("2026-02"));
+    let keys = Arc::new(Mutex::new(serde_json::to_value(old.jwks()).unwrap()));
+    let jwks_url = serve_jwks(keys.clone()).await;
+    let audience = "https://mcp.example.com/mcp";
+    let app = App::build(settings(&[
+        ("AUTH", "jwt"),
+        ("AUTH_ISSUER", "https://issuer.example.com/"),
+        ("AUTH_AUDIENCE", audience),
+        ("AUTH_JWKS_URL", &jwks_url),
+        ("AUTH_ALGORITHMS", "EdDSA"),
+    ]))
+    .unwrap();
+    let server = start(app).await;
+    let claims = |aud: &str| json!({"sub": "user-1", "iss": "https://issuer.example.com/", "aud": aud, "exp": now() + 60});
+
+    let token = old.token(&claims(audience));
+    let bearer = format!("Bearer {token}");
+    let reply = call_tool(
+        &server.base,
+        &[("authorization", &bearer)],
+        "whoami",
+        json!({}),
+    )
+    .await;
+    assert_eq!(reply["result"]["structuredContent"]["principal"], "user-1");
+
+    let wrong_audience = format!("Bearer {}", old.token(&claims("https://other.example")));
+    let (status, _, _) = post(
+        &server.base,
+        &initialize().to_string(),
+        &[("authorization", &wrong_audience)],
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    // The provider rotates its key: a token with the new key id makes the server fetch the
+    // keys again (no more often than every 2 s).
+    *keys.lock().unwrap() = serde_json::to_value(new.jwks()).unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let rotated = format!("Bearer {}", new.token(&claims(audience)));
+    let (status, _, reply) = post(
+        &server.base,
+        &initialize().to_string(),
+        &[("authorization", &rotated)],
+    )
+    .await;
+    assert_eq!(status, 200, "{reply:?}");
+}
+
+#[tokio::test]
+async fn hosts_origins_sizes_and_malformed_bodies_are_refused() {
+    let app = App::build(settings(&[("HTTP_MAX_BODY_BYTES", "2048")])).unwrap();
+    let server = start(app).await;
+    let base = &server.base;
+    let body = initialize().to_string();
+
+    let (status, _, _) = post(base, &body, &[("host", "evil.example")]).await;
+    assert_eq!(status, 403, "a foreign Host is refused (DNS rebinding)");
+    let (status, _, _) = post(base, &body, &[("origin", "http://evil.example")]).await;
+    assert_eq!(status, 403, "a foreign Origin is refused");
+
+    let padding = "x".repeat(4096);
+    let big = json!({"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"pad": padding}});
+    let (status, _, _) = post(base, &big.to_string(), &[]).await;
+    assert_eq!(status, 413);
+
+    for malformed in [
+        "{not json",
+        "[]",
+        "{\"jsonrpc\":\"2.0\"}",
+        "{\"id\":1,\"method\":42}",
+    ] {
+        let (status, _, reply) = post(base, malformed, &[]).await;
+        let refused =
+            status.is_client_error() || reply.as_ref().is_some_and(|r| r.get("error").is_some());
+        assert!(refused, "{malformed} got {status} {reply:?}");
+    }
+
+    let unknown = call_tool(base, &[], "no_such_tool", json!({})).await;
+    assert_eq!(
+        unknown["error"]["code"],
+        ErrorData::invalid_params("", None).code.0
+    );
+
+    let health = client()
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "the server still answers");
+    let metrics = client()
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    let text = metrics.text().await.unwrap();
+    assert!(
+        text.contains("mcp_requests_total{method=\"tools/call\",tool=\"no_such_tool\""),
+        "{text}"
+    );
+}
+
+/// Holds tool calls for a while, standing in for slow work.
+struct Slow;
+
+impl Middleware for Slow {
+    fn name(&self) -> &'static str {
+        "slow"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        Box::pin(async move {
+            if call.method == "tools/call" {
+                tokio::time::sleep(Duration::from_millis(800)).await;
+            }
+            next.run(call).await
+        })
+    }
+}
+
+#[tokio::test]
+async fn shutdown_lets_an_in_flight_call_finish_then_stops() {
+    let mut app = App::build(settings(&[("SHUTDOWN_GRACE_SECONDS", "10")])).unwrap();
+    let stack = layers::standard(
+        StackParts {
+            auth: app.auth.clone(),
+            limits: app.limits.clone(),
+            metrics: app.metrics.clone(),
+            tool_scopes: Arc::default(),
+            team: vec![Arc::new(Slow)],
+        },
+        app.in_flight.clone(),
+    );
+    app.server = Platform::new(app.server.inner().clone(), stack);
+    let mut server = start(app).await;
+    let base = server.base.clone();
+
+    let call = tokio::spawn({
+        let base = base.clone();
+        async move { call_tool(&base, &[], "greet", json!({"name": "Ada"})).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = server.stop.take().unwrap().send(());
+
+    let reply = tokio::time::timeout(LIMIT, call).await.unwrap().unwrap();
+    assert_eq!(reply["result"]["isError"], false, "{reply}");
+    tokio::time::timeout(LIMIT, server.task)
+        .await
+        .expect("the server stops")
+        .unwrap()
+        .unwrap();
+    let after = client().get(format!("{base}/healthz")).send().await;
+    assert!(after.is_err(), "no new connections after shutdown");
+}

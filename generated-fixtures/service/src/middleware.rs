@@ -1,0 +1,85 @@
+//! The team's own middleware, run after the platform's authentication and rate limiting and
+//! inside its error masking (so a panic here is masked like one in a tool), just before the
+//! handler.
+//!
+//! A middleware sees each request's method, target (tool name, prompt name or resource URI)
+//! and [`RequestInfo`](crate::platform::middleware::RequestInfo) (request id, identity); it may
+//! add to `call.info`, refuse the request with an error, or time it. Register yours in
+//! [`team_middleware`]. The example below logs calls slower than a threshold.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rmcp::ErrorData;
+
+use crate::platform::config::Settings;
+use crate::platform::middleware::{BoxFuture, Call, Middleware, Next, Reply};
+
+/// The team's middleware, in order.
+pub fn team_middleware(_settings: &Settings) -> Vec<Arc<dyn Middleware>> {
+    vec![Arc::new(SlowCalls {
+        threshold: Duration::from_secs(2),
+    })]
+}
+
+/// Warns about tool calls slower than `threshold`, naming the caller and the request id.
+pub struct SlowCalls {
+    pub threshold: Duration,
+}
+
+impl Middleware for SlowCalls {
+    fn name(&self) -> &'static str {
+        "slow-calls"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        Box::pin(async move {
+            let started = Instant::now();
+            let result = next.run(&mut *call).await;
+            let elapsed = started.elapsed();
+            if call.method == "tools/call" && elapsed > self.threshold {
+                tracing::warn!(
+                    request_id = %call.info.request_id,
+                    principal = %call.info.identity.principal,
+                    tool = call.target.as_deref().unwrap_or(""),
+                    elapsed_ms = elapsed.as_millis() as u64,
+                    "slow tool call"
+                );
+            }
+            result
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::platform::config::Settings;
+    use crate::platform::harness::{Harness, test_app};
+
+    #[tokio::test]
+    async fn runs_inside_the_platform_stack() {
+        let app = test_app(Settings::defaults());
+        assert_eq!(
+            app.server.stack().names(),
+            [
+                "in-flight",
+                "request-id",
+                "logging",
+                "metrics",
+                "auth",
+                "rate-limit",
+                "error-masking",
+                "slow-calls"
+            ]
+        );
+        let h = Harness::with_app(app).await;
+        let result = h
+            .call_tool("greet", serde_json::json!({"name": "Ada"}))
+            .await;
+        assert_eq!(result.is_error, Some(false));
+    }
+}

@@ -1,0 +1,696 @@
+//! Typed settings: defaults, then an optional TOML file, then environment variables.
+//!
+//! Guarantees: every setting has a default, a variable named `<PREFIX>_<KEY>` (the prefix is the
+//! package name in upper case, `-` as `_`) and a validation that names the variable when it
+//! fails; variables with the prefix that are not settings are refused, so a typo cannot pass
+//! silently. Precedence, lowest first: defaults → the file named by `<PREFIX>_CONFIG_FILE`
+//! (keys in lower case: `http_addr = "0.0.0.0:8080"`) → `.env` in debug builds (never
+//! overriding the real environment) → the environment. Secrets are held as
+//! [`SecretString`]: `Debug` prints them redacted and nothing here logs them. [`SETTINGS`] is
+//! the single list of settings: `.env.example` is checked against it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+/// One setting: its key (after the prefix), default and meaning.
+#[derive(Debug)]
+pub struct Setting {
+    pub key: &'static str,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+/// Every setting the server reads.
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        key: "CONFIG_FILE",
+        default: "",
+        help: "Optional TOML file with settings (lower-case keys); the environment overrides it.",
+    },
+    Setting {
+        key: "TRANSPORT",
+        default: "stdio",
+        help: "`stdio` (the client launches the server) or `http` (Streamable HTTP).",
+    },
+    Setting {
+        key: "HTTP_ADDR",
+        default: "127.0.0.1:8080",
+        help: "Address the HTTP transport listens on.",
+    },
+    Setting {
+        key: "HTTP_ALLOWED_HOSTS",
+        default: "localhost,127.0.0.1,::1",
+        help: "Host header values accepted (DNS-rebinding protection); add your public hostname.",
+    },
+    Setting {
+        key: "HTTP_ALLOWED_ORIGINS",
+        default: "http://localhost:*,http://127.0.0.1:*",
+        help: "Browser Origin values accepted (requests without Origin pass); `:*` is any port.",
+    },
+    Setting {
+        key: "HTTP_MAX_BODY_BYTES",
+        default: "1048576",
+        help: "Largest accepted request body in bytes; larger ones get HTTP 413.",
+    },
+    Setting {
+        key: "HTTP_STATELESS",
+        default: "false",
+        help: "Stateless JSON mode: no sessions, one JSON response per POST (for load balancers).",
+    },
+    Setting {
+        key: "PUBLIC_URL",
+        default: "",
+        help: "The URL clients use to reach the server (OAuth metadata); default http://HTTP_ADDR.",
+    },
+    Setting {
+        key: "SHUTDOWN_GRACE_SECONDS",
+        default: "20",
+        help: "On SIGTERM or ctrl-c, how long in-flight requests may take to finish.",
+    },
+    Setting {
+        key: "LOG",
+        default: "info,rmcp=warn",
+        help: "Log filter (tracing EnvFilter syntax). Logs go to stderr only.",
+    },
+    Setting {
+        key: "LOG_FORMAT",
+        default: "auto",
+        help: "`text`, `json`, or `auto` (JSON lines over HTTP, text over stdio).",
+    },
+    Setting {
+        key: "AUTH",
+        default: "none",
+        help: "`none`, `bearer` (static tokens, stored hashed) or `jwt` (validated against a JWKS).",
+    },
+    Setting {
+        key: "AUTH_TOKENS",
+        default: "",
+        help: "Bearer mode: `principal:sha256-of-token[:scope scope…]`, comma-separated (secret).",
+    },
+    Setting {
+        key: "AUTH_PRESET",
+        default: "",
+        help: "JWT provider preset filling issuer and JWKS: google, github, entra, auth0, workos, keycloak.",
+    },
+    Setting {
+        key: "AUTH_TENANT",
+        default: "",
+        help: "Preset parameter: Entra tenant id, Auth0 domain, WorkOS client id, Keycloak realm URL.",
+    },
+    Setting {
+        key: "AUTH_ISSUER",
+        default: "",
+        help: "JWT mode: the required `iss` (filled by a preset when empty).",
+    },
+    Setting {
+        key: "AUTH_AUDIENCE",
+        default: "",
+        help: "JWT mode: the required `aud`, usually this server's public URL.",
+    },
+    Setting {
+        key: "AUTH_JWKS_URL",
+        default: "",
+        help: "JWT mode: where the signing keys are published (filled by a preset when empty).",
+    },
+    Setting {
+        key: "AUTH_ALGORITHMS",
+        default: "RS256",
+        help: "JWT mode: accepted signature algorithms, comma-separated (RS256, ES256, EdDSA, …).",
+    },
+    Setting {
+        key: "AUTH_TENANT_CLAIM",
+        default: "tid",
+        help: "JWT mode: the claim that names the caller's tenant (if any).",
+    },
+    Setting {
+        key: "TOOL_SCOPES",
+        default: "",
+        help: "Scopes a tool requires: `tool=scope scope;tool2=scope`.",
+    },
+    Setting {
+        key: "RATE_LIMIT_PER_SECOND",
+        default: "50",
+        help: "Requests per second per principal (0 turns the limit off).",
+    },
+    Setting {
+        key: "RATE_LIMIT_BURST",
+        default: "100",
+        help: "Requests a principal may make at once before the per-second rate applies.",
+    },
+    Setting {
+        key: "TOOL_RATE_LIMIT_PER_SECOND",
+        default: "20",
+        help: "Calls per second per principal and tool (0 turns the limit off).",
+    },
+    Setting {
+        key: "TOOL_RATE_LIMIT_BURST",
+        default: "40",
+        help: "Calls of one tool a principal may make at once.",
+    },
+    Setting {
+        key: "METRICS",
+        default: "true",
+        help: "Serve Prometheus metrics at /metrics (HTTP transport) and count requests.",
+    },
+    Setting {
+        key: "UPSTREAM_TOKEN",
+        default: "",
+        help: "This server's own credential for upstream APIs (secret). Client tokens are never forwarded.",
+    },
+    Setting {
+        key: "GREETING",
+        default: "Hello",
+        help: "The greeting the example `greet` tool uses (1 to 40 characters).",
+    },
+];
+
+/// How the server is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Stdio,
+    Http,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Auto,
+    Text,
+    Json,
+}
+
+/// How callers authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthMode {
+    None,
+    Bearer,
+    Jwt,
+}
+
+/// A token bucket: a sustained rate and a burst. A rate of 0 means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub per_second: u32,
+    pub burst: u32,
+}
+
+/// The validated settings. Secrets print as `[REDACTED]`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub transport: Transport,
+    pub http_addr: SocketAddr,
+    pub allowed_hosts: Vec<String>,
+    pub allowed_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub stateless: bool,
+    /// The URL clients use to reach the server, without a trailing `/`.
+    pub public_url: String,
+    pub shutdown_grace: Duration,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub auth: AuthMode,
+    /// Bearer mode: `principal:sha256[:scopes]` entries.
+    pub auth_tokens: SecretString,
+    pub auth_preset: Option<String>,
+    pub auth_tenant: String,
+    pub auth_issuer: String,
+    pub auth_audience: String,
+    pub auth_jwks_url: String,
+    pub auth_algorithms: Vec<String>,
+    pub auth_tenant_claim: String,
+    /// Tool name → scopes it requires.
+    pub tool_scopes: BTreeMap<String, BTreeSet<String>>,
+    pub rate_limit: Limit,
+    pub tool_rate_limit: Limit,
+    pub metrics: bool,
+    pub upstream_token: Option<SecretString>,
+    pub greeting: String,
+}
+
+/// A setting that could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {variable}: {reason}")]
+pub struct ConfigError {
+    pub variable: String,
+    pub reason: String,
+}
+
+/// The prefix of every setting's variable, derived from the package name.
+pub fn env_prefix() -> String {
+    env!("CARGO_PKG_NAME")
+        .to_ascii_uppercase()
+        .replace('-', "_")
+}
+
+/// The full variable name of a setting key.
+pub fn variable(key: &str) -> String {
+    format!("{}_{key}", env_prefix())
+}
+
+impl Settings {
+    /// Reads the configuration file (if any), `.env` (debug builds) and the environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        Self::load_with(&[])
+    }
+
+    /// [`Settings::load`], then `overrides` (keys without the prefix; command-line flags).
+    pub fn load_with(overrides: &[(&str, String)]) -> Result<Self, ConfigError> {
+        if cfg!(debug_assertions) {
+            // Development convenience only: real variables always win, and release builds
+            // never read `.env`.
+            let _ = dotenvy::dotenv();
+        }
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let file_var = variable("CONFIG_FILE");
+        let file = match env.iter().find(|(k, _)| *k == file_var) {
+            Some((_, path)) if !path.is_empty() => read_file(path, &file_var)?,
+            _ => Vec::new(),
+        };
+        let flags = overrides.iter().map(|(k, v)| (variable(k), v.clone()));
+        Self::from_vars(file.into_iter().chain(env).chain(flags))
+    }
+
+    /// Builds settings from `(variable, value)` pairs, later pairs winning; tests pass their own.
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let prefix = format!("{}_", env_prefix());
+        let mut given = BTreeMap::new();
+        for (name, value) in vars {
+            let Some(key) = name.strip_prefix(&prefix) else {
+                continue;
+            };
+            if !SETTINGS.iter().any(|s| s.key == key) {
+                let known: Vec<String> = SETTINGS.iter().map(|s| variable(s.key)).collect();
+                return Err(ConfigError {
+                    variable: name.clone(),
+                    reason: format!(
+                        "not a setting of this server (settings: {})",
+                        known.join(", ")
+                    ),
+                });
+            }
+            given.insert(key.to_string(), value);
+        }
+        let get = |key: &str| -> String {
+            given.get(key).cloned().unwrap_or_else(|| {
+                let setting = SETTINGS.iter().find(|s| s.key == key);
+                setting.map(|s| s.default.to_string()).unwrap_or_default()
+            })
+        };
+        let invalid = |key: &str, reason: String| ConfigError {
+            variable: variable(key),
+            reason,
+        };
+        let number = |key: &str| -> Result<u64, ConfigError> {
+            let text = get(key);
+            text.trim()
+                .parse()
+                .map_err(|_| invalid(key, format!("`{text}` is not a whole number")))
+        };
+        let boolean = |key: &str| -> Result<bool, ConfigError> {
+            match get(key).trim() {
+                "true" | "1" | "yes" => Ok(true),
+                "false" | "0" | "no" => Ok(false),
+                other => Err(invalid(key, format!("`{other}` is not true or false"))),
+            }
+        };
+        let list = |key: &str| -> Vec<String> {
+            get(key)
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+
+        let transport = match get("TRANSPORT").as_str() {
+            "stdio" => Transport::Stdio,
+            "http" => Transport::Http,
+            other => {
+                return Err(invalid(
+                    "TRANSPORT",
+                    format!("`{other}` is not stdio or http"),
+                ));
+            }
+        };
+        let addr_text = get("HTTP_ADDR");
+        let http_addr: SocketAddr = addr_text.parse().map_err(|_| {
+            invalid(
+                "HTTP_ADDR",
+                format!("`{addr_text}` is not HOST:PORT with an IP host"),
+            )
+        })?;
+        let max_body_bytes = number("HTTP_MAX_BODY_BYTES")?;
+        if !(1024..=64 * 1024 * 1024).contains(&max_body_bytes) {
+            return Err(invalid(
+                "HTTP_MAX_BODY_BYTES",
+                "must be between 1024 and 67108864".into(),
+            ));
+        }
+        let public_url = match get("PUBLIC_URL").trim().trim_end_matches('/') {
+            "" => format!("http://{http_addr}"),
+            url if url.starts_with("https://") || url.starts_with("http://") => url.to_string(),
+            other => {
+                return Err(invalid(
+                    "PUBLIC_URL",
+                    format!("`{other}` must start with https:// or http://"),
+                ));
+            }
+        };
+        let log = get("LOG");
+        tracing_subscriber::EnvFilter::try_new(&log)
+            .map_err(|e| invalid("LOG", format!("`{log}` is not a log filter: {e}")))?;
+        let log_format = match get("LOG_FORMAT").as_str() {
+            "auto" => LogFormat::Auto,
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(invalid(
+                    "LOG_FORMAT",
+                    format!("`{other}` is not auto, text or json"),
+                ));
+            }
+        };
+        let auth = match get("AUTH").as_str() {
+            "none" => AuthMode::None,
+            "bearer" => AuthMode::Bearer,
+            "jwt" => AuthMode::Jwt,
+            other => {
+                return Err(invalid(
+                    "AUTH",
+                    format!("`{other}` is not none, bearer or jwt"),
+                ));
+            }
+        };
+        let limit = |rate: &str, burst: &str| -> Result<Limit, ConfigError> {
+            let per_second =
+                u32::try_from(number(rate)?).map_err(|_| invalid(rate, "is too large".into()))?;
+            let burst_value =
+                u32::try_from(number(burst)?).map_err(|_| invalid(burst, "is too large".into()))?;
+            if per_second > 0 && burst_value == 0 {
+                return Err(invalid(
+                    burst,
+                    "must be at least 1 when the rate is on".into(),
+                ));
+            }
+            Ok(Limit {
+                per_second,
+                burst: burst_value,
+            })
+        };
+        let mut tool_scopes = BTreeMap::new();
+        for entry in get("TOOL_SCOPES")
+            .split(';')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            let Some((tool, scopes)) = entry.split_once('=') else {
+                return Err(invalid(
+                    "TOOL_SCOPES",
+                    format!("`{entry}` is not tool=scope scope"),
+                ));
+            };
+            let scopes: BTreeSet<String> = scopes.split_whitespace().map(str::to_string).collect();
+            tool_scopes.insert(tool.trim().to_string(), scopes);
+        }
+        let upstream = get("UPSTREAM_TOKEN");
+        let greeting = get("GREETING");
+        let length = greeting.chars().count();
+        if !(1..=40).contains(&length) || greeting.chars().any(char::is_control) {
+            return Err(invalid(
+                "GREETING",
+                format!("must be 1 to 40 characters on one line, got {length}"),
+            ));
+        }
+        let preset = get("AUTH_PRESET").trim().to_ascii_lowercase();
+
+        let settings = Self {
+            transport,
+            http_addr,
+            allowed_hosts: list("HTTP_ALLOWED_HOSTS"),
+            allowed_origins: list("HTTP_ALLOWED_ORIGINS"),
+            max_body_bytes: usize::try_from(max_body_bytes).unwrap_or(usize::MAX),
+            stateless: boolean("HTTP_STATELESS")?,
+            public_url,
+            shutdown_grace: Duration::from_secs(number("SHUTDOWN_GRACE_SECONDS")?),
+            log,
+            log_format,
+            auth,
+            auth_tokens: SecretString::from(get("AUTH_TOKENS")),
+            auth_preset: (!preset.is_empty()).then_some(preset),
+            auth_tenant: get("AUTH_TENANT").trim().to_string(),
+            auth_issuer: get("AUTH_ISSUER").trim().to_string(),
+            auth_audience: get("AUTH_AUDIENCE").trim().to_string(),
+            auth_jwks_url: get("AUTH_JWKS_URL").trim().to_string(),
+            auth_algorithms: list("AUTH_ALGORITHMS"),
+            auth_tenant_claim: get("AUTH_TENANT_CLAIM").trim().to_string(),
+            tool_scopes,
+            rate_limit: limit("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST")?,
+            tool_rate_limit: limit("TOOL_RATE_LIMIT_PER_SECOND", "TOOL_RATE_LIMIT_BURST")?,
+            metrics: boolean("METRICS")?,
+            upstream_token: (!upstream.is_empty()).then(|| SecretString::from(upstream)),
+            greeting,
+        };
+        if settings.allowed_hosts.is_empty() {
+            return Err(invalid(
+                "HTTP_ALLOWED_HOSTS",
+                "name at least one host (DNS-rebinding protection cannot be turned off)".into(),
+            ));
+        }
+        if settings.transport == Transport::Http
+            && settings.auth == AuthMode::None
+            && !settings.http_addr.ip().is_loopback()
+        {
+            return Err(invalid(
+                "AUTH",
+                format!(
+                    "`none` is only allowed on a loopback address, not {}: use bearer or jwt",
+                    settings.http_addr
+                ),
+            ));
+        }
+        // Auth settings are checked where they are used, with the same error type.
+        super::auth::AuthConfig::from_settings(&settings)?;
+        Ok(settings)
+    }
+
+    /// The defaults (plus `AUTH=none`), as used by the in-memory test harness.
+    pub fn defaults() -> Self {
+        Self::from_vars([(variable("AUTH"), "none".to_string())]).expect("the defaults are valid")
+    }
+
+    /// The defaults with some settings changed (keys without the prefix), for tests.
+    pub fn with(pairs: &[(&str, &str)]) -> Result<Self, ConfigError> {
+        let mut vars = vec![(variable("AUTH"), "none".to_string())];
+        vars.extend(pairs.iter().map(|(k, v)| (variable(k), v.to_string())));
+        Self::from_vars(vars)
+    }
+}
+
+/// The settings in a TOML file, as `(variable, value)` pairs.
+fn read_file(path: &str, file_var: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    let fail = |reason: String| ConfigError {
+        variable: file_var.to_string(),
+        reason,
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read `{path}`: {e}")))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e| fail(format!("`{path}` is not valid TOML: {e}")))?;
+    table
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            Ok((variable(&key.to_ascii_uppercase()), value))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (variable(k), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let settings = Settings::defaults();
+        assert_eq!(settings.greeting, "Hello");
+        assert_eq!(settings.transport, Transport::Stdio);
+        assert_eq!(settings.http_addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(settings.public_url, "http://127.0.0.1:8080");
+        assert_eq!(
+            settings.rate_limit,
+            Limit {
+                per_second: 50,
+                burst: 100
+            }
+        );
+    }
+
+    #[test]
+    fn later_sources_override_earlier_ones() {
+        let settings = Settings::from_vars(vars(&[
+            ("AUTH", "none"),
+            ("GREETING", "Hi"),
+            ("GREETING", "Howdy"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.greeting, "Howdy");
+    }
+
+    #[test]
+    fn a_config_file_is_read_and_the_environment_wins() {
+        let dir = std::env::temp_dir().join(format!("config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("settings.toml");
+        std::fs::write(
+            &path,
+            "greeting = \"Ahoy\"\nhttp_addr = \"127.0.0.1:9000\"\nhttp_allowed_hosts = [\"a.example\", \"b.example\"]\n",
+        )
+        .unwrap();
+        let file = read_file(path.to_str().unwrap(), "X").unwrap();
+        let settings = Settings::from_vars(
+            vars(&[("AUTH", "none")])
+                .into_iter()
+                .chain(file)
+                .chain(vars(&[("HTTP_ADDR", "127.0.0.1:9001")])),
+        )
+        .unwrap();
+        assert_eq!(settings.greeting, "Ahoy");
+        assert_eq!(settings.http_addr.port(), 9001);
+        assert_eq!(settings.allowed_hosts, ["a.example", "b.example"]);
+        let err = read_file(dir.join("missing.toml").to_str().unwrap(), "X").unwrap_err();
+        assert!(err.reason.contains("cannot read"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn invalid_values_name_the_variable() {
+        for (key, value, words) in [
+            ("GREETING", "", "must be 1 to 40 characters"),
+            ("LOG", "info,[", "not a log filter"),
+            ("TRANSPORT", "carrier-pigeon", "not stdio or http"),
+            ("HTTP_ADDR", "localhost", "not HOST:PORT"),
+            ("HTTP_MAX_BODY_BYTES", "ten", "not a whole number"),
+            ("HTTP_STATELESS", "maybe", "not true or false"),
+            ("RATE_LIMIT_BURST", "0", "at least 1"),
+            ("TOOL_SCOPES", "greet", "not tool=scope"),
+            ("PUBLIC_URL", "ftp://x", "https://"),
+            ("AUTH", "magic", "not none, bearer or jwt"),
+            ("HTTP_ALLOWED_HOSTS", " , ", "at least one host"),
+        ] {
+            let err = Settings::with(&[(key, value)]).unwrap_err();
+            assert_eq!(err.variable, variable(key), "{key}: {err}");
+            assert!(err.to_string().contains(words), "{key}: {err}");
+        }
+    }
+
+    #[test]
+    fn auth_settings_are_checked_at_startup() {
+        let err =
+            Settings::with(&[("AUTH", "bearer"), ("AUTH_TOKENS", "ci:not-a-hash")]).unwrap_err();
+        assert_eq!(err.variable, variable("AUTH_TOKENS"));
+        assert!(err.reason.contains("64 hex digits"), "{err}");
+        let err = Settings::with(&[("AUTH", "jwt"), ("AUTH_AUDIENCE", "https://mcp.example")])
+            .unwrap_err();
+        assert_eq!(err.variable, variable("AUTH_ISSUER"), "{err}");
+        let err = Settings::with(&[("AUTH", "jwt"), ("AUTH_PRESET", "entra")]).unwrap_err();
+        assert_eq!(err.variable, variable("AUTH_TENANT"), "{err}");
+        let err = Settings::with(&[
+            ("AUTH", "jwt"),
+            ("AUTH_PRESET", "auth0"),
+            ("AUTH_TENANT", "example.eu.auth0.com"),
+            ("AUTH_AUDIENCE", "https://mcp.example"),
+            ("AUTH_ALGORITHMS", "HS256"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, variable("AUTH_ALGORITHMS"), "{err}");
+        let err =
+            Settings::with(&[("TRANSPORT", "http"), ("HTTP_ADDR", "0.0.0.0:8080")]).unwrap_err();
+        assert_eq!(err.variable, variable("AUTH"), "{err}");
+        assert!(
+            Settings::with(&[
+                ("AUTH", "jwt"),
+                ("AUTH_PRESET", "keycloak"),
+                ("AUTH_TENANT", "https://sso.example.com/realms/mcp"),
+                ("AUTH_AUDIENCE", "https://mcp.example"),
+            ])
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn unknown_variables_with_the_prefix_are_refused() {
+        let err = Settings::from_vars(vars(&[("GRETING", "Hi")])).unwrap_err();
+        assert_eq!(err.variable, variable("GRETING"));
+        assert!(err.reason.contains(&variable("GREETING")), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let token_hash = "a".repeat(64);
+        let settings = Settings::with(&[
+            ("AUTH", "bearer"),
+            ("AUTH_TOKENS", &format!("ci:{token_hash}")),
+            ("UPSTREAM_TOKEN", "upstream-secret-value"),
+        ])
+        .unwrap();
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains(&token_hash), "{shown}");
+        assert!(!shown.contains("upstream-secret-value"), "{shown}");
+        assert_eq!(
+            settings.upstream_token.unwrap().expose_secret(),
+            "upstream-secret-value"
+        );
+    }
+
+    /// `.env.example` must list exactly the settings, with their defaults, in order.
+    #[test]
+    fn env_example_lists_every_setting() {
+        let example = include_str!("../../.env.example");
+        let listed: Vec<(String, String)> = example
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .map(|line| {
+                let (name, value) = line.split_once('=').expect("NAME=value lines");
+                (name.to_string(), value.to_string())
+            })
+            .collect();
+        let expected: Vec<(String, String)> = SETTINGS
+            .iter()
+            .map(|s| (variable(s.key), s.default.to_string()))
+            .collect();
+        assert_eq!(
+            listed, expected,
+            ".env.example is out of sync with SETTINGS"
+        );
+        for setting in SETTINGS {
+            assert!(
+                example.contains(setting.help),
+                ".env.example lacks the help of {}",
+                setting.key
+            );
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Error masking: what a failure shows the client, and what only the log sees.
+//!
+//! Guarantees: a [`ToolError::Invalid`] message reaches the model (as an `isError` tool result,
+//! or an invalid-params error for resources and prompts); a [`ToolError::Internal`] error and a
+//! panic in a tool, resource or prompt reach the client only as "internal error (request
+//! <id>)", while the details go to the log under the same id. The id is the request id the
+//! middleware stack assigned (scoped to the request with a task-local, not a global), so the
+//! client's error, the request's log lines and the incident line share it. A panic never takes
+//! the server down or leaves a request unanswered.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
+use rmcp::ErrorData;
+use rmcp::handler::server::tool::IntoCallToolResult;
+use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock};
+
+/// What a tool returns when it fails.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    /// The request cannot be served as asked; the message is shown to the model, so say what to
+    /// change ("`city` must be a known city name").
+    #[error("{0}")]
+    Invalid(String),
+    /// Something failed inside the server. The model sees an incident id; the log sees this.
+    /// `?` on an `anyhow::Result` lands here; add `.context(..)` to say what was being done.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ToolError {
+    /// A failure the model can fix by changing its input: say what to change. (Called
+    /// `invalid` before template 0.2.0; `mcpforge upgrade` renames the calls.)
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::Invalid(message.into())
+    }
+
+    /// The JSON-RPC error for requests without an `isError` result (resources, prompts).
+    pub fn into_error_data(self) -> ErrorData {
+        match self {
+            ToolError::Invalid(message) => ErrorData::invalid_params(message, None),
+            ToolError::Internal(error) => {
+                Incident::log("request failed", &format!("{error:#}")).into_error_data()
+            }
+        }
+    }
+}
+
+impl IntoCallToolResult for ToolError {
+    fn into_call_tool_result(self) -> Result<CallToolResponse, ErrorData> {
+        match self {
+            ToolError::Invalid(message) => {
+                Ok(CallToolResult::error(vec![ContentBlock::text(message)]).into())
+            }
+            ToolError::Internal(error) => Ok(Incident::log("tool failed", &format!("{error:#}"))
+                .into_tool_result()
+                .into()),
+        }
+    }
+}
+
+/// A failure whose details went to the log under an id; the client gets only the id.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub id: String,
+}
+
+impl Incident {
+    /// Logs `details` at error level under the current request's id.
+    pub fn log(what: &str, details: &str) -> Self {
+        Self::log_for(current_request_id(), what, details)
+    }
+
+    /// Logs `details` at error level under request `id`.
+    pub fn log_for(id: String, what: &str, details: &str) -> Self {
+        tracing::error!(request_id = %id, details, "{what}");
+        Self { id }
+    }
+
+    fn message(&self) -> String {
+        format!(
+            "internal error (request {}); the details are in the server log",
+            self.id
+        )
+    }
+
+    /// As a tool result the model can read.
+    pub fn into_tool_result(self) -> CallToolResult {
+        CallToolResult::error(vec![ContentBlock::text(self.message())])
+    }
+
+    /// As a JSON-RPC internal error.
+    pub fn into_error_data(self) -> ErrorData {
+        ErrorData::internal_error(self.message(), None)
+    }
+}
+
+/// Runs `work`, turning a panic into a logged [`Incident`]. `what` names the work in the log.
+pub async fn catch_panic<F: Future>(what: &str, work: F) -> Result<F::Output, Incident> {
+    AssertUnwindSafe(work)
+        .catch_unwind()
+        .await
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".to_string());
+            Incident::log(&format!("{what} panicked"), &message)
+        })
+}
+
+/// Runs a tool call, turning a panic into a masked error result.
+pub async fn guard<F>(tool: &str, call: F) -> Result<CallToolResponse, ErrorData>
+where
+    F: Future<Output = Result<CallToolResponse, ErrorData>>,
+{
+    match catch_panic(tool, call).await {
+        Ok(result) => result,
+        Err(incident) => Ok(incident.into_tool_result().into()),
+    }
+}
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// Runs `work` with `request_id` as the id incidents are logged under.
+pub async fn with_request_id<F: Future>(request_id: String, work: F) -> F::Output {
+    REQUEST_ID.scope(request_id, work).await
+}
+
+/// The id of the request being served, or a fresh one outside any request.
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| new_request_id())
+}
+
+/// A fresh, unpredictable request id.
+pub fn new_request_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use rmcp::handler::server::router::tool::ToolRouter;
+    use rmcp::{tool, tool_router};
+    use serde_json::json;
+
+    use super::*;
+    use crate::platform::config::Settings;
+    use crate::platform::harness::Harness;
+    use crate::server::{Server, State};
+
+    #[tool_router(router = failing_router)]
+    impl Server {
+        /// Always panics.
+        #[tool]
+        async fn explode(&self) -> String {
+            panic!("secret detail that must not reach the model")
+        }
+
+        /// Always fails internally.
+        #[tool]
+        async fn break_down(&self) -> Result<String, ToolError> {
+            Err(anyhow::anyhow!("database password rejected").into())
+        }
+    }
+
+    async fn harness() -> Harness {
+        let tools: ToolRouter<Server> = Server::failing_router() + crate::tools::router();
+        let state = State::new(Settings::defaults()).unwrap();
+        Harness::with_server(Server::with_tools(state, tools)).await
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_masked_and_the_server_keeps_serving() {
+        let h = harness().await;
+        let result = h.call_tool("explode", json!({})).await;
+        assert_eq!(result.is_error, Some(true));
+        let text = Harness::text(&result);
+        assert!(text.starts_with("internal error (request "), "{text}");
+        assert!(!text.contains("secret"), "panic details leaked: {text}");
+
+        let after = h.call_tool("greet", json!({"name": "Ada"})).await;
+        assert_eq!(after.is_error, Some(false));
+    }
+
+    #[tokio::test]
+    async fn internal_errors_are_masked_with_distinct_incident_ids() {
+        let h = harness().await;
+        let first = Harness::text(&h.call_tool("break_down", json!({})).await);
+        let second = Harness::text(&h.call_tool("break_down", json!({})).await);
+        assert!(first.contains("internal error (request "), "{first}");
+        assert!(!first.contains("password"), "error details leaked: {first}");
+        assert_ne!(first, second, "each request has its own id");
+    }
+}

@@ -1,0 +1,21 @@
+//! The tool registry: one module per tool, each adding its router here.
+//!
+//! `mcpforge add tool <name>` edits this file: it adds a `mod` line (kept in sorted order) and a
+//! `router += <name>::router();` line. Hand-written entries and comments are kept as they are.
+
+use rmcp::handler::server::router::tool::ToolRouter;
+
+use crate::server::Server;
+
+mod convert_temperature;
+mod greet;
+mod whoami;
+
+/// Every tool this server offers.
+pub(crate) fn router() -> ToolRouter<Server> {
+    let mut router = ToolRouter::new();
+    router += convert_temperature::router();
+    router += greet::router();
+    router += whoami::router();
+    router
+}
