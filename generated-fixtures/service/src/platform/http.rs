@@ -15,12 +15,13 @@
 //! `SHUTDOWN_GRACE_SECONDS`, then close sessions.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -203,7 +204,15 @@ async fn guard(State(app): State<App>, mut request: Request, next: Next) -> Resp
         }
     };
     if let Some(limiter) = &app.limits.per_principal {
-        if let Decision::Deny { retry_after } = limiter.check(&identity.principal).await {
+        // Without authentication every caller is `anonymous`: give each peer address its
+        // own bucket rather than one bucket for everybody.
+        let key = match request.extensions().get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(peer)) if !app.auth.is_required() => {
+                format!("{}@{}", identity.principal, peer.ip())
+            }
+            _ => identity.principal.clone(),
+        };
+        if let Decision::Deny { retry_after } = limiter.check(&key).await {
             if let Some(metrics) = &app.metrics {
                 metrics.rate_limited("principal");
             }
