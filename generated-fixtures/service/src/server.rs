@@ -6,7 +6,7 @@
 //! belong in [`State`]: built once at startup by `platform::App::build`, reached as
 //! `self.state()`, closed at shutdown.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use rmcp::handler::server::prompt::PromptContext;
@@ -28,37 +28,50 @@ use crate::platform::config::Settings;
 use crate::platform::errors;
 use crate::platform::resources::ResourceRouter;
 
-/// What tools share: built once at startup.
+/// What tools share: built once, reached as `self.state()`.
 #[derive(Debug)]
 pub struct State {
     pub settings: Settings,
-    /// The outbound HTTP client for upstream APIs. It carries this server's own credential
-    /// (`UPSTREAM_TOKEN`) when a tool adds it; client tokens are never forwarded.
-    pub http: reqwest::Client,
+    /// The outbound HTTP client for upstream APIs (see [`State::http`]).
+    http: OnceLock<reqwest::Client>,
 }
 
 impl State {
-    /// Builds the shared resources from the settings.
-    pub fn new(settings: Settings) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .build()?;
-        Ok(Self { settings, http })
+    /// The shared resources for these settings.
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            settings,
+            http: OnceLock::new(),
+        }
+    }
+
+    /// The outbound HTTP client: one connection pool for the whole server, built on first use
+    /// (its TLS roots cost memory that a server without upstream calls need not pay). It
+    /// carries this server's own credential (`UPSTREAM_TOKEN`) only where a tool adds it;
+    /// client tokens are never forwarded.
+    pub fn http(&self) -> &reqwest::Client {
+        self.http.get_or_init(|| {
+            reqwest::Client::builder()
+                .user_agent(concat!(
+                    env!("CARGO_PKG_NAME"),
+                    "/",
+                    env!("CARGO_PKG_VERSION")
+                ))
+                .connect_timeout(Duration::from_secs(5))
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap_or_else(|_| reqwest::Client::new())
+        })
     }
 }
 
 /// The server. Cloning is cheap: state and routers are shared.
 #[derive(Clone)]
 pub struct Server {
-    tools: ToolRouter<Self>,
-    resources: ResourceRouter,
-    prompts: PromptRouter<Self>,
+    // Behind `Arc`s: the server is cloned for every request the stack forwards.
+    tools: Arc<ToolRouter<Self>>,
+    resources: Arc<ResourceRouter>,
+    prompts: Arc<PromptRouter<Self>>,
     state: Arc<State>,
 }
 
@@ -71,9 +84,9 @@ impl Server {
     /// A server with the given tools (tests use this to add test-only tools).
     pub fn with_tools(state: State, tools: ToolRouter<Self>) -> Self {
         Self {
-            tools,
-            resources: crate::resources::router(),
-            prompts: crate::prompts::router(),
+            tools: Arc::new(tools),
+            resources: Arc::new(crate::resources::router()),
+            prompts: Arc::new(crate::prompts::router()),
             state: Arc::new(state),
         }
     }

@@ -44,7 +44,7 @@ impl Harness {
         let settings = server.state().settings.clone();
         let auth = Authenticator::new(
             super::auth::AuthConfig::from_settings(&settings).expect("valid auth settings"),
-            server.state().http.clone(),
+            server.state(),
         );
         Self::with_app(App::assemble(settings, server, auth)).await
     }
@@ -188,10 +188,10 @@ impl Drop for Harness {
 
 /// Settings-built app with a state for tests.
 pub fn test_app(settings: Settings) -> App {
-    let state = State::new(settings.clone()).expect("the shared resources build");
+    let state = State::new(settings.clone());
     let auth = Authenticator::new(
         super::auth::AuthConfig::from_settings(&settings).expect("valid auth settings"),
-        state.http.clone(),
+        &state,
     );
     App::assemble(settings, Server::new(state), auth)
 }

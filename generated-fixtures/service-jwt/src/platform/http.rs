@@ -110,7 +110,8 @@ pub fn router(app: &App, sessions: CancellationToken, ready: Arc<AtomicBool>) ->
     );
     let guarded = Router::new()
         .nest_service(MCP_PATH, mcp)
-        .layer(middleware::from_fn_with_state(app.clone(), guard));
+        // One `Arc` for the guard's state: axum clones it for every request.
+        .layer(middleware::from_fn_with_state(Arc::new(app.clone()), guard));
 
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -174,7 +175,7 @@ fn protected_resource_metadata(app: &App) -> serde_json::Value {
 }
 
 /// Authentication and the per-principal rate limit, before any MCP processing.
-async fn guard(State(app): State<App>, mut request: Request, next: Next) -> Response {
+async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
     let authorization = request
         .headers()
         .get(header::AUTHORIZATION)

@@ -55,8 +55,8 @@ pub struct App {
 impl App {
     /// Builds the shared resources, the server and its stack.
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
-        let state = State::new(settings.clone())?;
-        let auth = Authenticator::new(AuthConfig::from_settings(&settings)?, state.http.clone());
+        let state = State::new(settings.clone());
+        let auth = Authenticator::new(AuthConfig::from_settings(&settings)?, &state);
         Ok(Self::assemble(settings, Server::new(state), auth))
     }
 

@@ -59,14 +59,18 @@ pub struct Call {
     /// The tool or prompt name, or the resource URI, when the method has one.
     pub target: Option<String>,
     pub info: RequestInfo,
-    /// The request context (the HTTP request's parts are in its extensions over HTTP).
-    pub context: RequestContext<RoleServer>,
+    /// The request context (the HTTP request's parts are in its extensions over HTTP); moved
+    /// to the handler when the chain reaches it, so `None` after `next.run` returns.
+    pub context: Option<RequestContext<RoleServer>>,
 }
 
 impl Call {
     /// The HTTP request this call arrived in, if it came over HTTP.
     pub fn http(&self) -> Option<&axum::http::request::Parts> {
-        self.context.extensions.get::<axum::http::request::Parts>()
+        self.context
+            .as_ref()?
+            .extensions
+            .get::<axum::http::request::Parts>()
     }
 }
 
@@ -106,11 +110,16 @@ impl<'a> Next<'a> {
                     endpoint: self.endpoint,
                 },
             ),
-            None => {
-                let mut context = call.context.clone();
-                context.extensions.insert(call.info.clone());
-                (self.endpoint)(context)
-            }
+            None => match call.context.take() {
+                Some(mut context) => {
+                    context.extensions.insert(call.info.clone());
+                    (self.endpoint)(context)
+                }
+                None => Box::pin(std::future::ready(Err(ErrorData::internal_error(
+                    "a middleware called the rest of the stack twice",
+                    None,
+                )))),
+            },
         }
     }
 }
@@ -160,7 +169,7 @@ impl Stack {
                 request_id: String::new(),
                 identity: Identity::anonymous(),
             },
-            context,
+            context: Some(context),
         };
         let endpoint: Endpoint = Box::new(move |ctx| {
             Box::pin(async move { handler(ctx).await.map(|v| Box::new(v) as Reply) })

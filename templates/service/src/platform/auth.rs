@@ -316,10 +316,14 @@ impl std::fmt::Debug for Authenticator {
 }
 
 impl Authenticator {
-    /// An authenticator for `config`; JWKS keys are fetched with `http` on first use.
-    pub fn new(config: AuthConfig, http: reqwest::Client) -> Self {
+    /// An authenticator for `config`; in JWT mode, keys are fetched with the server's shared
+    /// HTTP client.
+    pub fn new(config: AuthConfig, state: &crate::server::State) -> Self {
         let keys = match &config {
-            AuthConfig::Jwt(jwt) => Some(Arc::new(KeyCache::remote(jwt.jwks_url.clone(), http))),
+            AuthConfig::Jwt(jwt) => Some(Arc::new(KeyCache::remote(
+                jwt.jwks_url.clone(),
+                state.http().clone(),
+            ))),
             _ => None,
         };
         Self {

@@ -138,9 +138,14 @@ pub fn current_request_id() -> String {
         .unwrap_or_else(|_| new_request_id())
 }
 
-/// A fresh, unpredictable request id.
+/// A fresh request id: 32 hex digits, a random per-process prefix and a counter, so ids are
+/// unique without a system call per request.
 pub fn new_request_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
+    static PREFIX: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| uuid::Uuid::new_v4().as_u64_pair().0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix:016x}{n:016x}")
 }
 
 #[cfg(test)]
@@ -171,7 +176,7 @@ mod tests {
 
     async fn harness() -> Harness {
         let tools: ToolRouter<Server> = Server::failing_router() + crate::tools::router();
-        let state = State::new(Settings::defaults()).unwrap();
+        let state = State::new(Settings::defaults());
         Harness::with_server(Server::with_tools(state, tools)).await
     }
 

@@ -139,7 +139,7 @@ impl Middleware for Logging {
         Box::pin(async move {
             let started = Instant::now();
             let result = next.run(&mut *call).await;
-            let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
             let outcome = outcome(&result);
             let tool = call.target.as_deref().unwrap_or("");
             match &result {
@@ -148,7 +148,7 @@ impl Middleware for Logging {
                     principal = %call.info.identity.principal,
                     method = call.method,
                     tool,
-                    duration_ms,
+                    duration_us,
                     outcome,
                     "request failed"
                 ),
@@ -157,7 +157,7 @@ impl Middleware for Logging {
                     principal = %call.info.identity.principal,
                     method = call.method,
                     tool,
-                    duration_ms,
+                    duration_us,
                     outcome,
                     error = %error.message,
                     "request refused"
@@ -167,7 +167,7 @@ impl Middleware for Logging {
                     principal = %call.info.identity.principal,
                     method = call.method,
                     tool,
-                    duration_ms,
+                    duration_us,
                     outcome,
                     "request"
                 ),
@@ -429,7 +429,7 @@ mod tests {
             AuthConfig::from_settings(&settings).unwrap(),
             issuer.jwks(),
         );
-        let server = Server::new(State::new(settings.clone()).unwrap());
+        let server = Server::new(State::new(settings.clone()));
         App::assemble(settings, server, auth)
     }
 
@@ -697,7 +697,7 @@ mod tests {
     /// the stack.
     #[tokio::test]
     async fn the_stack_changes_no_answer() {
-        let bare = Server::new(State::new(Settings::defaults()).unwrap());
+        let bare = Server::new(State::new(Settings::defaults()));
         let (client_io, server_io) = tokio::io::duplex(64 * 1024);
         tokio::spawn(async move {
             if let Ok(running) = bare.serve(server_io).await {
