@@ -110,3 +110,21 @@ async fn bad_lines_do_not_stop_the_server_and_logs_stay_off_stdout() {
     let status = timeout(LIMIT, child.wait()).await.unwrap().unwrap();
     assert!(status.success());
 }
+
+/// A setting that cannot be used stops the server before it serves, naming the variable.
+const BAD_SETTING: &str = "SERVICE_HTTP_MAX_BODY_BYTES";
+
+#[tokio::test]
+async fn an_invalid_setting_stops_the_server_and_is_named() {
+    let output = Command::new(env!("CARGO_BIN_EXE_service"))
+        .arg("serve")
+        .env(BAD_SETTING, "lots")
+        .stdin(Stdio::null())
+        .output();
+    let output = timeout(LIMIT, output).await.unwrap().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(BAD_SETTING), "{stderr}");
+    assert!(stderr.contains("not a whole number"), "{stderr}");
+    assert!(output.stdout.is_empty(), "stdout stays empty");
+}
