@@ -101,11 +101,10 @@ async fn session(
         let started = Instant::now();
         let body = post(greet_call(n), Some(&id))
             .await
-            .and_then(|r| Ok(r))
-            .unwrap()
+            .expect("the server answers")
             .bytes()
             .await
-            .unwrap();
+            .expect("the body arrives");
         let elapsed = started.elapsed();
         n += 1;
         if !body.windows(11).any(|w| w == b"Hello, Ada.") {
