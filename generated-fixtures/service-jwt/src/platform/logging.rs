@@ -28,10 +28,13 @@ pub fn init(settings: &Settings) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_target(false);
     let result = if json(settings) {
+        // The event's own fields carry the request; span lists would repeat rmcp's internal
+        // spans on every line and cost more than the line itself.
         builder
             .json()
             .flatten_event(true)
             .with_current_span(false)
+            .with_span_list(false)
             .try_init()
     } else {
         builder
