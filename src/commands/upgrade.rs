@@ -7,7 +7,7 @@ use std::process::Command;
 
 use crate::cli::{Context, UpgradeArgs};
 use crate::error::CliError;
-use crate::project::{self, Drift, MANIFEST_FILE, Project};
+use crate::project::{self, MANIFEST_FILE, Project};
 use crate::template;
 use crate::ui::Ui;
 use crate::upgrade::{self, Outcome, UpgradePlan};
@@ -122,10 +122,7 @@ fn check(ui: &Ui, project: &Project, current: &str) -> anyhow::Result<()> {
         ));
     }
     for (path, drift) in project::platform_drift(&project.root, manifest) {
-        problems.push(match drift {
-            Drift::Modified => format!("platform file {path} differs from what mcpforge generated"),
-            Drift::Deleted => format!("platform file {path} was deleted"),
-        });
+        problems.push(drift.describe(&path));
     }
     if problems.is_empty() {
         ui.status(

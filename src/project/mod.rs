@@ -246,6 +246,16 @@ pub enum Drift {
     Deleted,
 }
 
+impl Drift {
+    /// One line saying what happened to the platform file at `path`.
+    pub fn describe(self, path: &str) -> String {
+        match self {
+            Drift::Modified => format!("platform file {path} differs from what mcpforge generated"),
+            Drift::Deleted => format!("platform file {path} was deleted"),
+        }
+    }
+}
+
 /// The platform-owned files of a project that differ from their recorded hashes, by path.
 pub fn platform_drift(root: &Path, manifest: &ProjectManifest) -> Vec<(String, Drift)> {
     manifest

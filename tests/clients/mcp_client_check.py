@@ -24,6 +24,36 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+async def check_tool_call(call_tool, args: argparse.Namespace) -> None:
+    """Calls `args.call` and checks the answer; then with every argument of the wrong type,
+    which must be answered cleanly (an isError result or a JSON-RPC error), and once more,
+    which must still work. Shared with mcp_http_check.py."""
+    arguments = json.loads(args.arguments)
+    result = await call_tool(args.call, arguments)
+    texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
+    print(f"{args.call} -> is_error={result.is_error} {texts}")
+    if result.is_error:
+        fail(f"{args.call} returned an error: {texts}")
+    if args.expect and not any(args.expect in t for t in texts):
+        fail(f"{args.call} answer does not contain {args.expect!r}")
+
+    wrong = {key: {"not": "a scalar"} for key in arguments}
+    if not wrong:
+        print("the tool takes no arguments; wrong-type check skipped")
+        return
+    try:
+        bad = await call_tool(args.call, wrong)
+        if not bad.is_error:
+            fail("a call with wrong argument types succeeded")
+        print("wrong argument types -> isError result")
+    except MCPError as err:
+        print(f"wrong argument types -> JSON-RPC error {err.error.code}")
+
+    again = await call_tool(args.call, arguments)
+    if again.is_error:
+        fail("the server stopped serving after a bad call")
+
+
 async def exercise(session: ClientSession, args: argparse.Namespace) -> None:
     init = await session.initialize()
     print(f"initialized: {init.server_info.name} {init.server_info.version}, protocol {init.protocol_version}")
@@ -36,27 +66,7 @@ async def exercise(session: ClientSession, args: argparse.Namespace) -> None:
     if args.call not in names:
         fail(f"tool {args.call!r} is not listed")
 
-    result = await session.call_tool(args.call, json.loads(args.arguments))
-    texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
-    print(f"{args.call} -> is_error={result.is_error} {texts}")
-    if result.is_error:
-        fail(f"{args.call} returned an error: {texts}")
-    if args.expect and not any(args.expect in t for t in texts):
-        fail(f"{args.call} answer does not contain {args.expect!r}")
-
-    # Bad input: every argument replaced by a value of the wrong type.
-    wrong = {key: {"not": "a scalar"} for key in json.loads(args.arguments)}
-    try:
-        bad = await session.call_tool(args.call, wrong)
-        if not bad.is_error:
-            fail("a call with wrong argument types succeeded")
-        print("wrong argument types -> isError result")
-    except MCPError as err:
-        print(f"wrong argument types -> JSON-RPC error {err.error.code}")
-
-    again = await session.call_tool(args.call, json.loads(args.arguments))
-    if again.is_error:
-        fail("the server stopped serving after a bad call")
+    await check_tool_call(session.call_tool, args)
 
     if args.resource:
         listed = await session.list_resources()

@@ -14,17 +14,12 @@ as `2026-07-28` adopts that stateless era directly.
 
 import argparse
 import asyncio
-import json
-import sys
 
-from mcp import Client, MCPError
+from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-
-def fail(message: str) -> None:
-    print(f"HTTP client check FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
+from mcp_client_check import check_tool_call, fail
 
 
 async def check(args: argparse.Namespace) -> None:
@@ -44,29 +39,7 @@ async def check(args: argparse.Namespace) -> None:
         if args.call not in names:
             fail(f"tool {args.call!r} is not listed")
 
-        result = await client.call_tool(args.call, json.loads(args.arguments))
-        texts = [c.text for c in result.content if getattr(c, "type", None) == "text"]
-        print(f"{args.call} -> is_error={result.is_error} {texts}")
-        if result.is_error:
-            fail(f"{args.call} returned an error: {texts}")
-        if args.expect and not any(args.expect in t for t in texts):
-            fail(f"{args.call} answer does not contain {args.expect!r}")
-
-        wrong = {key: {"not": "a scalar"} for key in json.loads(args.arguments)}
-        if not wrong:
-            print("the tool takes no arguments; wrong-type check skipped")
-            return
-        try:
-            bad = await client.call_tool(args.call, wrong)
-            if not bad.is_error:
-                fail("a call with wrong argument types succeeded")
-            print("wrong argument types -> isError result")
-        except MCPError as err:
-            print(f"wrong argument types -> JSON-RPC error {err.error.code}")
-
-        again = await client.call_tool(args.call, json.loads(args.arguments))
-        if again.is_error:
-            fail("the server stopped serving after a bad call")
+        await check_tool_call(client.call_tool, args)
 
 
 def main() -> None:

@@ -296,10 +296,7 @@ fn decode_sha256(hex: &str) -> Option<[u8; 32]> {
 
 /// Lowercase hex SHA-256 of a token: what `AUTH_TOKENS` holds.
 pub fn token_sha256(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
 /// Verifies credentials; built once at startup and shared.

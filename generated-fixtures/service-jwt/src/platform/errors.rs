@@ -101,14 +101,16 @@ pub async fn catch_panic<F: Future>(what: &str, work: F) -> Result<F::Output, In
     AssertUnwindSafe(work)
         .catch_unwind()
         .await
-        .map_err(|panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "non-string panic payload".to_string());
-            Incident::log(&format!("{what} panicked"), &message)
-        })
+        .map_err(|panic| Incident::log(&format!("{what} panicked"), &panic_message(&*panic)))
+}
+
+/// The message a panic carried, for the log.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".to_string())
 }
 
 /// Runs a tool call, turning a panic into a masked error result.

@@ -357,17 +357,12 @@ impl Middleware for Mask {
                     Err(incident.into_error_data())
                 }
                 Ok(result) => result,
-                Err(panic) => {
-                    let message = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_else(|| "non-string panic payload".to_string());
-                    Err(
-                        errors::Incident::log_for(id, &format!("{method} panicked"), &message)
-                            .into_error_data(),
-                    )
-                }
+                Err(panic) => Err(errors::Incident::log_for(
+                    id,
+                    &format!("{method} panicked"),
+                    &errors::panic_message(&*panic),
+                )
+                .into_error_data()),
             }
         })
     }

@@ -55,9 +55,15 @@ pub struct App {
 impl App {
     /// Builds the shared resources, the server and its stack.
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
-        let state = State::new(settings.clone());
-        let auth = Authenticator::new(AuthConfig::from_settings(&settings)?, &state);
-        Ok(Self::assemble(settings, Server::new(state), auth))
+        Self::for_server(Server::new(State::new(settings)))
+    }
+
+    /// Wraps `server` in the standard stack, authenticating as its settings say (tests pass
+    /// servers with extra tools).
+    pub fn for_server(server: Server) -> anyhow::Result<Self> {
+        let settings = server.state().settings.clone();
+        let auth = Authenticator::new(AuthConfig::from_settings(&settings)?, server.state());
+        Ok(Self::assemble(settings, server, auth))
     }
 
     /// Wraps `server` in the standard stack with `auth` (tests pass their own).

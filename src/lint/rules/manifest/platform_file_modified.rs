@@ -27,19 +27,16 @@ pub fn platform_file_modified(files: &ProjectFiles, out: &mut Vec<Diagnostic>) {
         return;
     };
     for (rel, drift) in platform_drift(&files.root, &manifest) {
-        out.push(match drift {
-            Drift::Modified => ProjectFiles::diagnostic(
-                &PLATFORM_FILE_MODIFIED,
-                &rel,
-                1,
-                format!("platform file {rel} differs from what mcpforge generated"),
-            ),
-            Drift::Deleted => ProjectFiles::diagnostic(
-                &PLATFORM_FILE_MODIFIED,
-                MANIFEST_FILE,
-                1,
-                format!("platform file {rel} was deleted"),
-            ),
-        });
+        // A deleted file has no line to point at: report it on the manifest.
+        let at = match drift {
+            Drift::Modified => rel.as_str(),
+            Drift::Deleted => MANIFEST_FILE,
+        };
+        out.push(ProjectFiles::diagnostic(
+            &PLATFORM_FILE_MODIFIED,
+            at,
+            1,
+            drift.describe(&rel),
+        ));
     }
 }

@@ -17,7 +17,6 @@ use rmcp::transport::{IntoTransport, Transport};
 use rmcp::{RoleClient, RoleServer, ServiceExt};
 
 use super::App;
-use super::auth::Authenticator;
 use super::config::Settings;
 use crate::server::{Server, State};
 
@@ -41,12 +40,7 @@ impl Harness {
 
     /// Connects to the given server, wrapped in the standard stack with default settings.
     pub async fn with_server(server: Server) -> Self {
-        let settings = server.state().settings.clone();
-        let auth = Authenticator::new(
-            super::auth::AuthConfig::from_settings(&settings).expect("valid auth settings"),
-            server.state(),
-        );
-        Self::with_app(App::assemble(settings, server, auth)).await
+        Self::with_app(App::for_server(server).expect("valid auth settings")).await
     }
 
     /// Connects to `app` as a local (stdio-like) client.
@@ -188,12 +182,7 @@ impl Drop for Harness {
 
 /// Settings-built app with a state for tests.
 pub fn test_app(settings: Settings) -> App {
-    let state = State::new(settings.clone());
-    let auth = Authenticator::new(
-        super::auth::AuthConfig::from_settings(&settings).expect("valid auth settings"),
-        &state,
-    );
-    App::assemble(settings, Server::new(state), auth)
+    App::for_server(Server::new(State::new(settings))).expect("valid auth settings")
 }
 
 /// The server's side of the pipe, adding HTTP request parts to each request (what the
