@@ -347,3 +347,22 @@ async fn shutdown_lets_an_in_flight_call_finish_then_stops() {
     let after = client().get(format!("{base}/healthz")).send().await;
     assert!(after.is_err(), "no new connections after shutdown");
 }
+
+#[tokio::test]
+async fn the_healthcheck_command_reports_a_live_server_and_a_dead_one() {
+    let server = start(App::build(settings(&[])).unwrap()).await;
+    let healthcheck = |url: String| {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_service-jwt"))
+            .args(["healthcheck", "--url", &url])
+            .env_clear()
+            .output()
+    };
+    let live = healthcheck(server.base.clone()).await.unwrap();
+    assert!(live.status.success(), "{live:?}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let dead = healthcheck(dead).await.unwrap();
+    assert_eq!(dead.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&dead.stderr).contains("unhealthy"));
+}

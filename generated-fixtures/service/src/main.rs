@@ -1,5 +1,6 @@
 //! The server binary: `serve` (the default) speaks MCP over stdio or Streamable HTTP;
-//! `hash-token` prints the SHA-256 that `AUTH_TOKENS` stores for a bearer token.
+//! `hash-token` prints the SHA-256 that `AUTH_TOKENS` stores for a bearer token;
+//! `healthcheck` asks a running HTTP server's `/healthz` (container images have no curl).
 
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -32,6 +33,12 @@ enum Command {
     },
     /// Read a bearer token from stdin and print the SHA-256 to put in AUTH_TOKENS
     HashToken,
+    /// Exit 0 when the HTTP server at --url answers /healthz, 1 otherwise (Docker HEALTHCHECK)
+    Healthcheck {
+        /// The server's base URL [default: http://127.0.0.1:PORT, PORT from the HTTP_ADDR setting]
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -49,6 +56,7 @@ fn main() -> ExitCode {
         addr: None,
     }) {
         Command::HashToken => hash_token(),
+        Command::Healthcheck { url } => healthcheck(url),
         Command::Serve { transport, addr } => serve(transport, addr),
     }
 }
@@ -68,6 +76,41 @@ fn hash_token() -> ExitCode {
         platform::auth::token_sha256(line.trim_end_matches(['\r', '\n']))
     );
     ExitCode::SUCCESS
+}
+
+fn healthcheck(url: Option<String>) -> ExitCode {
+    let base = match url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => match Settings::load() {
+            // The server may listen on 0.0.0.0; ask it on loopback.
+            Ok(settings) => format!("http://127.0.0.1:{}", settings.http_addr.port()),
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let check = async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(3))
+            .no_proxy()
+            .build()?;
+        let response = client.get(format!("{base}/healthz")).send().await?;
+        anyhow::ensure!(response.status().is_success(), "HTTP {}", response.status());
+        Ok(())
+    };
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)
+        .and_then(|runtime| runtime.block_on(check));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("unhealthy: {base}/healthz: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn serve(transport: Option<TransportArg>, addr: Option<SocketAddr>) -> ExitCode {

@@ -425,7 +425,7 @@ mod tests {
             issuer.jwks(),
         );
         let server = Server::new(State::new(settings.clone()));
-        App::assemble(settings, server, auth)
+        App::assemble(settings, server, auth).unwrap()
     }
 
     fn claims(overrides: Value) -> Value {

@@ -39,6 +39,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<MethodLabels, Histogram, fn() -> Histogram>,
     rate_limited: Family<LimitLabels, Counter>,
+    backend_errors: Family<LimitLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -83,8 +84,15 @@ impl Metrics {
             "Requests rejected by a rate limit",
             rate_limited.clone(),
         );
+        let backend_errors = Family::<LimitLabels, Counter>::default();
+        registry.register(
+            "rate_limit_backend_errors",
+            "Rate-limit checks the shared backend (Redis) could not answer; RATE_LIMIT_REDIS_FAILURE decided them",
+            backend_errors.clone(),
+        );
         Self {
             registry: Arc::new(registry),
+            backend_errors,
             requests,
             latency,
             rate_limited,
@@ -112,6 +120,15 @@ impl Metrics {
     /// Records a rate-limit rejection (`scope`: principal or tool).
     pub fn rate_limited(&self, scope: &str) {
         self.rate_limited
+            .get_or_create(&LimitLabels {
+                scope: scope.to_string(),
+            })
+            .inc();
+    }
+
+    /// Records a rate-limit check the shared backend could not answer.
+    pub fn rate_limit_backend_error(&self, scope: &str) {
+        self.backend_errors
             .get_or_create(&LimitLabels {
                 scope: scope.to_string(),
             })

@@ -151,6 +151,31 @@ pub const SETTINGS: &[Setting] = &[
         help: "Calls of one tool a principal may make at once.",
     },
     Setting {
+        key: "RATE_LIMIT_BACKEND",
+        default: "memory",
+        help: "Where buckets live: `memory` (this process) or `redis` (shared by every replica).",
+    },
+    Setting {
+        key: "REDIS_URL",
+        default: "redis://127.0.0.1:6379",
+        help: "Redis for shared state: `redis://[user:password@]host:port[/db]`, `rediss://` for TLS (secret).",
+    },
+    Setting {
+        key: "REDIS_KEY_PREFIX",
+        default: "",
+        help: "Prefix of every Redis key this server writes; empty means the package name.",
+    },
+    Setting {
+        key: "REDIS_TIMEOUT_MS",
+        default: "100",
+        help: "How long a rate-limit check waits for Redis (connect or answer) before failing.",
+    },
+    Setting {
+        key: "RATE_LIMIT_REDIS_FAILURE",
+        default: "open",
+        help: "When Redis cannot answer: `open` admits the request, `closed` refuses it (HTTP 429 / -32029).",
+    },
+    Setting {
         key: "METRICS",
         default: "true",
         help: "Serve Prometheus metrics at /metrics (HTTP transport) and count requests.",
@@ -190,6 +215,31 @@ pub enum AuthMode {
     Jwt,
 }
 
+/// Where rate-limit buckets are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitBackend {
+    Memory,
+    Redis,
+}
+
+/// What a rate-limit check decides when Redis cannot answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedisFailure {
+    /// Admit the request: availability over strictness.
+    Open,
+    /// Refuse the request: strictness over availability.
+    Closed,
+}
+
+impl RedisFailure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+}
+
 /// A token bucket: a sustained rate and a burst. A rate of 0 means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
@@ -225,6 +275,12 @@ pub struct Settings {
     pub tool_scopes: BTreeMap<String, BTreeSet<String>>,
     pub rate_limit: Limit,
     pub tool_rate_limit: Limit,
+    pub rate_limit_backend: RateLimitBackend,
+    /// May carry a password.
+    pub redis_url: SecretString,
+    pub redis_key_prefix: String,
+    pub redis_timeout: Duration,
+    pub redis_failure: RedisFailure,
     pub metrics: bool,
     pub upstream_token: Option<SecretString>,
     pub greeting: String,
@@ -426,6 +482,45 @@ impl Settings {
                 format!("must be 1 to 40 characters on one line, got {length}"),
             ));
         }
+        let rate_limit_backend = match get("RATE_LIMIT_BACKEND").as_str() {
+            "memory" => RateLimitBackend::Memory,
+            "redis" => RateLimitBackend::Redis,
+            other => {
+                return Err(invalid(
+                    "RATE_LIMIT_BACKEND",
+                    format!("`{other}` is not memory or redis"),
+                ));
+            }
+        };
+        let redis_url = get("REDIS_URL");
+        if let Err(e) = redis::IntoConnectionInfo::into_connection_info(redis_url.as_str()) {
+            // The URL may carry a password: name the problem, never the value.
+            return Err(invalid(
+                "REDIS_URL",
+                format!("not a Redis URL (redis://host:port, rediss://…, unix://…): {e}"),
+            ));
+        }
+        let redis_failure = match get("RATE_LIMIT_REDIS_FAILURE").as_str() {
+            "open" => RedisFailure::Open,
+            "closed" => RedisFailure::Closed,
+            other => {
+                return Err(invalid(
+                    "RATE_LIMIT_REDIS_FAILURE",
+                    format!("`{other}` is not open or closed"),
+                ));
+            }
+        };
+        let redis_timeout_ms = number("REDIS_TIMEOUT_MS")?;
+        if !(1..=10_000).contains(&redis_timeout_ms) {
+            return Err(invalid(
+                "REDIS_TIMEOUT_MS",
+                "must be between 1 and 10000".into(),
+            ));
+        }
+        let redis_key_prefix = match get("REDIS_KEY_PREFIX").trim() {
+            "" => env!("CARGO_PKG_NAME").to_string(),
+            prefix => prefix.to_string(),
+        };
         let preset = get("AUTH_PRESET").trim().to_ascii_lowercase();
 
         let settings = Self {
@@ -451,6 +546,11 @@ impl Settings {
             tool_scopes,
             rate_limit: limit("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST")?,
             tool_rate_limit: limit("TOOL_RATE_LIMIT_PER_SECOND", "TOOL_RATE_LIMIT_BURST")?,
+            rate_limit_backend,
+            redis_url: SecretString::from(redis_url),
+            redis_key_prefix,
+            redis_timeout: Duration::from_millis(redis_timeout_ms),
+            redis_failure,
             metrics: boolean("METRICS")?,
             upstream_token: (!upstream.is_empty()).then(|| SecretString::from(upstream)),
             greeting,
@@ -599,11 +699,24 @@ mod tests {
             ("PUBLIC_URL", "ftp://x", "https://"),
             ("AUTH", "magic", "not none, bearer or jwt"),
             ("HTTP_ALLOWED_HOSTS", " , ", "at least one host"),
+            ("RATE_LIMIT_BACKEND", "memcached", "not memory or redis"),
+            ("REDIS_URL", "http://cache:6379", "not a Redis URL"),
+            ("REDIS_TIMEOUT_MS", "0", "between 1 and 10000"),
+            ("RATE_LIMIT_REDIS_FAILURE", "maybe", "not open or closed"),
         ] {
             let err = Settings::with(&[(key, value)]).unwrap_err();
             assert_eq!(err.variable, variable(key), "{key}: {err}");
             assert!(err.to_string().contains(words), "{key}: {err}");
         }
+    }
+
+    #[test]
+    fn a_redis_password_never_reaches_errors_or_debug_output() {
+        let settings = Settings::with(&[("REDIS_URL", "redis://:hunter2@cache:6379/0")]).unwrap();
+        assert!(!format!("{settings:?}").contains("hunter2"));
+        let err = Settings::with(&[("REDIS_URL", "redis://:hunter2@cache:port/")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        assert_eq!(settings.redis_key_prefix, env!("CARGO_PKG_NAME"));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! - [`middleware`] and [`layers`]: the stack around every request (request id, logging,
 //!   metrics, auth, rate limits, the team's middleware, error masking).
 //! - [`auth`]: bearer tokens and JWT/JWKS, OAuth protected-resource metadata, provider presets.
-//! - [`ratelimit`], [`metrics`]: token buckets; Prometheus metrics.
+//! - [`ratelimit`], [`shared_limits`], [`metrics`]: token buckets in memory or in Redis;
+//!   Prometheus metrics.
 //! - [`errors`]: errors and panics masked with the request id.
 //! - [`resources`]: the resource router (rmcp has no resource macro).
 //! - [`http`]: the Streamable HTTP transport; [`shutdown`]: signals and draining.
@@ -25,6 +26,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod ratelimit;
 pub mod resources;
+pub mod shared_limits;
 pub mod shutdown;
 
 use std::sync::Arc;
@@ -63,13 +65,17 @@ impl App {
     pub fn for_server(server: Server) -> anyhow::Result<Self> {
         let settings = server.state().settings.clone();
         let auth = Authenticator::new(AuthConfig::from_settings(&settings)?, server.state());
-        Ok(Self::assemble(settings, server, auth))
+        Self::assemble(settings, server, auth)
     }
 
     /// Wraps `server` in the standard stack with `auth` (tests pass their own).
-    pub fn assemble(settings: Settings, server: Server, auth: Authenticator) -> Self {
-        let limits = Limits::in_memory(&settings);
+    pub fn assemble(
+        settings: Settings,
+        server: Server,
+        auth: Authenticator,
+    ) -> anyhow::Result<Self> {
         let metrics = settings.metrics.then(Metrics::new);
+        let limits = Limits::from_settings(&settings, metrics.as_ref())?;
         let in_flight = InFlight::default();
         let stack = layers::standard(
             StackParts {
@@ -81,14 +87,14 @@ impl App {
             },
             in_flight.clone(),
         );
-        Self {
+        Ok(Self {
             settings: Arc::new(settings),
             server: Platform::new(server, stack),
             auth,
             limits,
             metrics,
             in_flight,
-        }
+        })
     }
 }
 

@@ -1,8 +1,9 @@
 //! Rate limiting: token buckets per principal and per (principal, tool).
 //!
 //! [`RateLimiter`] is the interface the stack and the HTTP layer use; [`InMemory`] keeps the
-//! buckets in this process with `governor` (GCRA, lock-free). A shared backend for several
-//! replicas (Redis) implements the same trait, so nothing else changes.
+//! buckets in this process with `governor` (GCRA, lock-free); [`super::shared_limits::Shared`]
+//! keeps them in Redis for several replicas (`RATE_LIMIT_BACKEND=redis`). Both implement the
+//! same trait with the same semantics, so nothing else changes.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -12,8 +13,10 @@ use std::time::Duration;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use super::config::{Limit, Settings};
+use super::config::{Limit, RateLimitBackend, Settings};
+use super::metrics::Metrics;
 use super::middleware::BoxFuture;
+use super::shared_limits::Shared;
 
 /// Whether a request may proceed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +89,23 @@ impl std::fmt::Debug for Limits {
 }
 
 impl Limits {
+    /// The limiters the settings ask for, in memory or in Redis (`RATE_LIMIT_BACKEND`).
+    pub fn from_settings(settings: &Settings, metrics: Option<&Metrics>) -> anyhow::Result<Self> {
+        match settings.rate_limit_backend {
+            RateLimitBackend::Memory => Ok(Self::in_memory(settings)),
+            RateLimitBackend::Redis => {
+                let make = |scope, limit| -> anyhow::Result<_> {
+                    Ok(Shared::new(scope, limit, settings, metrics.cloned())?
+                        .map(|l| Arc::new(l) as Arc<dyn RateLimiter>))
+                };
+                Ok(Self {
+                    per_principal: make("principal", settings.rate_limit)?,
+                    per_tool: make("tool", settings.tool_rate_limit)?,
+                })
+            }
+        }
+    }
+
     /// In-memory limiters from the settings.
     pub fn in_memory(settings: &Settings) -> Self {
         let make = |limit| InMemory::new(limit).map(|l| Arc::new(l) as Arc<dyn RateLimiter>);
