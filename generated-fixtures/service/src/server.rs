@@ -26,6 +26,8 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
 
 use crate::platform::config::Settings;
 use crate::platform::errors;
+use crate::platform::fetch::{FetchError, UrlFetcher};
+use crate::platform::files::{FileError, FileOps};
 use crate::platform::resources::ResourceRouter;
 
 /// What tools share: built once, reached as `self.state()`.
@@ -34,6 +36,10 @@ pub struct State {
     pub settings: Settings,
     /// The outbound HTTP client for upstream APIs (see [`State::http`]).
     http: OnceLock<reqwest::Client>,
+    /// The SSRF-safe client for URLs a caller chose (see [`State::fetcher`]).
+    fetcher: OnceLock<Result<UrlFetcher, String>>,
+    /// Path-safe access to the configured roots (see [`State::files`]).
+    files: OnceLock<Result<FileOps, String>>,
 }
 
 impl State {
@@ -42,7 +48,31 @@ impl State {
         Self {
             settings,
             http: OnceLock::new(),
+            fetcher: OnceLock::new(),
+            files: OnceLock::new(),
         }
+    }
+
+    /// The fetcher for URLs that come from a caller (a model, a user): every address checked,
+    /// redirects re-checked, size and time capped, audited. Use it, not [`State::http`], for
+    /// any URL the server did not choose itself. Built on first use, then shared.
+    pub fn fetcher(&self) -> Result<&UrlFetcher, FetchError> {
+        self.fetcher
+            .get_or_init(|| {
+                UrlFetcher::new(self.settings.fetch.clone()).map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map_err(|e| FetchError::Network(format!("the URL fetcher could not start: {e}")))
+    }
+
+    /// File access beneath `FILES_ROOTS` for paths that come from a caller: no escape through
+    /// `..` or symlinks, size and entry caps, atomic writes to writable roots only. The roots
+    /// are opened once, on first use (their existence is checked with the settings at startup).
+    pub fn files(&self) -> Result<&FileOps, FileError> {
+        self.files
+            .get_or_init(|| FileOps::from_settings(&self.settings).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| FileError::Io(format!("the file roots could not be opened: {e}")))
     }
 
     /// The outbound HTTP client: one connection pool for the whole server, built on first use

@@ -8,6 +8,8 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use crate::server::Server;
 
 mod convert_temperature;
+mod fetch_url;
+mod files;
 mod greet;
 mod whoami;
 
@@ -15,6 +17,8 @@ mod whoami;
 pub(crate) fn router() -> ToolRouter<Server> {
     let mut router = ToolRouter::new();
     router += convert_temperature::router();
+    router += fetch_url::router();
+    router += files::router();
     router += greet::router();
     router += whoami::router();
     router

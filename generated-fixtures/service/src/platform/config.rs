@@ -176,6 +176,81 @@ pub const SETTINGS: &[Setting] = &[
         help: "When Redis cannot answer: `open` admits the request, `closed` refuses it (HTTP 429 / -32029).",
     },
     Setting {
+        key: "FETCH_ALLOW_CIDRS",
+        default: "",
+        help: "Address ranges the URL fetcher may reach although they are blocked (private, loopback, …), comma-separated CIDRs.",
+    },
+    Setting {
+        key: "FETCH_CONTENT_TYPES",
+        default: "text/*,application/json,application/xml,application/rss+xml,application/atom+xml",
+        help: "Response content types the URL fetcher accepts; `type/*` accepts a whole type.",
+    },
+    Setting {
+        key: "FETCH_MAX_BYTES",
+        default: "1048576",
+        help: "Largest response body the URL fetcher reads, in bytes (enforced while streaming).",
+    },
+    Setting {
+        key: "FETCH_CONNECT_TIMEOUT_MS",
+        default: "3000",
+        help: "URL fetcher: how long a connection may take to open.",
+    },
+    Setting {
+        key: "FETCH_TIMEOUT_MS",
+        default: "10000",
+        help: "URL fetcher: how long a whole fetch (redirects and body included) may take.",
+    },
+    Setting {
+        key: "FETCH_MAX_REDIRECTS",
+        default: "5",
+        help: "URL fetcher: redirects followed, each re-checked, before giving up.",
+    },
+    Setting {
+        key: "FETCH_PROXY",
+        default: "",
+        help: "URL fetcher: egress proxy URL; empty means direct (HTTP_PROXY and friends are ignored).",
+    },
+    Setting {
+        key: "FETCH_RATE_LIMIT_PER_SECOND",
+        default: "2",
+        help: "URL fetcher: fetches per second per principal (0 turns the limit off).",
+    },
+    Setting {
+        key: "FETCH_RATE_LIMIT_BURST",
+        default: "10",
+        help: "URL fetcher: fetches a principal may make at once.",
+    },
+    Setting {
+        key: "FILES_ROOTS",
+        default: "",
+        help: "Directories file tools may use, as `name=/absolute/path`, comma-separated; empty means no file access.",
+    },
+    Setting {
+        key: "FILES_WRITABLE",
+        default: "",
+        help: "Names of the FILES_ROOTS that may be written (comma-separated); the others are read-only.",
+    },
+    Setting {
+        key: "FILES_MAX_READ_BYTES",
+        default: "1048576",
+        help: "Largest file a read returns, in bytes.",
+    },
+    Setting {
+        key: "FILES_MAX_WRITE_BYTES",
+        default: "1048576",
+        help: "Largest file a write accepts, in bytes.",
+    },
+    Setting {
+        key: "FILES_MAX_ENTRIES",
+        default: "1000",
+        help: "Most entries a listing returns (it says when it was cut).",
+    },
+    Setting {
+        key: "FILES_MAX_DEPTH",
+        default: "8",
+        help: "Deepest a listing walks below its directory.",
+    },
+    Setting {
         key: "METRICS",
         default: "true",
         help: "Serve Prometheus metrics at /metrics (HTTP transport) and count requests.",
@@ -281,6 +356,10 @@ pub struct Settings {
     pub redis_key_prefix: String,
     pub redis_timeout: Duration,
     pub redis_failure: RedisFailure,
+    /// The URL fetcher's policy and limits.
+    pub fetch: super::fetch::FetchConfig,
+    /// File roots and limits.
+    pub files: super::files::FileConfig,
     pub metrics: bool,
     pub upstream_token: Option<SecretString>,
     pub greeting: String,
@@ -521,6 +600,88 @@ impl Settings {
             "" => env!("CARGO_PKG_NAME").to_string(),
             prefix => prefix.to_string(),
         };
+        let mut fetch_allowed = Vec::new();
+        for cidr in list("FETCH_ALLOW_CIDRS") {
+            let net = cidr
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| cidr.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+            fetch_allowed.push(net.map_err(|_| {
+                invalid(
+                    "FETCH_ALLOW_CIDRS",
+                    format!("`{cidr}` is not an address or a CIDR range (10.1.2.0/24)"),
+                )
+            })?);
+        }
+        let fetch_proxy = get("FETCH_PROXY").trim().to_string();
+        if !fetch_proxy.is_empty() && reqwest::Proxy::all(&fetch_proxy).is_err() {
+            return Err(invalid(
+                "FETCH_PROXY",
+                "not a proxy URL (http://proxy.internal:3128)".into(),
+            ));
+        }
+        let millis = |key: &str| -> Result<Duration, ConfigError> {
+            match number(key)? {
+                0 => Err(invalid(key, "must be at least 1".into())),
+                ms => Ok(Duration::from_millis(ms)),
+            }
+        };
+        let fetch = super::fetch::FetchConfig {
+            allowed: fetch_allowed,
+            content_types: list("FETCH_CONTENT_TYPES")
+                .into_iter()
+                .map(|t| t.to_ascii_lowercase())
+                .collect(),
+            max_bytes: number("FETCH_MAX_BYTES")?,
+            connect_timeout: millis("FETCH_CONNECT_TIMEOUT_MS")?,
+            timeout: millis("FETCH_TIMEOUT_MS")?,
+            max_redirects: usize::try_from(number("FETCH_MAX_REDIRECTS")?).unwrap_or(usize::MAX),
+            proxy: (!fetch_proxy.is_empty()).then_some(fetch_proxy),
+            rate_limit: limit("FETCH_RATE_LIMIT_PER_SECOND", "FETCH_RATE_LIMIT_BURST")?,
+        };
+        let writable = list("FILES_WRITABLE");
+        let mut roots: Vec<super::files::RootConfig> = Vec::new();
+        for entry in list("FILES_ROOTS") {
+            let Some((name, path)) = entry.split_once('=') else {
+                return Err(invalid(
+                    "FILES_ROOTS",
+                    format!("`{entry}` is not name=/absolute/path"),
+                ));
+            };
+            let (name, path) = (name.trim(), std::path::PathBuf::from(path.trim()));
+            if name.is_empty() || roots.iter().any(|r| r.name == name) {
+                return Err(invalid(
+                    "FILES_ROOTS",
+                    format!("root names must be unique and not empty: `{entry}`"),
+                ));
+            }
+            if !path.is_absolute() || !path.is_dir() {
+                return Err(invalid(
+                    "FILES_ROOTS",
+                    format!("`{}` is not an existing absolute directory", path.display()),
+                ));
+            }
+            roots.push(super::files::RootConfig {
+                name: name.to_string(),
+                path,
+                writable: writable.iter().any(|w| w == name),
+            });
+        }
+        if let Some(unknown) = writable
+            .iter()
+            .find(|w| !roots.iter().any(|r| &r.name == *w))
+        {
+            return Err(invalid(
+                "FILES_WRITABLE",
+                format!("`{unknown}` is not a root named in FILES_ROOTS"),
+            ));
+        }
+        let files = super::files::FileConfig {
+            roots,
+            max_read_bytes: number("FILES_MAX_READ_BYTES")?,
+            max_write_bytes: number("FILES_MAX_WRITE_BYTES")?,
+            max_entries: usize::try_from(number("FILES_MAX_ENTRIES")?).unwrap_or(usize::MAX),
+            max_depth: usize::try_from(number("FILES_MAX_DEPTH")?).unwrap_or(usize::MAX),
+        };
         let preset = get("AUTH_PRESET").trim().to_ascii_lowercase();
 
         let settings = Self {
@@ -551,6 +712,8 @@ impl Settings {
             redis_key_prefix,
             redis_timeout: Duration::from_millis(redis_timeout_ms),
             redis_failure,
+            fetch,
+            files,
             metrics: boolean("METRICS")?,
             upstream_token: (!upstream.is_empty()).then(|| SecretString::from(upstream)),
             greeting,
@@ -703,6 +866,24 @@ mod tests {
             ("REDIS_URL", "http://cache:6379", "not a Redis URL"),
             ("REDIS_TIMEOUT_MS", "0", "between 1 and 10000"),
             ("RATE_LIMIT_REDIS_FAILURE", "maybe", "not open or closed"),
+            (
+                "FETCH_ALLOW_CIDRS",
+                "10.0.0.0/33",
+                "not an address or a CIDR",
+            ),
+            ("FETCH_PROXY", "not a url", "not a proxy URL"),
+            ("FETCH_TIMEOUT_MS", "0", "at least 1"),
+            ("FILES_ROOTS", "docs", "not name=/absolute/path"),
+            (
+                "FILES_ROOTS",
+                "docs=relative/dir",
+                "not an existing absolute directory",
+            ),
+            (
+                "FILES_WRITABLE",
+                "scratch",
+                "not a root named in FILES_ROOTS",
+            ),
         ] {
             let err = Settings::with(&[(key, value)]).unwrap_err();
             assert_eq!(err.variable, variable(key), "{key}: {err}");
