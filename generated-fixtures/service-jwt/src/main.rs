@@ -33,6 +33,12 @@ enum Command {
     },
     /// Read a bearer token from stdin and print the SHA-256 to put in AUTH_TOKENS
     HashToken,
+    /// Internal: the sandbox `CodeExecutor` starts untrusted programs through
+    #[command(hide = true)]
+    SandboxExec {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Exit 0 when the HTTP server at --url answers /healthz, 1 otherwise (Docker HEALTHCHECK)
     Healthcheck {
         /// The server's base URL [default: http://127.0.0.1:PORT, PORT from the HTTP_ADDR setting]
@@ -57,6 +63,7 @@ fn main() -> ExitCode {
     }) {
         Command::HashToken => hash_token(),
         Command::Healthcheck { url } => healthcheck(url),
+        Command::SandboxExec { args } => platform::exec::sandbox_exec(&args),
         Command::Serve { transport, addr } => serve(transport, addr),
     }
 }

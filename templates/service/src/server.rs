@@ -26,6 +26,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
 
 use crate::platform::config::Settings;
 use crate::platform::errors;
+use crate::platform::exec::{CodeExecutor, ExecError};
 use crate::platform::fetch::{FetchError, UrlFetcher};
 use crate::platform::files::{FileError, FileOps};
 use crate::platform::resources::ResourceRouter;
@@ -40,6 +41,8 @@ pub struct State {
     fetcher: OnceLock<Result<UrlFetcher, String>>,
     /// Path-safe access to the configured roots (see [`State::files`]).
     files: OnceLock<Result<FileOps, String>>,
+    /// The sandbox for untrusted code (see [`State::executor`]).
+    executor: OnceLock<Result<CodeExecutor, String>>,
 }
 
 impl State {
@@ -50,6 +53,7 @@ impl State {
             http: OnceLock::new(),
             fetcher: OnceLock::new(),
             files: OnceLock::new(),
+            executor: OnceLock::new(),
         }
     }
 
@@ -73,6 +77,16 @@ impl State {
             .get_or_init(|| FileOps::from_settings(&self.settings).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|e| FileError::Io(format!("the file roots could not be opened: {e}")))
+    }
+
+    /// The sandbox for code or commands that come from a caller: allowlisted programs only, no
+    /// shell, empty environment, scratch directory, no network, landlock, rlimits, deadlines and
+    /// output caps (see `platform::exec`).
+    pub fn executor(&self) -> Result<&CodeExecutor, ExecError> {
+        self.executor
+            .get_or_init(|| CodeExecutor::from_settings(&self.settings).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| ExecError::Spawn(format!("the executor could not start: {e}")))
     }
 
     /// The outbound HTTP client: one connection pool for the whole server, built on first use

@@ -251,6 +251,56 @@ pub const SETTINGS: &[Setting] = &[
         help: "Deepest a listing walks below its directory.",
     },
     Setting {
+        key: "EXEC_PROGRAMS",
+        default: "",
+        help: "Programs code execution may run, as `name=/absolute/path` (e.g. python3=/usr/bin/python3); empty turns it off.",
+    },
+    Setting {
+        key: "EXEC_ENV",
+        default: "LANG=C.UTF-8,PATH=/usr/bin:/bin",
+        help: "The whole environment executed code sees, as KEY=VALUE, comma-separated.",
+    },
+    Setting {
+        key: "EXEC_READ_PATHS",
+        default: "/usr,/lib,/lib64,/bin",
+        help: "Directories executed code may read and execute from (landlock); missing ones are skipped.",
+    },
+    Setting {
+        key: "EXEC_TIMEOUT_MS",
+        default: "5000",
+        help: "Wall-clock limit of one run; then everything it started is killed.",
+    },
+    Setting {
+        key: "EXEC_CPU_SECONDS",
+        default: "2",
+        help: "CPU-time limit of one run (RLIMIT_CPU).",
+    },
+    Setting {
+        key: "EXEC_MEMORY_BYTES",
+        default: "268435456",
+        help: "Address-space limit of each process of a run (RLIMIT_AS).",
+    },
+    Setting {
+        key: "EXEC_MAX_PROCESSES",
+        default: "32",
+        help: "Processes the sandbox user may have (RLIMIT_NPROC): stops fork bombs.",
+    },
+    Setting {
+        key: "EXEC_MAX_FILE_BYTES",
+        default: "1048576",
+        help: "Largest file a run may write (RLIMIT_FSIZE).",
+    },
+    Setting {
+        key: "EXEC_MAX_OUTPUT_BYTES",
+        default: "65536",
+        help: "Output kept from stdout and from stderr; a run that writes more is killed.",
+    },
+    Setting {
+        key: "EXEC_ISOLATION",
+        default: "required",
+        help: "`required`: refuse to run where namespaces or landlock are unavailable; `best-effort`: run anyway and say what is missing.",
+    },
+    Setting {
         key: "METRICS",
         default: "true",
         help: "Serve Prometheus metrics at /metrics (HTTP transport) and count requests.",
@@ -360,6 +410,8 @@ pub struct Settings {
     pub fetch: super::fetch::FetchConfig,
     /// File roots and limits.
     pub files: super::files::FileConfig,
+    /// Code execution: programs, environment and limits.
+    pub exec: super::exec::ExecConfig,
     pub metrics: bool,
     pub upstream_token: Option<SecretString>,
     pub greeting: String,
@@ -682,6 +734,59 @@ impl Settings {
             max_entries: usize::try_from(number("FILES_MAX_ENTRIES")?).unwrap_or(usize::MAX),
             max_depth: usize::try_from(number("FILES_MAX_DEPTH")?).unwrap_or(usize::MAX),
         };
+        let mut programs = Vec::new();
+        for entry in list("EXEC_PROGRAMS") {
+            let Some((name, path)) = entry.split_once('=') else {
+                return Err(invalid(
+                    "EXEC_PROGRAMS",
+                    format!("`{entry}` is not name=/absolute/path"),
+                ));
+            };
+            let path = std::path::PathBuf::from(path.trim());
+            if !path.is_absolute() || !super::exec::is_executable_file(&path) {
+                return Err(invalid(
+                    "EXEC_PROGRAMS",
+                    format!(
+                        "`{}` is not an absolute path to an executable",
+                        path.display()
+                    ),
+                ));
+            }
+            programs.push((name.trim().to_string(), path));
+        }
+        let mut exec_env = Vec::new();
+        for pair in list("EXEC_ENV") {
+            let Some((key, value)) = pair.split_once('=') else {
+                return Err(invalid("EXEC_ENV", format!("`{pair}` is not KEY=VALUE")));
+            };
+            exec_env.push((key.trim().to_string(), value.to_string()));
+        }
+        let exec = super::exec::ExecConfig {
+            programs,
+            env: exec_env,
+            read_paths: list("EXEC_READ_PATHS")
+                .into_iter()
+                .map(std::path::PathBuf::from)
+                .filter(|p| p.is_absolute() && p.exists())
+                .collect(),
+            timeout: millis("EXEC_TIMEOUT_MS")?,
+            cpu_seconds: number("EXEC_CPU_SECONDS")?.max(1),
+            memory_bytes: number("EXEC_MEMORY_BYTES")?,
+            max_processes: number("EXEC_MAX_PROCESSES")?.max(1),
+            max_file_bytes: number("EXEC_MAX_FILE_BYTES")?,
+            max_output_bytes: usize::try_from(number("EXEC_MAX_OUTPUT_BYTES")?)
+                .unwrap_or(usize::MAX),
+            isolation: match get("EXEC_ISOLATION").as_str() {
+                "required" => super::exec::Isolation::Required,
+                "best-effort" => super::exec::Isolation::BestEffort,
+                other => {
+                    return Err(invalid(
+                        "EXEC_ISOLATION",
+                        format!("`{other}` is not required or best-effort"),
+                    ));
+                }
+            },
+        };
         let preset = get("AUTH_PRESET").trim().to_ascii_lowercase();
 
         let settings = Self {
@@ -714,6 +819,7 @@ impl Settings {
             redis_failure,
             fetch,
             files,
+            exec,
             metrics: boolean("METRICS")?,
             upstream_token: (!upstream.is_empty()).then(|| SecretString::from(upstream)),
             greeting,
@@ -884,6 +990,13 @@ mod tests {
                 "scratch",
                 "not a root named in FILES_ROOTS",
             ),
+            (
+                "EXEC_PROGRAMS",
+                "python3=python3",
+                "not an absolute path to an executable",
+            ),
+            ("EXEC_ENV", "PATH", "not KEY=VALUE"),
+            ("EXEC_ISOLATION", "off", "not required or best-effort"),
         ] {
             let err = Settings::with(&[(key, value)]).unwrap_err();
             assert_eq!(err.variable, variable(key), "{key}: {err}");

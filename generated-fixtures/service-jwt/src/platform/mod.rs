@@ -9,8 +9,8 @@
 //!   Prometheus metrics.
 //! - [`errors`]: errors and panics masked with the request id.
 //! - [`resources`]: the resource router (rmcp has no resource macro).
-//! - [`fetch`], [`files`]: `UrlFetcher` (SSRF-safe HTTP) and `FileOps` (path-safe files), for
-//!   URLs and paths a caller chose.
+//! - [`fetch`], [`files`], [`exec`]: `UrlFetcher` (SSRF-safe HTTP), `FileOps` (path-safe files)
+//!   and `CodeExecutor` (sandboxed processes), for URLs, paths and code a caller chose.
 //! - [`http`]: the Streamable HTTP transport; [`shutdown`]: signals and draining.
 //! - [`harness`]: the in-memory client for tests.
 //!
@@ -20,6 +20,7 @@
 pub mod auth;
 pub mod config;
 pub mod errors;
+pub mod exec;
 pub mod fetch;
 pub mod files;
 pub mod harness;

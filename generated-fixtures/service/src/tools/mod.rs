@@ -11,6 +11,7 @@ mod convert_temperature;
 mod fetch_url;
 mod files;
 mod greet;
+mod run_python;
 mod whoami;
 
 /// Every tool this server offers.
@@ -20,6 +21,7 @@ pub(crate) fn router() -> ToolRouter<Server> {
     router += fetch_url::router();
     router += files::router();
     router += greet::router();
+    router += run_python::router();
     router += whoami::router();
     router
 }
