@@ -323,6 +323,7 @@ async fn shutdown_lets_an_in_flight_call_finish_then_stops() {
             metrics: app.metrics.clone(),
             tool_scopes: Arc::default(),
             team: vec![Arc::new(Slow)],
+            spans: false,
         },
         app.in_flight.clone(),
     );

@@ -165,6 +165,8 @@ fn serve(transport: Option<TransportArg>, addr: Option<SocketAddr>) -> ExitCode 
     });
     // A blocking stdin read cannot be cancelled; do not let it hold the process open.
     runtime.shutdown_timeout(Duration::from_millis(200));
+    // Outside the runtime: the exporter's HTTP client blocks.
+    platform::otel::shutdown();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

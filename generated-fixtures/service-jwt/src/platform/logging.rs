@@ -22,6 +22,10 @@ pub fn json(settings: &Settings) -> bool {
 
 /// Installs the global subscriber. Call once, before serving.
 pub fn init(settings: &Settings) -> anyhow::Result<()> {
+    #[cfg(feature = "otel")]
+    if let Some(endpoint) = &settings.otlp_endpoint {
+        return init_with_export(settings, endpoint);
+    }
     let filter = EnvFilter::try_new(&settings.log)?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -42,4 +46,34 @@ pub fn init(settings: &Settings) -> anyhow::Result<()> {
             .try_init()
     };
     result.map_err(|e| anyhow::anyhow!("logging was already initialised: {e}"))
+}
+
+/// The subscriber with a second layer exporting request spans (feature `otel`).
+#[cfg(feature = "otel")]
+fn init_with_export(settings: &Settings, endpoint: &str) -> anyhow::Result<()> {
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let filter = EnvFilter::try_new(&settings.log)?;
+    let fmt = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    let fmt = if json(settings) {
+        fmt.json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .with_filter(filter)
+            .boxed()
+    } else {
+        fmt.with_ansi(std::io::stderr().is_terminal())
+            .with_filter(filter)
+            .boxed()
+    };
+    tracing_subscriber::registry()
+        .with(fmt)
+        .with(super::otel::layer(endpoint)?)
+        .try_init()
+        .map_err(|e| anyhow::anyhow!("logging was already initialised: {e}"))
 }

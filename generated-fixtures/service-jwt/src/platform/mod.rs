@@ -5,8 +5,8 @@
 //! - [`middleware`] and [`layers`]: the stack around every request (request id, logging,
 //!   metrics, auth, rate limits, the team's middleware, error masking).
 //! - [`auth`]: bearer tokens and JWT/JWKS, OAuth protected-resource metadata, provider presets.
-//! - [`ratelimit`], [`shared_limits`], [`metrics`]: token buckets in memory or in Redis;
-//!   Prometheus metrics.
+//! - [`ratelimit`], [`shared_limits`], [`metrics`], [`otel`]: token buckets in memory or in
+//!   Redis; Prometheus metrics; OpenTelemetry spans (feature `otel`).
 //! - [`errors`]: errors and panics masked with the request id.
 //! - [`resources`]: the resource router (rmcp has no resource macro).
 //! - [`fetch`], [`files`], [`exec`]: `UrlFetcher` (SSRF-safe HTTP), `FileOps` (path-safe files)
@@ -29,6 +29,7 @@ pub mod layers;
 pub mod logging;
 pub mod metrics;
 pub mod middleware;
+pub mod otel;
 pub mod ratelimit;
 pub mod resources;
 pub mod shared_limits;
@@ -89,6 +90,7 @@ impl App {
                 metrics: metrics.clone(),
                 tool_scopes: Arc::new(settings.tool_scopes.clone()),
                 team: crate::middleware::team_middleware(&settings),
+                spans: settings.otlp_endpoint.is_some(),
             },
             in_flight.clone(),
         );

@@ -301,6 +301,11 @@ pub const SETTINGS: &[Setting] = &[
         help: "`required`: refuse to run where namespaces or landlock are unavailable; `best-effort`: run anyway and say what is missing.",
     },
     Setting {
+        key: "OTLP_ENDPOINT",
+        default: "",
+        help: "OpenTelemetry collector (OTLP/HTTP, e.g. http://collector:4318) for request spans; needs the `otel` build feature.",
+    },
+    Setting {
         key: "METRICS",
         default: "true",
         help: "Serve Prometheus metrics at /metrics (HTTP transport) and count requests.",
@@ -413,6 +418,8 @@ pub struct Settings {
     /// Code execution: programs, environment and limits.
     pub exec: super::exec::ExecConfig,
     pub metrics: bool,
+    /// Where request spans go (OTLP/HTTP), when set.
+    pub otlp_endpoint: Option<String>,
     pub upstream_token: Option<SecretString>,
     pub greeting: String,
 }
@@ -787,6 +794,24 @@ impl Settings {
                 }
             },
         };
+        let otlp_endpoint = get("OTLP_ENDPOINT")
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
+        if !otlp_endpoint.is_empty() {
+            if !cfg!(feature = "otel") {
+                return Err(invalid(
+                    "OTLP_ENDPOINT",
+                    "this build has no OpenTelemetry export: build with `--features otel`".into(),
+                ));
+            }
+            if !otlp_endpoint.starts_with("http://") && !otlp_endpoint.starts_with("https://") {
+                return Err(invalid(
+                    "OTLP_ENDPOINT",
+                    format!("`{otlp_endpoint}` must start with http:// or https://"),
+                ));
+            }
+        }
         let preset = get("AUTH_PRESET").trim().to_ascii_lowercase();
 
         let settings = Self {
@@ -821,6 +846,7 @@ impl Settings {
             files,
             exec,
             metrics: boolean("METRICS")?,
+            otlp_endpoint: (!otlp_endpoint.is_empty()).then_some(otlp_endpoint),
             upstream_token: (!upstream.is_empty()).then(|| SecretString::from(upstream)),
             greeting,
         };
@@ -1011,6 +1037,18 @@ mod tests {
         let err = Settings::with(&[("REDIS_URL", "redis://:hunter2@cache:port/")]).unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
         assert_eq!(settings.redis_key_prefix, env!("CARGO_PKG_NAME"));
+    }
+
+    #[test]
+    fn otlp_export_needs_the_feature_and_an_http_url() {
+        let err = Settings::with(&[("OTLP_ENDPOINT", "collector:4318")]).unwrap_err();
+        assert_eq!(err.variable, variable("OTLP_ENDPOINT"));
+        let expected = if cfg!(feature = "otel") {
+            "must start with http://"
+        } else {
+            "build with `--features otel`"
+        };
+        assert!(err.reason.contains(expected), "{err}");
     }
 
     #[test]

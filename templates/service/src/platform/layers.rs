@@ -44,15 +44,18 @@ pub struct StackParts {
     pub tool_scopes: Arc<BTreeMap<String, BTreeSet<String>>>,
     /// The team's middleware, run inside error masking, just before the handler.
     pub team: Vec<Arc<dyn Middleware>>,
+    /// A span per request for OpenTelemetry export (only when `OTLP_ENDPOINT` is set).
+    pub spans: bool,
 }
 
 /// The standard stack; `in_flight` counts requests for graceful shutdown.
 pub fn standard(parts: StackParts, in_flight: InFlight) -> Stack {
-    let mut layers: Vec<Arc<dyn Middleware>> = vec![
-        Arc::new(Track { in_flight }),
-        Arc::new(RequestId),
-        Arc::new(Logging),
-    ];
+    let mut layers: Vec<Arc<dyn Middleware>> =
+        vec![Arc::new(Track { in_flight }), Arc::new(RequestId)];
+    if parts.spans {
+        layers.push(Arc::new(super::otel::Spans));
+    }
+    layers.push(Arc::new(Logging));
     if let Some(metrics) = parts.metrics.clone() {
         layers.push(Arc::new(Measure { metrics }));
     }
@@ -640,6 +643,7 @@ mod tests {
                 metrics: None,
                 tool_scopes: Arc::default(),
                 team: vec![Arc::new(Explode)],
+                spans: false,
             },
             app.in_flight.clone(),
         );

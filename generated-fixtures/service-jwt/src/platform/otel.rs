@@ -1,0 +1,142 @@
+//! OpenTelemetry: a span per MCP request, exported to a collector over OTLP/HTTP.
+//!
+//! Compiled only with the Cargo feature `otel` and switched on by `OTLP_ENDPOINT`; without
+//! either, the [`Spans`] layer is not in the stack and no exporter exists, so it costs nothing
+//! per request. Spans carry the method, tool, principal, request id and outcome, and are
+//! batched on their own thread (the HTTP client there is blocking, off the async runtime);
+//! [`shutdown`] flushes what is left when the server stops.
+
+use rmcp::ErrorData;
+
+use super::middleware::{BoxFuture, Call, Middleware, Next, Reply};
+
+/// The stack layer that opens a span around each request (in the stack only when exporting).
+pub struct Spans;
+
+impl Middleware for Spans {
+    fn name(&self) -> &'static str {
+        "spans"
+    }
+
+    fn handle<'a>(
+        &'a self,
+        call: &'a mut Call,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        use tracing::Instrument;
+        let span = tracing::info_span!(
+            target: "mcp",
+            "mcp.request",
+            otel.name = %format!("{} {}", call.method, call.target.as_deref().unwrap_or("")).trim_end(),
+            rpc.method = call.method,
+            mcp.tool = call.target.as_deref().unwrap_or(""),
+            mcp.request_id = %call.info.request_id,
+            enduser.id = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            error.code = tracing::field::Empty,
+        );
+        let recorder = span.clone();
+        Box::pin(
+            async move {
+                let result = next.run(&mut *call).await;
+                // Authentication ran inside this span: the caller is known now.
+                recorder.record("enduser.id", call.info.identity.principal.as_str());
+                match &result {
+                    Ok(_) => recorder.record("otel.status_code", "OK"),
+                    Err(error) => recorder
+                        .record("otel.status_code", "ERROR")
+                        .record("error.code", error.code.0),
+                };
+                result
+            }
+            .instrument(span),
+        )
+    }
+}
+
+#[cfg(feature = "otel")]
+mod export {
+    use std::sync::OnceLock;
+    use std::time::Duration;
+
+    use opentelemetry::trace::TracerProvider as _;
+    use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
+    use opentelemetry_otlp::{Protocol, WithExportConfig, WithHttpConfig};
+    use opentelemetry_sdk::Resource;
+    use opentelemetry_sdk::trace::SdkTracerProvider;
+    use tracing_subscriber::Layer;
+    use tracing_subscriber::registry::LookupSpan;
+
+    static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
+
+    /// OTLP over HTTP with the blocking reqwest client: exports run on the batch processor's
+    /// own thread, never on the async runtime.
+    #[derive(Debug)]
+    struct Blocking(reqwest::blocking::Client);
+
+    #[async_trait::async_trait]
+    impl HttpClient for Blocking {
+        async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
+            let (parts, body) = request.into_parts();
+            let url = parts.uri.to_string();
+            let response = self
+                .0
+                .request(parts.method, url)
+                .headers(parts.headers)
+                .body(body.to_vec())
+                .send()?;
+            let mut builder = Response::builder().status(response.status().as_u16());
+            for (name, value) in response.headers() {
+                builder = builder.header(name, value);
+            }
+            Ok(builder.body(response.bytes()?)?)
+        }
+    }
+
+    /// The tracing layer that exports `mcp` spans to `endpoint` (`…/v1/traces` is appended).
+    pub fn layer<S>(endpoint: &str) -> anyhow::Result<impl Layer<S>>
+    where
+        S: tracing::Subscriber + for<'span> LookupSpan<'span>,
+    {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .no_proxy()
+            .build()?;
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_http_client(Blocking(client))
+            .with_protocol(Protocol::HttpBinary)
+            .with_endpoint(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+            .build()?;
+        let provider = SdkTracerProvider::builder()
+            .with_batch_exporter(exporter)
+            .with_resource(
+                Resource::builder()
+                    .with_service_name(env!("CARGO_PKG_NAME"))
+                    .build(),
+            )
+            .build();
+        let tracer = provider.tracer(env!("CARGO_PKG_NAME"));
+        let _ = PROVIDER.set(provider);
+        let only_requests = tracing_subscriber::filter::filter_fn(|meta| meta.target() == "mcp");
+        Ok(tracing_opentelemetry::layer()
+            .with_tracer(tracer)
+            .with_filter(only_requests))
+    }
+
+    /// Flushes and stops the exporter. Call outside the async runtime, once serving has ended.
+    pub fn shutdown() {
+        if let Some(provider) = PROVIDER.get()
+            && let Err(e) = provider.shutdown()
+        {
+            eprintln!("warning: OpenTelemetry export did not finish: {e}");
+        }
+    }
+}
+
+#[cfg(feature = "otel")]
+pub use export::{layer, shutdown};
+
+/// Nothing to flush in a build without the `otel` feature.
+#[cfg(not(feature = "otel"))]
+pub fn shutdown() {}
