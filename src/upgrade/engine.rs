@@ -9,8 +9,8 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::merge::{Labels, merge3};
-use super::migrations;
 use super::plan::{Action, plan_file};
+use super::{migrations, registry_merge};
 use crate::edit::{Change, Transaction};
 use crate::error::CliError;
 use crate::project::{self, MANIFEST_FILE, ProjectManifest};
@@ -203,13 +203,30 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
             base_template.manifest.owner_of(path)
         };
         let ours = read_file(request.root, path);
-        let action = plan_file(
+        let mut action = plan_file(
             owner,
             base.files.get(path).map(Vec::as_slice),
             theirs.files.get(path).map(Vec::as_slice),
             ours.as_deref(),
             labels,
         );
+        // An item registry the team extended (with `add`) while the template added items of its
+        // own: register the template's new items in the team's registry the way `add` would,
+        // instead of a conflict block around the `mod` lines.
+        if let Action::Merge { conflicts: 1.., .. } = action
+            && target.manifest.items.values().any(|l| &l.registry == path)
+            && let (Some(old), Some(new), Some(current)) = (
+                base.files.get(path),
+                theirs.files.get(path),
+                ours.as_deref(),
+            )
+            && let Some(merged) = registry_merge::merge(Path::new(path), old, current, new)
+        {
+            action = Action::Merge {
+                text: merged.into_bytes(),
+                conflicts: 0,
+            };
+        }
         let mut write = |after: Option<Vec<u8>>| {
             writes.insert(
                 path.clone(),
