@@ -10,8 +10,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
+use governor::clock::{Clock, MonotonicClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DashMapStateStore;
+use governor::{Quota, RateLimiter as Governor};
 
 use super::config::{Limit, RateLimitBackend, Settings};
 use super::metrics::Metrics;
@@ -36,8 +38,15 @@ pub trait RateLimiter: Send + Sync + 'static {
 
 /// Buckets in this process.
 pub struct InMemory {
-    limiter: DefaultKeyedRateLimiter<String>,
-    clock: DefaultClock,
+    // The std monotonic clock, not governor's default (quanta): quanta calibrates the TSC on
+    // first use, which was most of the server's start-up time.
+    limiter: Governor<
+        String,
+        DashMapStateStore<String>,
+        MonotonicClock,
+        NoOpMiddleware<std::time::Instant>,
+    >,
+    clock: MonotonicClock,
     checks: AtomicU64,
 }
 
@@ -47,8 +56,11 @@ impl InMemory {
         let rate = NonZeroU32::new(limit.per_second)?;
         let burst = NonZeroU32::new(limit.burst).unwrap_or(rate);
         Some(Self {
-            limiter: DefaultKeyedRateLimiter::keyed(Quota::per_second(rate).allow_burst(burst)),
-            clock: DefaultClock::default(),
+            limiter: Governor::dashmap_with_clock(
+                Quota::per_second(rate).allow_burst(burst),
+                MonotonicClock,
+            ),
+            clock: MonotonicClock,
             checks: AtomicU64::new(0),
         })
     }
