@@ -26,7 +26,8 @@ pub fn merge(path: &Path, base: &[u8], ours: &[u8], theirs: &[u8]) -> Option<Str
     if old.modules.iter().any(|m| !new.modules.contains(m)) {
         return None;
     }
-    let items: Vec<&String> = old.modules.iter().chain(&new.modules).collect();
+    // `old` ⊆ `new` (checked above), so `new` names every item of both.
+    let items: Vec<&String> = new.modules.iter().collect();
     if without_registrations(&base, &items) != without_registrations(&theirs, &items) {
         return None;
     }

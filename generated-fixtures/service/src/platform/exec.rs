@@ -24,7 +24,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -119,7 +119,7 @@ pub struct CodeExecutor {
     config: Arc<ExecConfig>,
     /// The binary that applies landlock and rlimits, then execs the program: this server.
     helper: PathBuf,
-    namespaces: Arc<OnceLock<Result<Vec<String>, String>>>,
+    namespaces: Arc<tokio::sync::OnceCell<Result<Vec<String>, String>>>,
 }
 
 impl CodeExecutor {
@@ -128,7 +128,7 @@ impl CodeExecutor {
         Self {
             config: Arc::new(config),
             helper,
-            namespaces: Arc::new(OnceLock::new()),
+            namespaces: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 
@@ -146,22 +146,24 @@ impl CodeExecutor {
             .collect()
     }
 
-    /// The `unshare` arguments that isolate network and processes here, probed once.
-    fn namespace_args(&self) -> Result<Vec<String>, String> {
+    /// The `unshare` arguments that isolate network and processes here, probed once (without
+    /// blocking the async runtime).
+    async fn namespace_args(&self) -> Result<Vec<String>, String> {
         self.namespaces
-            .get_or_init(|| {
+            .get_or_init(|| async {
                 let mut args = vec!["--net", "--pid", "--fork", "--kill-child"];
                 if !running_as_root() {
                     args.splice(0..0, ["--user", "--map-root-user"]);
                 }
-                let probe = std::process::Command::new("unshare")
+                let probe = tokio::process::Command::new("unshare")
                     .args(&args)
                     .arg("true")
                     .env_clear()
                     .stdin(Stdio::null())
                     .stdout(Stdio::null())
                     .stderr(Stdio::piped())
-                    .output();
+                    .output()
+                    .await;
                 match probe {
                     Ok(out) if out.status.success() => {
                         Ok(args.iter().map(|a| a.to_string()).collect())
@@ -173,6 +175,7 @@ impl CodeExecutor {
                     Err(e) => Err(format!("`unshare` (util-linux) not found: {e}")),
                 }
             })
+            .await
             .clone()
     }
 
@@ -191,7 +194,7 @@ impl CodeExecutor {
             ));
         };
         let mut missing = Vec::new();
-        let namespaces = match self.namespace_args() {
+        let namespaces = match self.namespace_args().await {
             Ok(args) => args,
             Err(reason) if config.isolation == Isolation::Required => {
                 return Err(ExecError::IsolationUnavailable(reason));
@@ -247,12 +250,8 @@ impl CodeExecutor {
         }
         let cap = config.max_output_bytes;
         let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
-        let collect = async {
-            let (out, err) = tokio::join!(read_capped(stdout, cap), read_capped(stderr, cap));
-            (out, err)
-        };
         let ran = tokio::time::timeout(config.timeout, async {
-            let (out, err) = collect.await;
+            let (out, err) = tokio::join!(read_capped(stdout, cap), read_capped(stderr, cap));
             let overflow = out.1 || err.1;
             if overflow {
                 kill_group(group);

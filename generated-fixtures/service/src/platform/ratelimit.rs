@@ -46,7 +46,6 @@ pub struct InMemory {
         MonotonicClock,
         NoOpMiddleware<std::time::Instant>,
     >,
-    clock: MonotonicClock,
     checks: AtomicU64,
 }
 
@@ -60,7 +59,6 @@ impl InMemory {
                 Quota::per_second(rate).allow_burst(burst),
                 MonotonicClock,
             ),
-            clock: MonotonicClock,
             checks: AtomicU64::new(0),
         })
     }
@@ -75,7 +73,7 @@ impl RateLimiter for InMemory {
         let decision = match self.limiter.check_key(&key.to_string()) {
             Ok(()) => Decision::Allow,
             Err(not_until) => Decision::Deny {
-                retry_after: not_until.wait_time_from(self.clock.now()),
+                retry_after: not_until.wait_time_from(self.limiter.clock().now()),
             },
         };
         Box::pin(std::future::ready(decision))

@@ -34,7 +34,7 @@ use ipnet::IpNet;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, StatusCode, Url};
 
-use super::config::{Limit, Settings};
+use super::config::Limit;
 use super::middleware::BoxFuture;
 use super::ratelimit::{Decision, InMemory, RateLimiter, retry_after_seconds};
 
@@ -295,12 +295,6 @@ pub struct FetchConfig {
     pub max_redirects: usize,
     pub proxy: Option<String>,
     pub rate_limit: Limit,
-}
-
-impl FetchConfig {
-    pub fn from_settings(settings: &Settings) -> Self {
-        settings.fetch.clone()
-    }
 }
 
 /// Who is fetching, for the rate limit and the audit log.
