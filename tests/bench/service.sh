@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The service benchmark (docs/performance.md): the generated `service` server with its full
 # middleware stack (bearer auth, rate limits on but high enough never to reject, logging at
-# info, metrics) against a bare rmcp server written the way rmcp's examples are (plus
-# TCP_NODELAY), serving the same tool on the same machine in one run. Servers are pinned to
+# the default level: info, with rmcp's own at warn as in the bare server; metrics) against a
+# bare rmcp server written the way rmcp's examples are (plus TCP_NODELAY), serving the same
+# tool on the same machine in one run. Servers are pinned to
 # CPU 0 and the load generator to CPU 1. Every run is bounded in time. Each measurement is
 # repeated BENCH_ROUNDS times, alternating bare and service, and the median is reported, because
 # a shared 2-core machine drifts by ±20 % between single runs.
@@ -30,7 +31,7 @@ service_env=(
     SERVICE_AUTH=bearer "SERVICE_AUTH_TOKENS=bench:$hash"
     SERVICE_RATE_LIMIT_PER_SECOND=10000000 SERVICE_RATE_LIMIT_BURST=10000000
     SERVICE_TOOL_RATE_LIMIT_PER_SECOND=10000000 SERVICE_TOOL_RATE_LIMIT_BURST=10000000
-    SERVICE_LOG=info SERVICE_METRICS=true
+    SERVICE_METRICS=true
 )
 pin_server=(taskset -c 0)
 pin_load=(taskset -c 1)

@@ -8,7 +8,7 @@
 //! [`team_middleware`]. The example below logs calls slower than a threshold.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rmcp::ErrorData;
 
@@ -38,13 +38,12 @@ impl Middleware for SlowCalls {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
         Box::pin(async move {
-            let started = Instant::now();
             let result = next.run(&mut *call).await;
-            let elapsed = started.elapsed();
+            let elapsed = call.started.elapsed();
             if call.method == "tools/call" && elapsed > self.threshold {
                 tracing::warn!(
-                    request_id = %call.info.request_id,
-                    principal = %call.info.identity.principal,
+                    request_id = call.info.request_id.as_str(),
+                    principal = call.info.identity.principal.as_str(),
                     tool = call.target.as_deref().unwrap_or(""),
                     elapsed_ms = elapsed.as_millis() as u64,
                     "slow tool call"

@@ -367,3 +367,73 @@ async fn the_healthcheck_command_reports_a_live_server_and_a_dead_one() {
     assert_eq!(dead.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&dead.stderr).contains("unhealthy"));
 }
+
+/// The server binary over HTTP logs one JSON line per request on stderr, with the fields a log
+/// pipeline indexes, and nothing on stdout.
+#[tokio::test]
+async fn every_request_is_one_json_access_line_on_stderr() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_service-jwt"))
+        .args([
+            "serve",
+            "--transport",
+            "http",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env_clear()
+        .env("SERVICE_JWT_LOG", "info")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = tokio::time::Instant::now();
+    while client()
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(started.elapsed() < LIMIT, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let reply = call_tool(
+        &base,
+        &[("x-request-id", "access-log-test")],
+        "greet",
+        json!({"name": "Ada \"the\" first\n"}),
+    )
+    .await;
+    assert!(reply["result"].is_object(), "{reply}");
+    server.start_kill().unwrap();
+    let output = tokio::time::timeout(LIMIT, server.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(output.stdout.is_empty(), "stdout carries nothing over HTTP");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let access = lines
+        .iter()
+        .find(|l| l["message"] == "request" && l["method"] == "tools/call")
+        .unwrap_or_else(|| panic!("no access line for the call in\n{stderr}"));
+    assert_eq!(access["level"], "INFO");
+    assert_eq!(access["request_id"], "access-log-test");
+    assert_eq!(access["principal"], "anonymous");
+    assert_eq!(access["tool"], "greet");
+    assert_eq!(access["outcome"], "ok");
+    assert!(access["duration_us"].is_u64(), "{access}");
+    assert!(
+        access["timestamp"].as_str().unwrap().ends_with('Z'),
+        "{access}"
+    );
+}

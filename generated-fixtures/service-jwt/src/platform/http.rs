@@ -14,16 +14,19 @@
 //! `Retry-After`. On shutdown: not ready, stop accepting, let in-flight requests finish within
 //! `SHUTDOWN_GRACE_SECONDS`, then close sessions.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
@@ -33,7 +36,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::App;
 use super::layers::PrincipalLimitApplied;
+use super::middleware::Platform;
 use super::ratelimit::{Decision, retry_after_seconds};
+use crate::server::Server;
 
 /// The path MCP is served at.
 pub const MCP_PATH: &str = "/mcp";
@@ -108,10 +113,10 @@ pub fn router(app: &App, sessions: CancellationToken, ready: Arc<AtomicBool>) ->
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    let guarded = Router::new()
-        .nest_service(MCP_PATH, mcp)
-        // One `Arc` for the guard's state: axum clones it for every request.
-        .layer(middleware::from_fn_with_state(Arc::new(app.clone()), guard));
+    let guarded = Guarded {
+        app: Arc::new(app.clone()),
+        mcp: Arc::new(mcp),
+    };
 
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -128,7 +133,7 @@ pub fn router(app: &App, sessions: CancellationToken, ready: Arc<AtomicBool>) ->
                 }
             }),
         )
-        .merge(guarded);
+        .nest_service(MCP_PATH, guarded);
     if let Some(metrics) = app.metrics.clone() {
         router = router.route(
             "/metrics",
@@ -174,8 +179,41 @@ fn protected_resource_metadata(app: &App) -> serde_json::Value {
     metadata
 }
 
-/// Authentication and the per-principal rate limit, before any MCP processing.
-async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+type Mcp = StreamableHttpService<Platform<Server>, LocalSessionManager>;
+
+/// `/mcp` behind authentication and the per-principal rate limit, which run before any MCP
+/// processing. A plain service rather than an axum `from_fn` middleware: axum clones the
+/// route's service for every request, and here that is two `Arc`s, not rmcp's service with its
+/// configuration (which `from_fn` would clone once more, with a second boxed future).
+#[derive(Clone)]
+struct Guarded {
+    app: Arc<App>,
+    mcp: Arc<Mcp>,
+}
+
+impl tower_service::Service<Request> for Guarded {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let (app, mcp) = (self.app.clone(), self.mcp.clone());
+        Box::pin(async move {
+            Ok(match guard(&app, request).await {
+                Ok(request) => mcp.handle(request).await.map(Body::new),
+                Err(refusal) => refusal,
+            })
+        })
+    }
+}
+
+/// Authenticates `request` and counts it against its principal's limit: the request, with
+/// the caller's [`Identity`](super::auth::Identity) in its extensions, or the 401/429 answer.
+async fn guard(app: &App, mut request: Request) -> Result<Request, Response> {
     let authorization = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -201,7 +239,7 @@ async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) ->
                     .headers_mut()
                     .insert(header::WWW_AUTHENTICATE, value);
             }
-            return response;
+            return Err(response);
         }
     };
     if let Some(limiter) = &app.limits.per_principal {
@@ -230,10 +268,10 @@ async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next) ->
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-            return response;
+            return Err(response);
         }
         request.extensions_mut().insert(PrincipalLimitApplied);
     }
     request.extensions_mut().insert(identity);
-    next.run(request).await
+    Ok(request)
 }

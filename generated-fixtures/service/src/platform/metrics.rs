@@ -4,7 +4,8 @@
 //! the OpenMetrics text format. With `METRICS=false` the layer is left out of the stack, so it
 //! costs nothing per request.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -40,7 +41,24 @@ pub struct Metrics {
     latency: Family<MethodLabels, Histogram, fn() -> Histogram>,
     rate_limited: Family<LimitLabels, Counter>,
     backend_errors: Family<LimitLabels, Counter>,
+    /// The series [`Metrics::observe`] records into, by tool: a family lookup builds three
+    /// `String` labels and hashes them, on every request.
+    series: Arc<RwLock<HashMap<String, Vec<Series>>>>,
 }
+
+/// One (method, tool, outcome) combination's counter and latency histogram.
+struct Series {
+    method: &'static str,
+    outcome: &'static str,
+    requests: Counter,
+    latency: Histogram,
+}
+
+/// Distinct tool labels kept; calls naming further tools (which clients choose, so a client
+/// could otherwise grow the metrics without bound) are recorded under [`OTHER_TOOLS`].
+pub const MAX_TOOL_LABELS: usize = 1000;
+/// The tool label of calls beyond [`MAX_TOOL_LABELS`].
+pub const OTHER_TOOLS: &str = "(other)";
 
 impl std::fmt::Debug for Metrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -96,25 +114,73 @@ impl Metrics {
             requests,
             latency,
             rate_limited,
+            series: Arc::default(),
         }
     }
 
     /// Records one finished request.
-    pub fn observe(&self, method: &str, tool: Option<&str>, outcome: &str, elapsed: Duration) {
-        let tool = tool.unwrap_or("").to_string();
-        self.requests
-            .get_or_create(&RequestLabels {
-                method: method.to_string(),
-                tool: tool.clone(),
-                outcome: outcome.to_string(),
-            })
-            .inc();
-        self.latency
-            .get_or_create(&MethodLabels {
-                method: method.to_string(),
-                tool,
-            })
-            .observe(elapsed.as_secs_f64());
+    pub fn observe(
+        &self,
+        method: &'static str,
+        tool: Option<&str>,
+        outcome: &'static str,
+        elapsed: Duration,
+    ) {
+        let tool = tool.unwrap_or("");
+        let seconds = elapsed.as_secs_f64();
+        let record = |series: &Series| {
+            series.requests.inc();
+            series.latency.observe(seconds);
+        };
+        {
+            let known = self.series.read().unwrap_or_else(PoisonError::into_inner);
+            let found = known
+                .get(tool)
+                .or_else(|| (known.len() >= MAX_TOOL_LABELS).then(|| known.get(OTHER_TOOLS))?)
+                .and_then(|all| {
+                    all.iter()
+                        .find(|s| s.method == method && s.outcome == outcome)
+                });
+            if let Some(series) = found {
+                record(series);
+                return;
+            }
+        }
+        let mut known = self.series.write().unwrap_or_else(PoisonError::into_inner);
+        let tool = if known.contains_key(tool) || known.len() < MAX_TOOL_LABELS {
+            tool
+        } else {
+            OTHER_TOOLS
+        };
+        let all = known.entry(tool.to_string()).or_default();
+        if let Some(series) = all
+            .iter()
+            .find(|s| s.method == method && s.outcome == outcome)
+        {
+            record(series);
+            return;
+        }
+        let series = Series {
+            method,
+            outcome,
+            requests: self
+                .requests
+                .get_or_create(&RequestLabels {
+                    method: method.to_string(),
+                    tool: tool.to_string(),
+                    outcome: outcome.to_string(),
+                })
+                .clone(),
+            latency: self
+                .latency
+                .get_or_create(&MethodLabels {
+                    method: method.to_string(),
+                    tool: tool.to_string(),
+                })
+                .clone(),
+        };
+        record(&series);
+        all.push(series);
     }
 
     /// Records a rate-limit rejection (`scope`: principal or tool).
@@ -141,5 +207,64 @@ impl Metrics {
         // Writing to a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn requests_are_counted_by_method_tool_and_outcome() {
+        let metrics = Metrics::new();
+        for _ in 0..3 {
+            metrics.observe("tools/call", Some("greet"), "ok", MS);
+        }
+        metrics.observe("tools/call", Some("greet"), "invalid_params", MS);
+        metrics.observe("tools/list", None, "ok", MS);
+        let text = metrics.render();
+        for line in [
+            r#"mcp_requests_total{method="tools/call",tool="greet",outcome="ok"} 3"#,
+            r#"mcp_requests_total{method="tools/call",tool="greet",outcome="invalid_params"} 1"#,
+            r#"mcp_requests_total{method="tools/list",tool="",outcome="ok"} 1"#,
+            r#"mcp_request_duration_seconds_count{method="tools/call",tool="greet"} 4"#,
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "{line} missing from\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn tool_labels_are_bounded_whatever_clients_call() {
+        let metrics = Metrics::new();
+        for i in 0..MAX_TOOL_LABELS + 50 {
+            metrics.observe(
+                "tools/call",
+                Some(&format!("tool-{i}")),
+                "invalid_params",
+                MS,
+            );
+        }
+        metrics.observe("tools/call", Some("tool-0"), "invalid_params", MS);
+        let text = metrics.render();
+        let series = text
+            .lines()
+            .filter(|l| l.starts_with("mcp_requests_total{"))
+            .count();
+        assert_eq!(series, MAX_TOOL_LABELS + 1);
+        let other = format!(
+            r#"mcp_requests_total{{method="tools/call",tool="{OTHER_TOOLS}",outcome="invalid_params"}} 50"#
+        );
+        assert!(text.lines().any(|l| l == other), "{text}");
+        let first =
+            r#"mcp_requests_total{method="tools/call",tool="tool-0",outcome="invalid_params"} 2"#;
+        assert!(
+            text.lines().any(|l| l == first),
+            "known tools keep their label"
+        );
     }
 }

@@ -18,6 +18,7 @@ use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Instant;
 
 #[allow(deprecated)] // logging/setLevel is deprecated by SEP-2577 but still part of 2025-11-25
 use rmcp::model::SetLevelRequestParams;
@@ -59,6 +60,8 @@ pub struct Call {
     /// The tool or prompt name, or the resource URI, when the method has one.
     pub target: Option<String>,
     pub info: RequestInfo,
+    /// When the request entered the stack (for durations, without reading the clock again).
+    pub started: Instant,
     /// The request context (the HTTP request's parts are in its extensions over HTTP); moved
     /// to the handler when the chain reaches it, so `None` after `next.run` returns.
     pub context: Option<RequestContext<RoleServer>>,
@@ -165,6 +168,7 @@ impl Stack {
         let mut call = Call {
             method,
             target,
+            started: Instant::now(),
             info: RequestInfo {
                 request_id: String::new(),
                 identity: Identity::anonymous(),

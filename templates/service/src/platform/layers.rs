@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::time::Instant;
 
 use futures::FutureExt;
 use rmcp::ErrorData;
@@ -140,15 +139,14 @@ impl Middleware for Logging {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
         Box::pin(async move {
-            let started = Instant::now();
             let result = next.run(&mut *call).await;
-            let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            let duration_us = u64::try_from(call.started.elapsed().as_micros()).unwrap_or(u64::MAX);
             let outcome = outcome(&result);
             let tool = call.target.as_deref().unwrap_or("");
             match &result {
                 Err(error) if error.code == ErrorCode::INTERNAL_ERROR => tracing::error!(
-                    request_id = %call.info.request_id,
-                    principal = %call.info.identity.principal,
+                    request_id = call.info.request_id.as_str(),
+                    principal = call.info.identity.principal.as_str(),
                     method = call.method,
                     tool,
                     duration_us,
@@ -156,8 +154,8 @@ impl Middleware for Logging {
                     "request failed"
                 ),
                 Err(error) => tracing::warn!(
-                    request_id = %call.info.request_id,
-                    principal = %call.info.identity.principal,
+                    request_id = call.info.request_id.as_str(),
+                    principal = call.info.identity.principal.as_str(),
                     method = call.method,
                     tool,
                     duration_us,
@@ -166,8 +164,8 @@ impl Middleware for Logging {
                     "request refused"
                 ),
                 Ok(_) => tracing::info!(
-                    request_id = %call.info.request_id,
-                    principal = %call.info.identity.principal,
+                    request_id = call.info.request_id.as_str(),
+                    principal = call.info.identity.principal.as_str(),
                     method = call.method,
                     tool,
                     duration_us,
@@ -209,13 +207,12 @@ impl Middleware for Measure {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
         Box::pin(async move {
-            let started = Instant::now();
             let result = next.run(&mut *call).await;
             let tool = (call.method == "tools/call")
                 .then_some(call.target.as_deref())
                 .flatten();
             self.metrics
-                .observe(call.method, tool, outcome(&result), started.elapsed());
+                .observe(call.method, tool, outcome(&result), call.started.elapsed());
             result
         })
     }
@@ -312,19 +309,19 @@ impl Middleware for RateLimit {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
         Box::pin(async move {
-            let principal = call.info.identity.principal.clone();
+            let principal = call.info.identity.principal.as_str();
             let counted = call
                 .http()
                 .is_some_and(|p| p.extensions.get::<PrincipalLimitApplied>().is_some());
             if let (Some(limiter), false) = (&self.limits.per_principal, counted)
-                && let Decision::Deny { retry_after } = limiter.check(&principal).await
+                && let Decision::Deny { retry_after } = limiter.check(principal).await
             {
                 return Err(self.reject("principal", retry_after));
             }
             if call.method == "tools/call"
                 && let (Some(limiter), Some(tool)) = (&self.limits.per_tool, &call.target)
                 && let Decision::Deny { retry_after } =
-                    limiter.check(&tool_key(&principal, tool)).await
+                    limiter.check(&tool_key(principal, tool)).await
             {
                 return Err(self.reject("tool", retry_after));
             }
@@ -348,20 +345,26 @@ impl Middleware for Mask {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
         Box::pin(async move {
-            let id = call.info.request_id.clone();
             let method = call.method;
+            let id = call.info.request_id.clone();
             // Build the rest of the chain inside the guarded future, so a layer that panics
             // while starting is caught too.
-            let work = AssertUnwindSafe(async move { next.run(call).await }).catch_unwind();
-            match errors::with_request_id(id.clone(), work).await {
+            let work = AssertUnwindSafe(async { next.run(&mut *call).await }).catch_unwind();
+            let outcome = errors::with_request_id(id, work).await;
+            // The id again, rather than a second copy up front: nearly every request succeeds.
+            let id = || call.info.request_id.clone();
+            match outcome {
                 Ok(Err(error)) if error.code == ErrorCode::INTERNAL_ERROR => {
-                    let incident =
-                        errors::Incident::log_for(id, &format!("{method} failed"), &error.message);
+                    let incident = errors::Incident::log_for(
+                        id(),
+                        &format!("{method} failed"),
+                        &error.message,
+                    );
                     Err(incident.into_error_data())
                 }
                 Ok(result) => result,
                 Err(panic) => Err(errors::Incident::log_for(
-                    id,
+                    id(),
                     &format!("{method} panicked"),
                     &errors::panic_message(&*panic),
                 )
