@@ -20,6 +20,10 @@ rounds=${BENCH_ROUNDS:-3}
 out=$root/target/bench
 mkdir -p "$out"
 
+# Both servers are built the way the generated Dockerfile builds the shipped image (fat LTO, one
+# codegen unit), so the comparison is of the code, not of the build profile.
+export CARGO_PROFILE_RELEASE_LTO=${CARGO_PROFILE_RELEASE_LTO:-fat}
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=${CARGO_PROFILE_RELEASE_CODEGEN_UNITS:-1}
 echo "==> building release binaries (service fixture, bare server, load generator)" >&2
 (cd generated-fixtures && CARGO_TARGET_DIR=$target cargo build --release --locked --quiet -p service)
 (cd tests/bench/service && CARGO_TARGET_DIR=$target cargo build --release --locked --quiet)

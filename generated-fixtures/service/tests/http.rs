@@ -369,14 +369,14 @@ async fn the_healthcheck_command_reports_a_live_server_and_a_dead_one() {
 }
 
 /// The server binary over HTTP logs one JSON line per request on stderr, with the fields a log
-/// pipeline indexes, and nothing on stdout.
+/// pipeline indexes, and nothing on stdout; stopping it loses no line.
 #[tokio::test]
 async fn every_request_is_one_json_access_line_on_stderr() {
     let port = {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         probe.local_addr().unwrap().port()
     };
-    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_service"))
+    let server = tokio::process::Command::new(env!("CARGO_BIN_EXE_service"))
         .args([
             "serve",
             "--transport",
@@ -411,7 +411,13 @@ async fn every_request_is_one_json_access_line_on_stderr() {
     )
     .await;
     assert!(reply["result"].is_object(), "{reply}");
-    server.start_kill().unwrap();
+    // A graceful stop: the lines still queued for the log writer are written before exit.
+    let pid = server.id().unwrap().to_string();
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(term.success());
     let output = tokio::time::timeout(LIMIT, server.wait_with_output())
         .await
         .unwrap()
