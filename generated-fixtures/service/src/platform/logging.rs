@@ -107,32 +107,56 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
+        // A field's `Debug` may log in turn; then this thread's buffer is busy and a new one
+        // serves.
+        LINE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut line) => self.write_line(&mut line, event, &mut writer),
+            Err(_) => self.write_line(&mut String::new(), event, &mut writer),
+        })
+    }
+}
+
+thread_local! {
+    /// The line being formatted, reused: plain `String` pushes, then one write to the
+    /// subscriber's writer.
+    static LINE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+impl Lines {
+    fn write_line(
+        self,
+        line: &mut String,
+        event: &Event<'_>,
+        writer: &mut Writer<'_>,
+    ) -> fmt::Result {
+        line.clear();
+        self.render(line, event);
+        let written = writer.write_str(line);
+        if line.capacity() > 64 * 1024 {
+            // One huge value should not keep a huge buffer on this thread.
+            *line = String::new();
+        }
+        written
+    }
+
+    /// `event` as one line, newline included.
+    fn render(self, line: &mut String, event: &Event<'_>) {
         let level = level_name(*event.metadata().level());
         match self {
             Self::Json => {
-                writer.write_str("{\"timestamp\":\"")?;
-                write_timestamp(&mut writer)?;
-                writer.write_str("\",\"level\":\"")?;
-                writer.write_str(level.trim_start())?;
-                writer.write_char('"')?;
-                let mut fields = JsonFields {
-                    out: &mut writer,
-                    result: Ok(()),
-                };
-                event.record(&mut fields);
-                fields.result?;
-                writer.write_str("}\n")
+                line.push_str("{\"timestamp\":\"");
+                push_timestamp(line);
+                line.push_str("\",\"level\":\"");
+                line.push_str(level.trim_start());
+                line.push('"');
+                event.record(&mut JsonFields(line));
+                line.push_str("}\n");
             }
             Self::Text => {
-                write_timestamp(&mut writer)?;
-                writer.write_str(level)?;
-                let mut fields = TextFields {
-                    out: &mut writer,
-                    result: Ok(()),
-                };
-                event.record(&mut fields);
-                fields.result?;
-                writer.write_char('\n')
+                push_timestamp(line);
+                line.push_str(level);
+                event.record(&mut TextFields(line));
+                line.push('\n');
             }
         }
     }
@@ -155,7 +179,7 @@ thread_local! {
 }
 
 /// RFC 3339 in UTC with microseconds, such as `2026-12-01T09:30:00.000123Z`.
-fn write_timestamp(out: &mut impl fmt::Write) -> fmt::Result {
+fn push_timestamp(out: &mut String) {
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -167,7 +191,8 @@ fn write_timestamp(out: &mut impl fmt::Write) -> fmt::Result {
                 .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
                 .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
             date.clear();
-            write!(
+            // Writing to a `String` cannot fail.
+            let _ = write!(
                 date,
                 "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
                 at.year(),
@@ -176,22 +201,19 @@ fn write_timestamp(out: &mut impl fmt::Write) -> fmt::Result {
                 at.hour(),
                 at.minute(),
                 at.second()
-            )?;
+            );
             *cached = seconds;
         }
-        out.write_str(date)?;
-        let mut fraction = *b".000000Z";
-        let mut micros = since_epoch.subsec_micros();
-        for digit in fraction[1..7].iter_mut().rev() {
-            *digit = b'0' + (micros % 10) as u8;
-            micros /= 10;
-        }
-        out.write_str(std::str::from_utf8(&fraction).map_err(|_| fmt::Error)?)
-    })
+        out.push_str(date);
+    });
+    let mut fraction = *b".000000Z";
+    let mut micros = since_epoch.subsec_micros();
+    for digit in fraction[1..7].iter_mut().rev() {
+        *digit = b'0' + (micros % 10) as u8;
+        micros /= 10;
+    }
+    out.extend(fraction.iter().map(|&b| char::from(b)));
 }
-
-/// Writes a JSON string's contents: quotes, backslashes and control characters escaped.
-struct JsonEscape<'a, W: fmt::Write>(&'a mut W);
 
 /// The bytes a JSON string cannot hold as they are.
 static NEEDS_ESCAPE: [bool; 256] = {
@@ -207,125 +229,121 @@ static NEEDS_ESCAPE: [bool; 256] = {
     table
 };
 
-impl<W: fmt::Write> fmt::Write for JsonEscape<'_, W> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let mut clean = 0;
-        for (i, &byte) in s.as_bytes().iter().enumerate() {
-            if !NEEDS_ESCAPE[usize::from(byte)] {
-                continue;
-            }
-            self.0.write_str(&s[clean..i])?;
-            match byte {
-                b'"' => self.0.write_str("\\\"")?,
-                b'\\' => self.0.write_str("\\\\")?,
-                b'\n' => self.0.write_str("\\n")?,
-                b'\r' => self.0.write_str("\\r")?,
-                b'\t' => self.0.write_str("\\t")?,
-                _ => write!(self.0, "\\u{byte:04x}")?,
-            }
-            clean = i + 1;
+/// Appends `s` as the contents of a JSON string: quotes, backslashes and control characters
+/// escaped.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut clean = 0;
+    for (i, &byte) in s.as_bytes().iter().enumerate() {
+        if !NEEDS_ESCAPE[usize::from(byte)] {
+            continue;
         }
-        self.0.write_str(&s[clean..])
+        out.push_str(&s[clean..i]);
+        match byte {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                let _ = write!(out, "\\u{byte:04x}");
+            }
+        }
+        clean = i + 1;
+    }
+    out.push_str(&s[clean..]);
+}
+
+/// `Debug` output escaped into a JSON string.
+struct JsonEscape<'a>(&'a mut String);
+
+impl fmt::Write for JsonEscape<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        push_escaped(self.0, s);
+        Ok(())
     }
 }
 
 /// An event's fields as `,"name":value` pairs.
-struct JsonFields<'a, 'w> {
-    out: &'a mut Writer<'w>,
-    result: fmt::Result,
-}
+struct JsonFields<'a>(&'a mut String);
 
-impl JsonFields<'_, '_> {
-    fn key(&mut self, field: &Field) -> fmt::Result {
-        self.out.write_str(",\"")?;
-        JsonEscape(&mut *self.out).write_str(field.name())?;
-        self.out.write_str("\":")
+impl JsonFields<'_> {
+    fn key(&mut self, field: &Field) {
+        self.0.push_str(",\"");
+        push_escaped(self.0, field.name());
+        self.0.push_str("\":");
     }
 
-    fn raw(&mut self, field: &Field, value: fmt::Arguments<'_>) {
-        if self.result.is_ok() {
-            self.result = self.key(field).and_then(|()| self.out.write_fmt(value));
-        }
+    /// A value written as it formats (numbers, booleans).
+    fn raw(&mut self, field: &Field, value: impl fmt::Display) {
+        self.key(field);
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.0, "{value}");
     }
 }
 
-impl Visit for JsonFields<'_, '_> {
+impl Visit for JsonFields<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
-        if self.result.is_ok() {
-            self.result = self.key(field).and_then(|()| {
-                self.out.write_char('"')?;
-                JsonEscape(&mut *self.out).write_str(value)?;
-                self.out.write_char('"')
-            });
-        }
+        self.key(field);
+        self.0.push('"');
+        push_escaped(self.0, value);
+        self.0.push('"');
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if self.result.is_ok() {
-            self.result = self.key(field).and_then(|()| {
-                self.out.write_char('"')?;
-                write!(JsonEscape(&mut *self.out), "{value:?}")?;
-                self.out.write_char('"')
-            });
-        }
+        self.key(field);
+        self.0.push('"');
+        let _ = write!(JsonEscape(self.0), "{value:?}");
+        self.0.push('"');
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.raw(field, format_args!("{value}"));
+        self.raw(field, value);
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.raw(field, format_args!("{value}"));
+        self.raw(field, value);
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.raw(field, format_args!("{value}"));
+        self.raw(field, value);
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
         if value.is_finite() {
-            self.raw(field, format_args!("{value}"));
+            self.raw(field, value);
         } else {
-            self.raw(field, format_args!("null"));
+            self.raw(field, "null");
         }
     }
 }
 
 /// An event's message, then its other fields as ` name=value` (strings quoted when they
 /// contain a space, a quote or a control character).
-struct TextFields<'a, 'w> {
-    out: &'a mut Writer<'w>,
-    result: fmt::Result,
-}
+struct TextFields<'a>(&'a mut String);
 
-impl TextFields<'_, '_> {
-    fn key(&mut self, field: &Field) -> fmt::Result {
-        self.out.write_char(' ')?;
+impl TextFields<'_> {
+    fn key(&mut self, field: &Field) {
+        self.0.push(' ');
         if field.name() != "message" {
-            self.out.write_str(field.name())?;
-            self.out.write_char('=')?;
+            self.0.push_str(field.name());
+            self.0.push('=');
         }
-        Ok(())
     }
 }
 
-impl Visit for TextFields<'_, '_> {
+impl Visit for TextFields<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
-        if self.result.is_ok() {
-            self.result = self.key(field).and_then(|()| {
-                if value.bytes().any(|b| b <= b' ' || b == b'"' || b == 0x7f) {
-                    write!(self.out, "{value:?}")
-                } else {
-                    self.out.write_str(value)
-                }
-            });
+        self.key(field);
+        if value.bytes().any(|b| b <= b' ' || b == b'"' || b == 0x7f) {
+            let _ = write!(self.0, "{value:?}");
+        } else {
+            self.0.push_str(value);
         }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if self.result.is_ok() {
-            self.result = self.key(field).and_then(|()| write!(self.out, "{value:?}"));
-        }
+        self.key(field);
+        let _ = write!(self.0, "{value:?}");
     }
 }
 
