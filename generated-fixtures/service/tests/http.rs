@@ -376,7 +376,7 @@ async fn every_request_is_one_json_access_line_on_stderr() {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         probe.local_addr().unwrap().port()
     };
-    let server = tokio::process::Command::new(env!("CARGO_BIN_EXE_service"))
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_service"))
         .args([
             "serve",
             "--transport",
@@ -386,6 +386,8 @@ async fn every_request_is_one_json_access_line_on_stderr() {
         ])
         .env_clear()
         .env("SERVICE_LOG", "info")
+        // Whatever the project's answers: no credentials needed on 127.0.0.1 for this test.
+        .env("SERVICE_AUTH", "none")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -400,6 +402,9 @@ async fn every_request_is_one_json_access_line_on_stderr() {
         .await
         .is_err()
     {
+        if let Some(status) = server.try_wait().unwrap() {
+            panic!("the server exited at start-up: {status}");
+        }
         assert!(started.elapsed() < LIMIT, "the server did not start");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

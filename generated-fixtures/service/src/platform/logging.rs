@@ -5,9 +5,10 @@
 //! with the request id, principal, method, tool, duration and outcome as fields, ready for a
 //! log pipeline; over stdio they are text, with colours only when stderr is a terminal.
 //!
-//! Every request writes a line, so lines are formatted by [`Lines`], which writes straight into
-//! the subscriber's buffer (no serde, no per-field allocation, the date cached per second):
-//! tracing-subscriber's JSON formatter cost about as much as the rest of the middleware stack.
+//! Every request writes a line, so lines are formatted by [`Lines`]: plain pushes into a reused
+//! thread-local buffer, then one write to the subscriber (no serde, no per-field allocation, the
+//! date cached per second); tracing-subscriber's JSON formatter cost about as much as the rest
+//! of the middleware stack.
 
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
