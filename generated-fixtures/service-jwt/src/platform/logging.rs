@@ -95,35 +95,7 @@ impl Lines {
             Some(Self::Text)
         }
     }
-}
 
-impl<S, N> FormatEvent<S, N> for Lines
-where
-    S: Subscriber + for<'a> LookupSpan<'a>,
-    N: for<'a> FormatFields<'a> + 'static,
-{
-    fn format_event(
-        &self,
-        _ctx: &FmtContext<'_, S, N>,
-        mut writer: Writer<'_>,
-        event: &Event<'_>,
-    ) -> fmt::Result {
-        // A field's `Debug` may log in turn; then this thread's buffer is busy and a new one
-        // serves.
-        LINE.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut line) => self.write_line(&mut line, event, &mut writer),
-            Err(_) => self.write_line(&mut String::new(), event, &mut writer),
-        })
-    }
-}
-
-thread_local! {
-    /// The line being formatted, reused: plain `String` pushes, then one write to the
-    /// subscriber's writer.
-    static LINE: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-impl Lines {
     fn write_line(
         self,
         line: &mut String,
@@ -163,6 +135,26 @@ impl Lines {
     }
 }
 
+impl<S, N> FormatEvent<S, N> for Lines
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        _ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        // A field's `Debug` may log in turn; then this thread's buffer is busy and a new one
+        // serves.
+        LINE.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut line) => self.write_line(&mut line, event, &mut writer),
+            Err(_) => self.write_line(&mut String::new(), event, &mut writer),
+        })
+    }
+}
+
 /// The level, right-aligned after a space as text lines show it.
 fn level_name(level: Level) -> &'static str {
     match level {
@@ -172,6 +164,12 @@ fn level_name(level: Level) -> &'static str {
         Level::DEBUG => " DEBUG",
         Level::TRACE => " TRACE",
     }
+}
+
+thread_local! {
+    /// The line being formatted, reused: plain `String` pushes, then one write to the
+    /// subscriber's writer.
+    static LINE: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 thread_local! {

@@ -54,6 +54,14 @@ struct Series {
     latency: Histogram,
 }
 
+impl Series {
+    /// The series of `method` and `outcome` among one tool's.
+    fn find<'a>(all: &'a [Series], method: &str, outcome: &str) -> Option<&'a Series> {
+        all.iter()
+            .find(|s| s.method == method && s.outcome == outcome)
+    }
+}
+
 /// Distinct tool labels kept; calls naming further tools (which clients choose, so a client
 /// could otherwise grow the metrics without bound) are recorded under [`OTHER_TOOLS`].
 pub const MAX_TOOL_LABELS: usize = 1000;
@@ -137,10 +145,7 @@ impl Metrics {
             let found = known
                 .get(tool)
                 .or_else(|| (known.len() >= MAX_TOOL_LABELS).then(|| known.get(OTHER_TOOLS))?)
-                .and_then(|all| {
-                    all.iter()
-                        .find(|s| s.method == method && s.outcome == outcome)
-                });
+                .and_then(|all| Series::find(all, method, outcome));
             if let Some(series) = found {
                 record(series);
                 return;
@@ -153,10 +158,7 @@ impl Metrics {
             OTHER_TOOLS
         };
         let all = known.entry(tool.to_string()).or_default();
-        if let Some(series) = all
-            .iter()
-            .find(|s| s.method == method && s.outcome == outcome)
-        {
+        if let Some(series) = Series::find(all, method, outcome) {
             record(series);
             return;
         }
