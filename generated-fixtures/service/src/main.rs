@@ -143,7 +143,7 @@ fn serve(transport: Option<TransportArg>, addr: Option<SocketAddr>) -> ExitCode 
         eprintln!("error: {err:#}");
         return ExitCode::FAILURE;
     }
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match platform::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("error: cannot start the async runtime: {err}");
@@ -167,6 +167,7 @@ fn serve(transport: Option<TransportArg>, addr: Option<SocketAddr>) -> ExitCode 
     runtime.shutdown_timeout(Duration::from_millis(200));
     // Outside the runtime: the exporter's HTTP client blocks.
     platform::otel::shutdown();
+    platform::logging::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -14,12 +14,13 @@
 //! `Extension<RequestInfo>`. Nothing is kept in globals. Forwarding is exhaustive for rmcp
 //! 3.11 (pinned), and a test runs the same client calls against the bare and wrapped server.
 
-use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
+use futures::FutureExt;
 #[allow(deprecated)] // logging/setLevel is deprecated by SEP-2577 but still part of 2025-11-25
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
@@ -33,16 +34,22 @@ use rmcp::model::{
     ReadResourceResponse, ServerConfig, SubscribeRequestParams, SubscriptionFilter, Tool,
     UnsubscribeRequestParams, UpdateTaskParams,
 };
-use rmcp::service::{NotificationContext, RequestContext, SubscriptionContext};
+use rmcp::service::{MaybeSendFuture, NotificationContext, RequestContext, SubscriptionContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
+use tracing::Instrument;
 
 use super::auth::Identity;
+use super::errors;
+use super::layers::Core;
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// A handler's result on its way back through the stack (type-erased; the stack restores it).
-pub type Reply = Box<dyn Any + Send>;
+/// Proof that the handler ran and answered; its result travels to the transport on its own.
+/// Only the end of the stack makes one, so a middleware either runs the rest of the stack or
+/// refuses the request with an error.
+#[derive(Debug)]
+pub struct Reply(());
 
 /// What the layers learn about a request; handlers read it from the request context.
 #[derive(Debug, Clone)]
@@ -75,6 +82,14 @@ impl Call {
             .extensions
             .get::<axum::http::request::Parts>()
     }
+
+    /// Moves the request context out for the handler, with the request info in its
+    /// extensions (where tools read it with `Extension<RequestInfo>`).
+    fn context_for_handler(&mut self) -> Result<RequestContext<RoleServer>, ErrorData> {
+        let mut context = self.context.take().ok_or_else(twice)?;
+        context.extensions.insert(self.info.clone());
+        Ok(context)
+    }
 }
 
 /// A layer of the stack. Either call `next.run(call)` (once) or return an error.
@@ -89,14 +104,48 @@ pub trait Middleware: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<Reply, ErrorData>>;
 }
 
-type Endpoint = Box<
-    dyn FnOnce(RequestContext<RoleServer>) -> BoxFuture<'static, Result<Reply, ErrorData>> + Send,
->;
+/// The end of the stack: runs the handler once and keeps its result for [`Stack::run`].
+trait Endpoint: Send {
+    fn answer(
+        &mut self,
+        context: RequestContext<RoleServer>,
+    ) -> BoxFuture<'_, Result<Reply, ErrorData>>;
+}
+
+/// The handler and the place its result goes, both owned by the request's future.
+struct Handler<'s, T, F> {
+    handler: &'s mut Option<F>,
+    result: &'s mut Option<T>,
+}
+
+impl<T, F, Fut> Endpoint for Handler<'_, T, F>
+where
+    T: Send,
+    F: FnOnce(RequestContext<RoleServer>) -> Fut + Send,
+    Fut: Future<Output = Result<T, ErrorData>> + Send,
+{
+    fn answer(
+        &mut self,
+        context: RequestContext<RoleServer>,
+    ) -> BoxFuture<'_, Result<Reply, ErrorData>> {
+        let handler = self.handler.take();
+        let result = &mut *self.result;
+        Box::pin(async move {
+            *result = Some(handler.ok_or_else(twice)?(context).await?);
+            Ok(Reply(()))
+        })
+    }
+}
+
+/// The error when a middleware runs the rest of the stack a second time.
+fn twice() -> ErrorData {
+    ErrorData::internal_error("a middleware called the rest of the stack twice", None)
+}
 
 /// The rest of the stack, ending in the handler.
 pub struct Next<'a> {
     rest: &'a [Arc<dyn Middleware>],
-    endpoint: Endpoint,
+    endpoint: &'a mut (dyn Endpoint + 'a),
 }
 
 impl<'a> Next<'a> {
@@ -113,57 +162,60 @@ impl<'a> Next<'a> {
                     endpoint: self.endpoint,
                 },
             ),
-            None => match call.context.take() {
-                Some(mut context) => {
-                    context.extensions.insert(call.info.clone());
-                    (self.endpoint)(context)
-                }
-                None => Box::pin(std::future::ready(Err(ErrorData::internal_error(
-                    "a middleware called the rest of the stack twice",
-                    None,
-                )))),
+            None => match call.context_for_handler() {
+                Ok(context) => self.endpoint.answer(context),
+                Err(error) => Box::pin(std::future::ready(Err(error))),
             },
         }
     }
 }
 
-/// An ordered list of middleware. Cloning is cheap.
-#[derive(Clone, Default)]
+/// The platform's layers (in one future: [`Core`]) and then the team's middleware, in order.
+/// Cloning is cheap.
+#[derive(Clone)]
 pub struct Stack {
-    layers: Arc<[Arc<dyn Middleware>]>,
+    core: Arc<Core>,
+    team: Arc<[Arc<dyn Middleware>]>,
 }
 
 impl std::fmt::Debug for Stack {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let names: Vec<&str> = self.layers.iter().map(|l| l.name()).collect();
-        f.debug_tuple("Stack").field(&names).finish()
+        f.debug_tuple("Stack").field(&self.names()).finish()
     }
 }
 
 impl Stack {
-    pub fn new(layers: Vec<Arc<dyn Middleware>>) -> Self {
+    /// The platform's layers, then `team`'s.
+    pub fn new(core: Core, team: Vec<Arc<dyn Middleware>>) -> Self {
         Self {
-            layers: layers.into(),
+            core: Arc::new(core),
+            team: team.into(),
         }
     }
 
     /// The layer names, outermost first.
     pub fn names(&self) -> Vec<&'static str> {
-        self.layers.iter().map(|l| l.name()).collect()
+        let mut names = self.core.names();
+        names.extend(self.team.iter().map(|l| l.name()));
+        names
     }
 
     /// Runs `handler` inside every layer.
-    pub async fn run<T, F, Fut>(
-        &self,
+    ///
+    /// The platform's layers run as plain code in one boxed future (a future and a virtual
+    /// call per layer cost more than most layers' work); the team's middleware keeps the
+    /// [`Middleware`] interface.
+    pub fn run<'a, T, F, Fut>(
+        &'a self,
         method: &'static str,
         target: Option<String>,
         context: RequestContext<RoleServer>,
         handler: F,
-    ) -> Result<T, ErrorData>
+    ) -> BoxFuture<'a, Result<T, ErrorData>>
     where
-        T: Send + 'static,
-        F: FnOnce(RequestContext<RoleServer>) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<T, ErrorData>> + Send + 'static,
+        T: Send + 'a,
+        F: FnOnce(RequestContext<RoleServer>) -> Fut + Send + 'a,
+        Fut: Future<Output = Result<T, ErrorData>> + Send + 'a,
     {
         let mut call = Call {
             method,
@@ -171,21 +223,92 @@ impl Stack {
             started: Instant::now(),
             info: RequestInfo {
                 request_id: String::new(),
-                identity: Identity::anonymous(),
+                identity: Identity::unknown(),
             },
             context: Some(context),
         };
-        let endpoint: Endpoint = Box::new(move |ctx| {
-            Box::pin(async move { handler(ctx).await.map(|v| Box::new(v) as Reply) })
-        });
-        let next = Next {
-            rest: &self.layers,
-            endpoint,
+        let mut handler = Some(handler);
+        // The steps in order: in-flight tracking → request id → (a span, when exporting) →
+        // logging and metrics → authentication → rate limits → error masking → the team's
+        // middleware → handler. Each is a method of [`Core`].
+        //
+        // An async block, not an `async fn`: it keeps the call and the handler where they were
+        // captured, and the inner steps take them by reference. (An `async fn` holds each
+        // argument twice, and each level of nesting would copy them again.)
+        Box::pin(async move {
+            let core = &*self.core;
+            let _in_flight = core.enter();
+            core.assign_request_id(&mut call);
+            let span = core.span(&call);
+            let observed = async {
+                let result = self.guarded(&mut call, &mut handler).await;
+                core.observe(&call, result.as_ref().err());
+                result
+            };
+            match span {
+                None => observed.await,
+                Some(span) => {
+                    let result = observed.instrument(span.clone()).await;
+                    core.close_span(&span, &call, result.as_ref().err());
+                    result
+                }
+            }
+        })
+    }
+
+    /// Authentication, rate limits, then the rest inside error masking.
+    async fn guarded<T, F, Fut>(
+        &self,
+        call: &mut Call,
+        handler: &mut Option<F>,
+    ) -> Result<T, ErrorData>
+    where
+        T: Send,
+        F: FnOnce(RequestContext<RoleServer>) -> Fut + Send,
+        Fut: Future<Output = Result<T, ErrorData>> + Send,
+    {
+        self.core.authenticate(call).await?;
+        self.core.limit(call).await?;
+        let scope = errors::RequestScope::new(&call.info.request_id);
+        // The rest of the chain is built inside the guarded future, so a layer that panics
+        // while starting is caught too.
+        let work = AssertUnwindSafe(self.innermost(call, handler)).catch_unwind();
+        let outcome = errors::with_request_id(scope, work).await;
+        self.core.mask(call, outcome)
+    }
+
+    /// The team's middleware and the handler (whose future is boxed: it is the largest, and
+    /// every enclosing future would otherwise carry it).
+    async fn innermost<T, F, Fut>(
+        &self,
+        call: &mut Call,
+        handler: &mut Option<F>,
+    ) -> Result<T, ErrorData>
+    where
+        T: Send,
+        F: FnOnce(RequestContext<RoleServer>) -> Fut + Send,
+        Fut: Future<Output = Result<T, ErrorData>> + Send,
+    {
+        if self.team.is_empty() {
+            let handler = handler.take().ok_or_else(twice)?;
+            return Box::pin(handler(call.context_for_handler()?)).await;
+        }
+        let mut result = None;
+        let mut endpoint = Handler {
+            handler,
+            result: &mut result,
         };
-        let reply = next.run(&mut call).await?;
-        reply.downcast::<T>().map(|b| *b).map_err(|_| {
+        let next = Next {
+            rest: &self.team,
+            endpoint: &mut endpoint,
+        };
+        next.run(call).await?;
+        result.ok_or_else(|| {
             ErrorData::internal_error(
-                format!("a middleware replaced the result of {method}"),
+                format!(
+                    "the middleware stack answered {} without its handler",
+                    call.method
+                ),
                 None,
             )
         })
@@ -213,21 +336,18 @@ impl<H> Platform<H> {
     }
 }
 
-/// Request methods with parameters: run through the stack.
+/// Request methods with parameters: run through the stack. Plain functions returning the
+/// stack's future (no `async fn` around it, which would hold the request twice).
 macro_rules! through_stack {
     ($($name:ident($param:ty) -> $out:ty, $method:literal, $target:expr;)*) => {$(
-        async fn $name(
+        fn $name(
             &self,
             request: $param,
             context: RequestContext<RoleServer>,
-        ) -> Result<$out, ErrorData> {
+        ) -> impl Future<Output = Result<$out, ErrorData>> + MaybeSendFuture + '_ {
             let target: Option<String> = ($target)(&request);
-            let inner = self.inner.clone();
             self.stack
-                .run($method, target, context, move |ctx| async move {
-                    inner.$name(request, ctx).await
-                })
-                .await
+                .run($method, target, context, move |ctx| self.inner.$name(request, ctx))
         }
     )*};
 }
@@ -265,25 +385,22 @@ impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
             "resources/directory/read", none;
     }
 
-    async fn ping(&self, context: RequestContext<RoleServer>) -> Result<(), ErrorData> {
-        let inner = self.inner.clone();
-        self.stack
-            .run("ping", None, context, move |ctx| async move {
-                inner.ping(ctx).await
-            })
-            .await
-    }
-
-    async fn discover(
+    fn ping(
         &self,
         context: RequestContext<RoleServer>,
-    ) -> Result<DiscoverResult, ErrorData> {
-        let inner = self.inner.clone();
+    ) -> impl Future<Output = Result<(), ErrorData>> + MaybeSendFuture + '_ {
         self.stack
-            .run("server/discover", None, context, move |ctx| async move {
-                inner.discover(ctx).await
+            .run("ping", None, context, move |ctx| self.inner.ping(ctx))
+    }
+
+    fn discover(
+        &self,
+        context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<DiscoverResult, ErrorData>> + MaybeSendFuture + '_ {
+        self.stack
+            .run("server/discover", None, context, move |ctx| {
+                self.inner.discover(ctx)
             })
-            .await
     }
 
     fn negotiate_initialize(

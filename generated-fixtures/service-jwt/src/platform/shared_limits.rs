@@ -18,7 +18,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use super::config::{Limit, RedisFailure, Settings};
 use super::metrics::Metrics;
 use super::middleware::BoxFuture;
-use super::ratelimit::{Decision, RateLimiter};
+use super::ratelimit::{BucketKey, Decision, RateLimiter};
 
 /// GCRA in one atomic step. KEYS[1]: the bucket. ARGV[1]: emission interval in µs (time per
 /// token). ARGV[2]: burst. Returns 0 when a token was taken, else the µs until one is free.
@@ -90,7 +90,7 @@ impl Shared {
         }))
     }
 
-    async fn take(&self, key: &str) -> Result<u64, String> {
+    async fn take(&self, key: BucketKey<'_>) -> Result<u64, String> {
         let mut connection = self.connection.clone();
         let bucket = format!("{}:{}:{key}", self.prefix, self.scope);
         let mut call = self.script.key(bucket);
@@ -133,7 +133,7 @@ impl Shared {
 }
 
 impl RateLimiter for Shared {
-    fn check<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Decision> {
+    fn check<'a>(&'a self, key: BucketKey<'a>) -> BoxFuture<'a, Decision> {
         Box::pin(async move {
             match self.take(key).await {
                 Ok(0) => Decision::Allow,
@@ -172,10 +172,13 @@ mod tests {
     #[tokio::test]
     async fn an_unreachable_redis_fails_open_or_closed_as_configured_and_is_counted() {
         let open = limiter("open");
-        assert_eq!(open.check("alice").await, Decision::Allow);
+        assert_eq!(
+            open.check(BucketKey::principal("alice")).await,
+            Decision::Allow
+        );
         let closed = limiter("closed");
         assert_eq!(
-            closed.check("alice").await,
+            closed.check(BucketKey::principal("alice")).await,
             Decision::Deny {
                 retry_after: CLOSED_RETRY
             }

@@ -36,7 +36,7 @@ use reqwest::{Method, StatusCode, Url};
 
 use super::config::Limit;
 use super::middleware::BoxFuture;
-use super::ratelimit::{Decision, InMemory, RateLimiter, retry_after_seconds};
+use super::ratelimit::{BucketKey, Decision, InMemory, RateLimiter, retry_after_seconds};
 
 /// Address ranges no fetch may reach unless `FETCH_ALLOW_CIDRS` re-opens them, with the reason
 /// shown in errors and logs.
@@ -401,7 +401,8 @@ impl UrlFetcher {
         mut body: Option<Vec<u8>>,
     ) -> Result<Fetched, FetchError> {
         if let Some(limiter) = &self.limiter
-            && let Decision::Deny { retry_after } = limiter.check(caller.principal).await
+            && let Decision::Deny { retry_after } =
+                limiter.check(BucketKey::principal(caller.principal)).await
         {
             return Err(FetchError::RateLimited {
                 retry_after_seconds: retry_after_seconds(retry_after),

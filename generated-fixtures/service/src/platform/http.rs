@@ -37,7 +37,7 @@ use tokio_util::sync::CancellationToken;
 use super::App;
 use super::layers::PrincipalLimitApplied;
 use super::middleware::Platform;
-use super::ratelimit::{Decision, retry_after_seconds};
+use super::ratelimit::{BucketKey, Decision, retry_after_seconds};
 use crate::server::Server;
 
 /// The path MCP is served at.
@@ -245,13 +245,12 @@ async fn guard(app: &App, mut request: Request) -> Result<Request, Response> {
     if let Some(limiter) = &app.limits.per_principal {
         // Without authentication every caller is `anonymous`: give each peer address its
         // own bucket rather than one bucket for everybody.
+        let key = BucketKey::principal(&identity.principal);
         let key = match request.extensions().get::<ConnectInfo<SocketAddr>>() {
-            Some(ConnectInfo(peer)) if !app.auth.is_required() => {
-                format!("{}@{}", identity.principal, peer.ip())
-            }
-            _ => identity.principal.clone(),
+            Some(ConnectInfo(peer)) if !app.auth.is_required() => key.at(peer.ip()),
+            _ => key,
         };
-        if let Decision::Deny { retry_after } = limiter.check(&key).await {
+        if let Decision::Deny { retry_after } = limiter.check(key).await {
             if let Some(metrics) = &app.metrics {
                 metrics.rate_limited("principal");
             }

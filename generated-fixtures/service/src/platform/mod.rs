@@ -105,6 +105,15 @@ impl App {
     }
 }
 
+/// The async runtime the server runs on: multi-threaded, writing batched log lines whenever a
+/// worker is about to sleep (see [`logging::Stderr`]).
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .on_thread_park(logging::flush)
+        .build()
+}
+
 /// Serves MCP over stdin/stdout until the client closes stdin or a shutdown signal arrives;
 /// in-flight requests get the grace period to finish.
 pub async fn serve_stdio(app: App) -> anyhow::Result<()> {

@@ -36,6 +36,15 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// Nobody yet: what a request carries until authentication runs (allocates nothing).
+    pub fn unknown() -> Self {
+        Self {
+            principal: String::new(),
+            scopes: BTreeSet::new(),
+            tenant: None,
+        }
+    }
+
     /// The caller when authentication is off.
     pub fn anonymous() -> Self {
         Self {

@@ -1,21 +1,27 @@
 //! The platform's middleware, in stack order: in-flight tracking → request id → logging and
 //! timing → metrics → authentication → rate limiting → error masking → (the team's middleware)
 //! → handler. The team's middleware runs inside error masking, so its panics are masked too.
+//!
+//! Each platform layer is a step of [`Core`], which [`Stack`] runs in this order as plain code
+//! inside one future; only the team's middleware goes through the [`Middleware`] interface.
+//! Measured per `tools/call`: a boxed future and a virtual call per layer cost more than the
+//! request id, authentication and error masking layers do themselves.
 
+use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet};
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use futures::FutureExt;
 use rmcp::ErrorData;
 use rmcp::model::ErrorCode;
+use tracing::Level;
 
 use super::auth::{Authenticator, Identity};
 use super::errors;
+use super::logging::{self, Access};
 use super::metrics::Metrics;
-use super::middleware::{BoxFuture, Call, Middleware, Next, Reply, Stack};
-use super::ratelimit::{Decision, Limits, retry_after_seconds, tool_key};
-use super::shutdown::InFlight;
+use super::middleware::{Call, Middleware, Stack};
+use super::ratelimit::{BucketKey, Decision, Limits, retry_after_seconds};
+use super::shutdown::{InFlight, InFlightGuard};
 
 /// JSON-RPC error codes the platform answers with (server-defined range).
 pub mod codes {
@@ -49,67 +55,54 @@ pub struct StackParts {
 
 /// The standard stack; `in_flight` counts requests for graceful shutdown.
 pub fn standard(parts: StackParts, in_flight: InFlight) -> Stack {
-    let mut layers: Vec<Arc<dyn Middleware>> =
-        vec![Arc::new(Track { in_flight }), Arc::new(RequestId)];
-    if parts.spans {
-        layers.push(Arc::new(super::otel::Spans));
-    }
-    layers.push(Arc::new(Logging));
-    if let Some(metrics) = parts.metrics.clone() {
-        layers.push(Arc::new(Measure { metrics }));
-    }
-    layers.push(Arc::new(Authenticate {
+    let core = Core {
+        in_flight,
+        spans: parts.spans,
+        metrics: parts.metrics,
         auth: parts.auth,
         tool_scopes: parts.tool_scopes,
-    }));
-    if parts.limits.per_principal.is_some() || parts.limits.per_tool.is_some() {
-        layers.push(Arc::new(RateLimit {
-            limits: parts.limits,
-            metrics: parts.metrics,
-        }));
-    }
-    layers.push(Arc::new(Mask));
-    layers.extend(parts.team);
-    Stack::new(layers)
+        limits: parts.limits,
+    };
+    Stack::new(core, parts.team)
 }
 
-/// Counts the request as in flight until it is answered.
-pub struct Track {
+/// The platform's layers. Metrics, rate limits and spans are steps only when configured.
+pub struct Core {
     in_flight: InFlight,
+    spans: bool,
+    metrics: Option<Metrics>,
+    auth: Authenticator,
+    tool_scopes: Arc<BTreeMap<String, BTreeSet<String>>>,
+    limits: Limits,
 }
 
-impl Middleware for Track {
-    fn name(&self) -> &'static str {
-        "in-flight"
+impl Core {
+    /// The layer names, in order.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = vec!["in-flight", "request-id"];
+        if self.spans {
+            names.push("spans");
+        }
+        names.push("logging");
+        if self.metrics.is_some() {
+            names.push("metrics");
+        }
+        names.push("auth");
+        if self.limits.per_principal.is_some() || self.limits.per_tool.is_some() {
+            names.push("rate-limit");
+        }
+        names.push("error-masking");
+        names
     }
 
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
-        let guard = self.in_flight.enter();
-        Box::pin(async move {
-            let result = next.run(call).await;
-            drop(guard);
-            result
-        })
-    }
-}
-
-/// Assigns the request id: the caller's `X-Request-Id` when it is a sane token, else a new one.
-pub struct RequestId;
-
-impl Middleware for RequestId {
-    fn name(&self) -> &'static str {
-        "request-id"
+    /// In-flight tracking: the request counts until the guard drops (graceful shutdown waits
+    /// for it).
+    pub fn enter(&self) -> InFlightGuard {
+        self.in_flight.enter()
     }
 
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+    /// Request id: the caller's `X-Request-Id` when it is a sane token, else a new one.
+    pub fn assign_request_id(&self, call: &mut Call) {
         let given = call
             .http()
             .and_then(|parts| parts.headers.get("x-request-id"))
@@ -121,170 +114,146 @@ impl Middleware for RequestId {
             })
             .map(str::to_string);
         call.info.request_id = given.unwrap_or_else(errors::new_request_id);
-        next.run(call)
-    }
-}
-
-/// One log line per request: id, principal, method, tool, duration and outcome.
-pub struct Logging;
-
-impl Middleware for Logging {
-    fn name(&self) -> &'static str {
-        "logging"
     }
 
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
-        Box::pin(async move {
-            let result = next.run(&mut *call).await;
-            let duration_us = u64::try_from(call.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-            let outcome = outcome(&result);
-            let tool = call.target.as_deref().unwrap_or("");
-            match &result {
-                Err(error) if error.code == ErrorCode::INTERNAL_ERROR => tracing::error!(
-                    request_id = call.info.request_id.as_str(),
-                    principal = call.info.identity.principal.as_str(),
-                    method = call.method,
+    /// The request's span for OpenTelemetry export, when exporting.
+    pub fn span(&self, call: &Call) -> Option<tracing::Span> {
+        self.spans.then(|| super::otel::span(call))
+    }
+
+    /// Closes the export span: the caller (known once authentication ran) and the outcome.
+    pub fn close_span(&self, span: &tracing::Span, call: &Call, error: Option<&ErrorData>) {
+        super::otel::close(span, call, error);
+    }
+
+    /// Logging and metrics, once the request is answered: one log line (request id, principal,
+    /// method, tool, duration, outcome) and the request counted with its latency.
+    pub fn observe(&self, call: &Call, error: Option<&ErrorData>) {
+        let elapsed = call.started.elapsed();
+        let outcome = outcome(error);
+        let tool = call.target.as_deref().unwrap_or("");
+        let duration_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        match error {
+            Some(error) if error.code == ErrorCode::INTERNAL_ERROR => tracing::error!(
+                request_id = call.info.request_id.as_str(),
+                principal = call.info.identity.principal.as_str(),
+                method = call.method,
+                tool,
+                duration_us,
+                outcome,
+                "request failed"
+            ),
+            Some(error) => tracing::warn!(
+                request_id = call.info.request_id.as_str(),
+                principal = call.info.identity.principal.as_str(),
+                method = call.method,
+                tool,
+                duration_us,
+                outcome,
+                error = %error.message,
+                "request refused"
+            ),
+            None if tracing::enabled!(Level::INFO) => {
+                let access = Access {
+                    request_id: &call.info.request_id,
+                    principal: &call.info.identity.principal,
+                    method: call.method,
                     tool,
                     duration_us,
                     outcome,
-                    "request failed"
-                ),
-                Err(error) => tracing::warn!(
-                    request_id = call.info.request_id.as_str(),
-                    principal = call.info.identity.principal.as_str(),
-                    method = call.method,
-                    tool,
-                    duration_us,
-                    outcome,
-                    error = %error.message,
-                    "request refused"
-                ),
-                Ok(_) => tracing::info!(
-                    request_id = call.info.request_id.as_str(),
-                    principal = call.info.identity.principal.as_str(),
-                    method = call.method,
-                    tool,
-                    duration_us,
-                    outcome,
-                    "request"
-                ),
+                };
+                // Straight to the log output when it takes lines directly (the same line).
+                // (Not while exporting spans: the exporting layer takes events.)
+                if self.spans || !logging::write_access(&access) {
+                    tracing::info!(
+                        request_id = access.request_id,
+                        principal = access.principal,
+                        method = access.method,
+                        tool,
+                        duration_us,
+                        outcome,
+                        "request"
+                    );
+                }
             }
-            result
-        })
-    }
-}
-
-fn outcome(result: &Result<Reply, ErrorData>) -> &'static str {
-    match result {
-        Ok(_) => "ok",
-        Err(e) if e.code == codes::UNAUTHORIZED => "unauthorized",
-        Err(e) if e.code == codes::FORBIDDEN => "forbidden",
-        Err(e) if e.code == codes::RATE_LIMITED => "rate_limited",
-        Err(e) if e.code == ErrorCode::METHOD_NOT_FOUND => "method_not_found",
-        Err(e) if e.code == ErrorCode::INVALID_PARAMS => "invalid_params",
-        Err(e) if e.code == ErrorCode::INTERNAL_ERROR => "internal_error",
-        Err(_) => "error",
-    }
-}
-
-/// Counts requests and observes their latency.
-pub struct Measure {
-    metrics: Metrics,
-}
-
-impl Middleware for Measure {
-    fn name(&self) -> &'static str {
-        "metrics"
-    }
-
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
-        Box::pin(async move {
-            let result = next.run(&mut *call).await;
+            None => {}
+        }
+        if let Some(metrics) = &self.metrics {
             let tool = (call.method == "tools/call")
                 .then_some(call.target.as_deref())
                 .flatten();
-            self.metrics
-                .observe(call.method, tool, outcome(&result), call.started.elapsed());
-            result
-        })
-    }
-}
-
-/// Establishes the caller's identity and enforces per-tool scopes.
-///
-/// Over HTTP the HTTP layer has already verified the token (and answered 401 if needed); its
-/// identity is taken from the request. A request that carries HTTP parts but no verified
-/// identity (the in-memory harness simulating HTTP) is verified here. A request without HTTP
-/// parts came over stdio or the harness's pipe: the client that launched the process is
-/// trusted as the `local` principal.
-pub struct Authenticate {
-    auth: Authenticator,
-    tool_scopes: Arc<BTreeMap<String, BTreeSet<String>>>,
-}
-
-impl Middleware for Authenticate {
-    fn name(&self) -> &'static str {
-        "auth"
+            metrics.observe(call.method, tool, outcome, elapsed);
+        }
     }
 
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
-        Box::pin(async move {
-            let identity = match call.http() {
-                Some(parts) => match parts.extensions.get::<Identity>() {
-                    Some(identity) => identity.clone(),
-                    None => {
-                        let header = parts
-                            .headers
-                            .get(axum::http::header::AUTHORIZATION)
-                            .and_then(|v| v.to_str().ok());
-                        self.auth.verify(header).await.map_err(|e| {
-                            tracing::debug!(reason = %e, "authentication failed");
-                            ErrorData::new(codes::UNAUTHORIZED, e.public(), None)
-                        })?
-                    }
-                },
-                None if self.auth.is_required() => Identity::local(),
-                None => Identity::anonymous(),
-            };
-            call.info.identity = identity;
-            if call.method == "tools/call"
-                && let Some(required) = call.target.as_ref().and_then(|t| self.tool_scopes.get(t))
-                && !call.info.identity.has_scopes(required)
-            {
-                let missing: Vec<&str> = required
-                    .difference(&call.info.identity.scopes)
-                    .map(String::as_str)
-                    .collect();
-                return Err(ErrorData::new(
-                    codes::FORBIDDEN,
-                    format!("this tool requires the scope(s): {}", missing.join(" ")),
-                    None,
-                ));
-            }
-            next.run(call).await
-        })
+    /// Authentication: establishes the caller's identity and enforces per-tool scopes.
+    ///
+    /// Over HTTP the HTTP layer has already verified the token (and answered 401 if needed);
+    /// its identity is taken from the request. A request that carries HTTP parts but no
+    /// verified identity (the in-memory harness simulating HTTP) is verified here. A request
+    /// without HTTP parts came over stdio or the harness's pipe: the client that launched the
+    /// process is trusted as the `local` principal.
+    pub async fn authenticate(&self, call: &mut Call) -> Result<(), ErrorData> {
+        let identity = match call.http() {
+            Some(parts) => match parts.extensions.get::<Identity>() {
+                Some(identity) => identity.clone(),
+                None => {
+                    let header = parts
+                        .headers
+                        .get(axum::http::header::AUTHORIZATION)
+                        .and_then(|v| v.to_str().ok());
+                    // Boxed: verifying may fetch keys, a large future that every request's
+                    // future would otherwise carry (and copy), though this path is rare.
+                    Box::pin(self.auth.verify(header)).await.map_err(|e| {
+                        tracing::debug!(reason = %e, "authentication failed");
+                        ErrorData::new(codes::UNAUTHORIZED, e.public(), None)
+                    })?
+                }
+            },
+            None if self.auth.is_required() => Identity::local(),
+            None => Identity::anonymous(),
+        };
+        call.info.identity = identity;
+        if call.method == "tools/call"
+            && let Some(required) = call.target.as_ref().and_then(|t| self.tool_scopes.get(t))
+            && !call.info.identity.has_scopes(required)
+        {
+            let missing: Vec<&str> = required
+                .difference(&call.info.identity.scopes)
+                .map(String::as_str)
+                .collect();
+            return Err(ErrorData::new(
+                codes::FORBIDDEN,
+                format!("this tool requires the scope(s): {}", missing.join(" ")),
+                None,
+            ));
+        }
+        Ok(())
     }
-}
 
-/// Token buckets per principal and per (principal, tool).
-pub struct RateLimit {
-    limits: Limits,
-    metrics: Option<Metrics>,
-}
+    /// Rate limits: a token from the principal's bucket (unless the HTTP layer took it) and,
+    /// for tool calls, from the (principal, tool) bucket.
+    pub async fn limit(&self, call: &Call) -> Result<(), ErrorData> {
+        let principal = call.info.identity.principal.as_str();
+        let counted = call
+            .http()
+            .is_some_and(|p| p.extensions.get::<PrincipalLimitApplied>().is_some());
+        if let (Some(limiter), false) = (&self.limits.per_principal, counted)
+            && let Decision::Deny { retry_after } =
+                limiter.check(BucketKey::principal(principal)).await
+        {
+            return Err(self.reject("principal", retry_after));
+        }
+        if call.method == "tools/call"
+            && let (Some(limiter), Some(tool)) = (&self.limits.per_tool, &call.target)
+            && let Decision::Deny { retry_after } =
+                limiter.check(BucketKey::tool(principal, tool)).await
+        {
+            return Err(self.reject("tool", retry_after));
+        }
+        Ok(())
+    }
 
-impl RateLimit {
     fn reject(&self, scope: &str, wait: std::time::Duration) -> ErrorData {
         if let Some(metrics) = &self.metrics {
             metrics.rate_limited(scope);
@@ -296,81 +265,44 @@ impl RateLimit {
             Some(serde_json::json!({ "retryAfterSeconds": seconds, "scope": scope })),
         )
     }
-}
 
-impl Middleware for RateLimit {
-    fn name(&self) -> &'static str {
-        "rate-limit"
-    }
-
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
-        Box::pin(async move {
-            let principal = call.info.identity.principal.as_str();
-            let counted = call
-                .http()
-                .is_some_and(|p| p.extensions.get::<PrincipalLimitApplied>().is_some());
-            if let (Some(limiter), false) = (&self.limits.per_principal, counted)
-                && let Decision::Deny { retry_after } = limiter.check(principal).await
-            {
-                return Err(self.reject("principal", retry_after));
+    /// Error masking: turns a panic or an internal error of what ran inside into an error that
+    /// carries only the request id; the details go to the log under that id.
+    pub fn mask<T>(
+        &self,
+        call: &Call,
+        outcome: Result<Result<T, ErrorData>, Box<dyn Any + Send>>,
+    ) -> Result<T, ErrorData> {
+        let method = call.method;
+        let id = || call.info.request_id.clone();
+        match outcome {
+            Ok(Err(error)) if error.code == ErrorCode::INTERNAL_ERROR => {
+                let incident =
+                    errors::Incident::log_for(id(), &format!("{method} failed"), &error.message);
+                Err(incident.into_error_data())
             }
-            if call.method == "tools/call"
-                && let (Some(limiter), Some(tool)) = (&self.limits.per_tool, &call.target)
-                && let Decision::Deny { retry_after } =
-                    limiter.check(&tool_key(principal, tool)).await
-            {
-                return Err(self.reject("tool", retry_after));
-            }
-            next.run(call).await
-        })
+            Ok(result) => result,
+            Err(panic) => Err(errors::Incident::log_for(
+                id(),
+                &format!("{method} panicked"),
+                &errors::panic_message(&*panic),
+            )
+            .into_error_data()),
+        }
     }
 }
 
-/// Turns panics and internal errors into errors that carry only the request id; the details
-/// go to the log under that id.
-pub struct Mask;
-
-impl Middleware for Mask {
-    fn name(&self) -> &'static str {
-        "error-masking"
-    }
-
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
-        Box::pin(async move {
-            let method = call.method;
-            let id = call.info.request_id.clone();
-            // Build the rest of the chain inside the guarded future, so a layer that panics
-            // while starting is caught too.
-            let work = AssertUnwindSafe(async { next.run(&mut *call).await }).catch_unwind();
-            let outcome = errors::with_request_id(id, work).await;
-            // The id again, rather than a second copy up front: nearly every request succeeds.
-            let id = || call.info.request_id.clone();
-            match outcome {
-                Ok(Err(error)) if error.code == ErrorCode::INTERNAL_ERROR => {
-                    let incident = errors::Incident::log_for(
-                        id(),
-                        &format!("{method} failed"),
-                        &error.message,
-                    );
-                    Err(incident.into_error_data())
-                }
-                Ok(result) => result,
-                Err(panic) => Err(errors::Incident::log_for(
-                    id(),
-                    &format!("{method} panicked"),
-                    &errors::panic_message(&*panic),
-                )
-                .into_error_data()),
-            }
-        })
+/// The outcome as logs and metrics name it.
+fn outcome(error: Option<&ErrorData>) -> &'static str {
+    match error {
+        None => "ok",
+        Some(e) if e.code == codes::UNAUTHORIZED => "unauthorized",
+        Some(e) if e.code == codes::FORBIDDEN => "forbidden",
+        Some(e) if e.code == codes::RATE_LIMITED => "rate_limited",
+        Some(e) if e.code == ErrorCode::METHOD_NOT_FOUND => "method_not_found",
+        Some(e) if e.code == ErrorCode::INVALID_PARAMS => "invalid_params",
+        Some(e) if e.code == ErrorCode::INTERNAL_ERROR => "internal_error",
+        Some(_) => "error",
     }
 }
 
@@ -388,6 +320,7 @@ mod tests {
     use crate::platform::auth::{AuthConfig, token_sha256};
     use crate::platform::config::Settings;
     use crate::platform::harness::{Harness, test_app};
+    use crate::platform::middleware::{BoxFuture, Next, Reply};
     use crate::server::{Server, State};
 
     const AUDIENCE: &str = "https://mcp.example.com/mcp";

@@ -1,57 +1,40 @@
 //! OpenTelemetry: a span per MCP request, exported to a collector over OTLP/HTTP.
 //!
 //! Compiled only with the Cargo feature `otel` and switched on by `OTLP_ENDPOINT`; without
-//! either, the [`Spans`] layer is not in the stack and no exporter exists, so it costs nothing
+//! either, no span is opened and no exporter exists, so it costs nothing
 //! per request. Spans carry the method, tool, principal, request id and outcome, and are
 //! batched on their own thread (the HTTP client there is blocking, off the async runtime);
 //! [`shutdown`] flushes what is left when the server stops.
 
 use rmcp::ErrorData;
 
-use super::middleware::{BoxFuture, Call, Middleware, Next, Reply};
+use super::middleware::Call;
 
-/// The stack layer that opens a span around each request (in the stack only when exporting).
-pub struct Spans;
+/// The span around one request (opened only when exporting).
+pub fn span(call: &Call) -> tracing::Span {
+    tracing::info_span!(
+        target: "mcp",
+        "mcp.request",
+        otel.name = %format!("{} {}", call.method, call.target.as_deref().unwrap_or("")).trim_end(),
+        rpc.method = call.method,
+        mcp.tool = call.target.as_deref().unwrap_or(""),
+        mcp.request_id = %call.info.request_id,
+        enduser.id = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+        error.code = tracing::field::Empty,
+    )
+}
 
-impl Middleware for Spans {
-    fn name(&self) -> &'static str {
-        "spans"
-    }
-
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
-        use tracing::Instrument;
-        let span = tracing::info_span!(
-            target: "mcp",
-            "mcp.request",
-            otel.name = %format!("{} {}", call.method, call.target.as_deref().unwrap_or("")).trim_end(),
-            rpc.method = call.method,
-            mcp.tool = call.target.as_deref().unwrap_or(""),
-            mcp.request_id = %call.info.request_id,
-            enduser.id = tracing::field::Empty,
-            otel.status_code = tracing::field::Empty,
-            error.code = tracing::field::Empty,
-        );
-        let recorder = span.clone();
-        Box::pin(
-            async move {
-                let result = next.run(&mut *call).await;
-                // Authentication ran inside this span: the caller is known now.
-                recorder.record("enduser.id", call.info.identity.principal.as_str());
-                match &result {
-                    Ok(_) => recorder.record("otel.status_code", "OK"),
-                    Err(error) => recorder
-                        .record("otel.status_code", "ERROR")
-                        .record("error.code", error.code.0),
-                };
-                result
-            }
-            .instrument(span),
-        )
-    }
+/// Records what was learnt while the request ran: the caller (authentication ran inside the
+/// span) and the outcome.
+pub fn close(span: &tracing::Span, call: &Call, error: Option<&ErrorData>) {
+    span.record("enduser.id", call.info.identity.principal.as_str());
+    match error {
+        None => span.record("otel.status_code", "OK"),
+        Some(error) => span
+            .record("otel.status_code", "ERROR")
+            .record("error.code", error.code.0),
+    };
 }
 
 #[cfg(feature = "otel")]
