@@ -4,10 +4,11 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rmcp::ErrorData;
 use serde_json::{Value, json};
+use tokio::io::AsyncBufReadExt;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -291,6 +292,29 @@ async fn hosts_origins_sizes_and_malformed_bodies_are_refused() {
     );
 }
 
+#[tokio::test]
+async fn an_http_request_takes_one_token_from_its_principals_bucket() {
+    // Burst 3, refilling one a second: initialize, the initialized notification and a tool
+    // call fit only if the HTTP layer and the stack do not both count the MCP requests.
+    let app = App::build(settings(&[
+        ("RATE_LIMIT_PER_SECOND", "1"),
+        ("RATE_LIMIT_BURST", "3"),
+    ]))
+    .unwrap();
+    let server = start(app).await;
+    let started = Instant::now();
+    let reply = call_tool(&server.base, &[], "greet", json!({"name": "Ada"})).await;
+    assert!(reply.get("result").is_some(), "{reply}");
+    let (status, headers, _) = post(&server.base, &initialize().to_string(), &[]).await;
+    if started.elapsed() < Duration::from_millis(900) {
+        assert_eq!(
+            status, 429,
+            "the fourth request in a second is over the burst"
+        );
+        assert_eq!(headers["retry-after"], "1");
+    }
+}
+
 /// Holds tool calls for a while, standing in for slow work.
 struct Slow;
 
@@ -369,7 +393,8 @@ async fn the_healthcheck_command_reports_a_live_server_and_a_dead_one() {
 }
 
 /// The server binary over HTTP logs one JSON line per request on stderr, with the fields a log
-/// pipeline indexes, and nothing on stdout; stopping it loses no line.
+/// pipeline indexes, and nothing on stdout; lines arrive while it runs (batched for at most
+/// 50 ms), and stopping it loses none.
 #[tokio::test]
 async fn every_request_is_one_json_access_line_on_stderr() {
     let port = {
@@ -416,7 +441,21 @@ async fn every_request_is_one_json_access_line_on_stderr() {
     )
     .await;
     assert!(reply["result"].is_object(), "{reply}");
-    // A graceful stop: the lines still queued for the log writer are written before exit.
+    // The access line arrives while the server runs.
+    let mut stderr = tokio::io::BufReader::new(server.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let arrived = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Some(line) = stderr.next_line().await.unwrap() {
+            let access = line.contains("\"access-log-test\"") && line.contains("tools/call");
+            seen.push(line);
+            if access {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(arrived.is_ok(), "no access line within 2 s: {seen:?}");
+    // A graceful stop: the lines still waiting are written before exit.
     let pid = server.id().unwrap().to_string();
     let term = std::process::Command::new("kill")
         .args(["-TERM", &pid])
@@ -428,7 +467,14 @@ async fn every_request_is_one_json_access_line_on_stderr() {
         .unwrap()
         .unwrap();
     assert!(output.stdout.is_empty(), "stdout carries nothing over HTTP");
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    while let Some(line) = stderr.next_line().await.unwrap() {
+        seen.push(line);
+    }
+    assert!(
+        seen.iter().any(|l| l.contains("server stopped")),
+        "the last line, written at exit: {seen:?}"
+    );
+    let stderr = seen.join("\n");
     let lines: Vec<Value> = stderr
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))

@@ -105,12 +105,10 @@ impl App {
     }
 }
 
-/// The async runtime the server runs on: multi-threaded, writing batched log lines whenever a
-/// worker is about to sleep (see [`logging::Stderr`]).
+/// The async runtime the server runs on.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .on_thread_park(logging::flush)
         .build()
 }
 

@@ -376,7 +376,9 @@ impl Authenticator {
             AuthConfig::Bearer(entries) => verify_static(entries, token),
             AuthConfig::Jwt(jwt) => {
                 let keys = self.keys.as_ref().expect("jwt mode has a key cache");
-                verify_jwt(jwt, keys, token).await
+                // Boxed: it may fetch keys, a large future that every request's future would
+                // otherwise carry and copy, whatever the mode.
+                Box::pin(verify_jwt(jwt, keys, token)).await
             }
         }
     }

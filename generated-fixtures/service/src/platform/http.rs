@@ -35,7 +35,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio_util::sync::CancellationToken;
 
 use super::App;
-use super::layers::PrincipalLimitApplied;
+use super::layers::Admitted;
 use super::middleware::Platform;
 use super::ratelimit::{BucketKey, Decision, retry_after_seconds};
 use crate::server::Server;
@@ -269,8 +269,11 @@ async fn guard(app: &App, mut request: Request) -> Result<Request, Response> {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             return Err(response);
         }
-        request.extensions_mut().insert(PrincipalLimitApplied);
     }
-    request.extensions_mut().insert(identity);
+    let principal_counted = app.limits.per_principal.is_some();
+    request.extensions_mut().insert(Admitted {
+        identity,
+        principal_counted,
+    });
     Ok(request)
 }

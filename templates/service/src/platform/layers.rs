@@ -35,10 +35,15 @@ pub mod codes {
     pub const RATE_LIMITED: ErrorCode = ErrorCode(-32029);
 }
 
-/// Marker the HTTP layer leaves in the request's extensions once it has counted the request
-/// against the principal's limit, so the stack does not count it twice.
-#[derive(Debug, Clone, Copy)]
-pub struct PrincipalLimitApplied;
+/// What the HTTP layer leaves in the request's extensions once it has authenticated the
+/// request (and counted it against the principal's limit, so the stack does not count it
+/// twice). The stack moves it out: one extension rather than two, and no copy of the identity.
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    pub identity: Identity,
+    /// Whether the request was counted against the principal's limit.
+    pub principal_counted: bool,
+}
 
 /// Everything the standard stack needs.
 #[derive(Clone)]
@@ -189,22 +194,23 @@ impl Core {
     /// Authentication: establishes the caller's identity and enforces per-tool scopes.
     ///
     /// Over HTTP the HTTP layer has already verified the token (and answered 401 if needed);
-    /// its identity is taken from the request. A request that carries HTTP parts but no
+    /// its identity is moved out of the request ([`Admitted`]). A request that carries HTTP parts but no
     /// verified identity (the in-memory harness simulating HTTP) is verified here. A request
     /// without HTTP parts came over stdio or the harness's pipe: the client that launched the
     /// process is trusted as the `local` principal.
     pub async fn authenticate(&self, call: &mut Call) -> Result<(), ErrorData> {
-        let identity = match call.http() {
-            Some(parts) => match parts.extensions.get::<Identity>() {
-                Some(identity) => identity.clone(),
+        let identity = match call.http_mut() {
+            Some(parts) => match parts.extensions.remove::<Admitted>() {
+                Some(admitted) => {
+                    call.principal_counted = admitted.principal_counted;
+                    admitted.identity
+                }
                 None => {
                     let header = parts
                         .headers
                         .get(axum::http::header::AUTHORIZATION)
                         .and_then(|v| v.to_str().ok());
-                    // Boxed: verifying may fetch keys, a large future that every request's
-                    // future would otherwise carry (and copy), though this path is rare.
-                    Box::pin(self.auth.verify(header)).await.map_err(|e| {
+                    self.auth.verify(header).await.map_err(|e| {
                         tracing::debug!(reason = %e, "authentication failed");
                         ErrorData::new(codes::UNAUTHORIZED, e.public(), None)
                     })?
@@ -235,10 +241,7 @@ impl Core {
     /// for tool calls, from the (principal, tool) bucket.
     pub async fn limit(&self, call: &Call) -> Result<(), ErrorData> {
         let principal = call.info.identity.principal.as_str();
-        let counted = call
-            .http()
-            .is_some_and(|p| p.extensions.get::<PrincipalLimitApplied>().is_some());
-        if let (Some(limiter), false) = (&self.limits.per_principal, counted)
+        if let (Some(limiter), false) = (&self.limits.per_principal, call.principal_counted)
             && let Decision::Deny { retry_after } =
                 limiter.check(BucketKey::principal(principal)).await
         {

@@ -72,6 +72,8 @@ pub struct Call {
     /// The request context (the HTTP request's parts are in its extensions over HTTP); moved
     /// to the handler when the chain reaches it, so `None` after `next.run` returns.
     pub context: Option<RequestContext<RoleServer>>,
+    /// Whether the HTTP layer already counted the request against the principal's limit.
+    pub(super) principal_counted: bool,
 }
 
 impl Call {
@@ -81,6 +83,13 @@ impl Call {
             .as_ref()?
             .extensions
             .get::<axum::http::request::Parts>()
+    }
+
+    pub(super) fn http_mut(&mut self) -> Option<&mut axum::http::request::Parts> {
+        self.context
+            .as_mut()?
+            .extensions
+            .get_mut::<axum::http::request::Parts>()
     }
 
     /// Moves the request context out for the handler, with the request info in its
@@ -226,6 +235,7 @@ impl Stack {
                 identity: Identity::unknown(),
             },
             context: Some(context),
+            principal_counted: false,
         };
         let mut handler = Some(handler);
         // The steps in order: in-flight tracking → request id → (a span, when exporting) →
