@@ -3,9 +3,11 @@
 //! handler.
 //!
 //! A middleware sees each request's method, target (tool name, prompt name or resource URI)
-//! and [`RequestInfo`](crate::platform::middleware::RequestInfo) (request id, identity); it may
-//! add to `call.info`, refuse the request with an error, or time it. Register yours in
-//! [`team_middleware`]. The example below logs calls slower than a threshold.
+//! and [`RequestInfo`](crate::platform::middleware::RequestInfo) (request id, identity). In
+//! `before` it may add to `call.info` or refuse the request with an error; in `after` it sees
+//! the outcome. (One that must await around the rest of the stack overrides `handle`
+//! instead: see the `Middleware` trait.) Register yours in [`team_middleware`]. The example
+//! below logs calls slower than a threshold.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +15,7 @@ use std::time::Duration;
 use rmcp::ErrorData;
 
 use crate::platform::config::Settings;
-use crate::platform::middleware::{BoxFuture, Call, Middleware, Next, Reply};
+use crate::platform::middleware::{Call, Middleware};
 
 /// The team's middleware, in order.
 pub fn team_middleware(_settings: &Settings) -> Vec<Arc<dyn Middleware>> {
@@ -32,25 +34,21 @@ impl Middleware for SlowCalls {
         "slow-calls"
     }
 
-    fn handle<'a>(
-        &'a self,
-        call: &'a mut Call,
-        next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
-        Box::pin(async move {
-            let result = next.run(&mut *call).await;
-            let elapsed = call.started.elapsed();
-            if call.method == "tools/call" && elapsed > self.threshold {
-                tracing::warn!(
-                    request_id = call.info.request_id.as_str(),
-                    principal = call.info.identity.principal.as_str(),
-                    tool = call.target.as_deref().unwrap_or(""),
-                    elapsed_ms = elapsed.as_millis() as u64,
-                    "slow tool call"
-                );
-            }
-            result
-        })
+    fn wraps(&self) -> bool {
+        false
+    }
+
+    fn after(&self, call: &Call, _error: Option<&ErrorData>) {
+        let elapsed = call.started.elapsed();
+        if call.method == "tools/call" && elapsed > self.threshold {
+            tracing::warn!(
+                request_id = call.info.request_id.as_str(),
+                principal = call.info.identity.principal.as_str(),
+                tool = call.target.as_deref().unwrap_or(""),
+                elapsed_ms = elapsed.as_millis() as u64,
+                "slow tool call"
+            );
+        }
     }
 }
 

@@ -101,16 +101,45 @@ impl Call {
     }
 }
 
-/// A layer of the stack. Either call `next.run(call)` (once) or return an error.
+/// A layer of the stack.
+///
+/// Most middleware only needs [`before`](Self::before) (look at the call, add to `call.info`,
+/// or refuse it) and [`after`](Self::after) (time it, log it): implement those and return
+/// `false` from [`wraps`](Self::wraps), and the stack calls them directly. Middleware that must
+/// await around the rest of the stack (a permit, a lookup) overrides [`handle`](Self::handle)
+/// instead, which calls `next.run(call)` once or returns an error; that costs a boxed future
+/// per request.
 pub trait Middleware: Send + Sync + 'static {
     /// A short name, for logs and for placing team middleware.
     fn name(&self) -> &'static str;
 
+    /// Before the rest of the stack; an error refuses the request, and the rest does not run.
+    fn before(&self, _call: &mut Call) -> Result<(), ErrorData> {
+        Ok(())
+    }
+
+    /// Once the rest of the stack has answered, or refused with `error`.
+    fn after(&self, _call: &Call, _error: Option<&ErrorData>) {}
+
+    /// Whether the stack must call [`handle`](Self::handle) (true unless the middleware says
+    /// it only has `before` and `after`).
+    fn wraps(&self) -> bool {
+        true
+    }
+
+    /// Around the rest of the stack. The default runs `before`, the rest and `after`.
     fn handle<'a>(
         &'a self,
         call: &'a mut Call,
         next: Next<'a>,
-    ) -> BoxFuture<'a, Result<Reply, ErrorData>>;
+    ) -> BoxFuture<'a, Result<Reply, ErrorData>> {
+        Box::pin(async move {
+            self.before(call)?;
+            let result = next.run(call).await;
+            self.after(call, result.as_ref().err());
+            result
+        })
+    }
 }
 
 /// The end of the stack: runs the handler once and keeps its result for [`Stack::run`].
@@ -121,18 +150,34 @@ trait Endpoint: Send {
     ) -> BoxFuture<'_, Result<Reply, ErrorData>>;
 }
 
+/// The server's method for one request: called once with the request context.
+trait Respond<T>: Send {
+    fn respond(
+        self,
+        context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<T, ErrorData>> + Send;
+}
+
+impl<T, F, Fut> Respond<T> for F
+where
+    F: FnOnce(RequestContext<RoleServer>) -> Fut + Send,
+    Fut: Future<Output = Result<T, ErrorData>> + Send,
+{
+    fn respond(
+        self,
+        context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<T, ErrorData>> + Send {
+        self(context)
+    }
+}
+
 /// The handler and the place its result goes, both owned by the request's future.
 struct Handler<'s, T, F> {
     handler: &'s mut Option<F>,
     result: &'s mut Option<T>,
 }
 
-impl<T, F, Fut> Endpoint for Handler<'_, T, F>
-where
-    T: Send,
-    F: FnOnce(RequestContext<RoleServer>) -> Fut + Send,
-    Fut: Future<Output = Result<T, ErrorData>> + Send,
-{
+impl<T: Send, F: Respond<T>> Endpoint for Handler<'_, T, F> {
     fn answer(
         &mut self,
         context: RequestContext<RoleServer>,
@@ -140,7 +185,7 @@ where
         let handler = self.handler.take();
         let result = &mut *self.result;
         Box::pin(async move {
-            *result = Some(handler.ok_or_else(twice)?(context).await?);
+            *result = Some(handler.ok_or_else(twice)?.respond(context).await?);
             Ok(Reply(()))
         })
     }
@@ -267,16 +312,11 @@ impl Stack {
     }
 
     /// Authentication, rate limits, then the rest inside error masking.
-    async fn guarded<T, F, Fut>(
+    async fn guarded<T: Send, F: Respond<T>>(
         &self,
         call: &mut Call,
         handler: &mut Option<F>,
-    ) -> Result<T, ErrorData>
-    where
-        T: Send,
-        F: FnOnce(RequestContext<RoleServer>) -> Fut + Send,
-        Fut: Future<Output = Result<T, ErrorData>> + Send,
-    {
+    ) -> Result<T, ErrorData> {
         self.core.authenticate(call).await?;
         self.core.limit(call).await?;
         let scope = errors::RequestScope::new(&call.info.request_id);
@@ -288,20 +328,40 @@ impl Stack {
     }
 
     /// The team's middleware and the handler (whose future is boxed: it is the largest, and
-    /// every enclosing future would otherwise carry it).
-    async fn innermost<T, F, Fut>(
+    /// every enclosing future would otherwise carry it). Middleware that only has `before` and
+    /// `after` is called directly up to the first one that wraps the rest.
+    async fn innermost<T: Send, F: Respond<T>>(
         &self,
         call: &mut Call,
         handler: &mut Option<F>,
-    ) -> Result<T, ErrorData>
-    where
-        T: Send,
-        F: FnOnce(RequestContext<RoleServer>) -> Fut + Send,
-        Fut: Future<Output = Result<T, ErrorData>> + Send,
-    {
-        if self.team.is_empty() {
+    ) -> Result<T, ErrorData> {
+        let hooks = self.team.iter().take_while(|m| !m.wraps()).count();
+        let (hooks, rest) = self.team.split_at(hooks);
+        for (entered, layer) in hooks.iter().enumerate() {
+            if let Err(error) = layer.before(call) {
+                for outer in hooks[..entered].iter().rev() {
+                    outer.after(call, Some(&error));
+                }
+                return Err(error);
+            }
+        }
+        let result = self.wrapped(rest, call, handler).await;
+        for layer in hooks.iter().rev() {
+            layer.after(call, result.as_ref().err());
+        }
+        result
+    }
+
+    /// `rest` of the team's middleware (starting with one that wraps, if any) and the handler.
+    async fn wrapped<T: Send, F: Respond<T>>(
+        &self,
+        rest: &[Arc<dyn Middleware>],
+        call: &mut Call,
+        handler: &mut Option<F>,
+    ) -> Result<T, ErrorData> {
+        if rest.is_empty() {
             let handler = handler.take().ok_or_else(twice)?;
-            return Box::pin(handler(call.context_for_handler()?)).await;
+            return Box::pin(handler.respond(call.context_for_handler()?)).await;
         }
         let mut result = None;
         let mut endpoint = Handler {
@@ -309,7 +369,7 @@ impl Stack {
             result: &mut result,
         };
         let next = Next {
-            rest: &self.team,
+            rest,
             endpoint: &mut endpoint,
         };
         next.run(call).await?;

@@ -571,6 +571,137 @@ mod tests {
         }
     }
 
+    /// Records its hooks in a shared journal; refuses `whoami` when `refuse` is set.
+    struct Journal {
+        name: &'static str,
+        entries: Arc<std::sync::Mutex<Vec<String>>>,
+        refuse: bool,
+        wraps: bool,
+    }
+
+    impl Journal {
+        fn note(&self, what: String) {
+            self.entries.lock().unwrap().push(what);
+        }
+    }
+
+    impl Middleware for Journal {
+        fn name(&self) -> &'static str {
+            self.name
+        }
+
+        fn before(&self, call: &mut Call) -> Result<(), ErrorData> {
+            self.note(format!("{} before", self.name));
+            if self.refuse && call.target.as_deref() == Some("whoami") {
+                return Err(ErrorData::invalid_request("refused by the journal", None));
+            }
+            Ok(())
+        }
+
+        fn after(&self, _call: &Call, error: Option<&ErrorData>) {
+            let outcome = if error.is_some() { "error" } else { "ok" };
+            self.note(format!("{} after {outcome}", self.name));
+        }
+
+        fn wraps(&self) -> bool {
+            self.wraps
+        }
+    }
+
+    #[tokio::test]
+    async fn team_hooks_run_in_order_around_the_handler_and_can_refuse() {
+        let entries = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let layer = |name, refuse, wraps| -> Arc<dyn Middleware> {
+            Arc::new(Journal {
+                name,
+                entries: entries.clone(),
+                refuse,
+                wraps,
+            })
+        };
+        // Hooks, then one that wraps (its default `handle`), then hooks again.
+        let h = Harness::with_app(app_with_team(vec![
+            layer("a", false, false),
+            layer("b", false, true),
+            layer("c", true, false),
+        ]))
+        .await;
+        entries.lock().unwrap().clear();
+
+        call(&h, "greet", json!({"name": "Ada"})).await.unwrap();
+        let seen = std::mem::take(&mut *entries.lock().unwrap());
+        assert_eq!(
+            seen,
+            [
+                "a before",
+                "b before",
+                "c before",
+                "c after ok",
+                "b after ok",
+                "a after ok"
+            ]
+        );
+
+        let err = call(&h, "whoami", json!({})).await.unwrap_err();
+        assert_eq!(err.message, "refused by the journal");
+        let seen = std::mem::take(&mut *entries.lock().unwrap());
+        assert_eq!(
+            seen,
+            [
+                "a before",
+                "b before",
+                "c before",
+                "b after error",
+                "a after error"
+            ],
+            "the layers outside the refusal see it; the handler does not run"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refusing_hook_stops_the_hooks_after_it() {
+        let entries = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let layer = |name, refuse| -> Arc<dyn Middleware> {
+            Arc::new(Journal {
+                name,
+                entries: entries.clone(),
+                refuse,
+                wraps: false,
+            })
+        };
+        let h = Harness::with_app(app_with_team(vec![
+            layer("outer", false),
+            layer("refuser", true),
+            layer("inner", false),
+        ]))
+        .await;
+        entries.lock().unwrap().clear();
+        let err = call(&h, "whoami", json!({})).await.unwrap_err();
+        assert_eq!(err.message, "refused by the journal");
+        assert_eq!(
+            *entries.lock().unwrap(),
+            ["outer before", "refuser before", "outer after error"]
+        );
+    }
+
+    /// The test app with `team` as the team's middleware.
+    fn app_with_team(team: Vec<Arc<dyn Middleware>>) -> App {
+        let mut app = test_app(Settings::defaults());
+        let stack = standard(
+            StackParts {
+                auth: app.auth.clone(),
+                limits: app.limits.clone(),
+                metrics: None,
+                tool_scopes: Arc::default(),
+                team,
+                spans: false,
+            },
+            app.in_flight.clone(),
+        );
+        app.server = crate::platform::middleware::Platform::new(app.server.inner().clone(), stack);
+        app
+    }
+
     #[tokio::test]
     async fn panics_are_masked_with_the_request_id() {
         let settings = Settings::defaults();
