@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::io::{self, IsTerminal, Write as _};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tracing::field::{Field, Visit};
@@ -85,11 +85,13 @@ fn init_with_export(settings: &Settings, endpoint: &str) -> anyhow::Result<()> {
 /// Log output: stderr, in batches unless stderr is a terminal.
 ///
 /// Lines wait in one process-wide buffer, in order, and go out in one write: 50 ms after the
-/// first of them (a flusher thread, asleep while nothing waits), when 32 KiB wait, at once when
-/// a warning or an error is logged (after what waited), on a panic, and when the server stops
-/// ([`flush`]). A `write` system call per line cost more than formatting the line; flushing
-/// whenever a runtime worker went idle still made one write per two or three requests. So the
-/// log lags by 50 ms at most, and a `SIGKILL` can cut off the last 50 ms of info lines.
+/// first of them ([`flusher`], a task on the server's runtime, asleep while nothing waits),
+/// when 32 KiB wait, at once when a warning or an error is logged (after what waited), on a
+/// panic, and when the server stops ([`flush`]). A `write` system call per line cost more than
+/// formatting the line; flushing whenever a runtime worker went idle still made one write per
+/// two or three requests, and a thread of its own cost more memory than the server's other
+/// per-request work. So the log lags by 50 ms at most (more only while every runtime worker is
+/// busy, up to 32 KiB), and a `SIGKILL` can cut off the last 50 ms of info lines.
 #[derive(Debug, Clone, Copy)]
 pub struct Stderr {
     batch: bool,
@@ -103,17 +105,12 @@ const BATCH_DELAY: Duration = Duration::from_millis(50);
 /// Lines not yet written.
 struct Pending {
     bytes: Vec<u8>,
-    /// The flusher thread waits for a first line (and must be woken).
-    flusher_idle: bool,
 }
 
-static PENDING: Mutex<Pending> = Mutex::new(Pending {
-    bytes: Vec::new(),
-    flusher_idle: false,
-});
+static PENDING: Mutex<Pending> = Mutex::new(Pending { bytes: Vec::new() });
 
 /// Wakes the flusher when a batch starts.
-static FIRST_LINE: Condvar = Condvar::new();
+static FIRST_LINE: tokio::sync::Notify = tokio::sync::Notify::const_new();
 
 /// Whether a batching writer was installed (so [`flush`] has anything to do).
 static BATCHING: AtomicBool = AtomicBool::new(false);
@@ -140,8 +137,7 @@ impl Pending {
         self.bytes.extend_from_slice(line);
         if urgent || self.bytes.len() >= BATCH_BYTES {
             Then::Write
-        } else if first && self.flusher_idle {
-            self.flusher_idle = false;
+        } else if first {
             Then::Wake
         } else {
             Then::Wait
@@ -167,10 +163,10 @@ impl Pending {
 }
 
 impl Stderr {
-    /// Batched, unless stderr is a terminal (someone is watching). Starts the flusher thread
-    /// the first time.
+    /// Batched, unless stderr is a terminal (someone is watching). Batches need [`flusher`]
+    /// running.
     pub fn detect() -> Self {
-        let batch = !io::stderr().is_terminal() && start_flusher();
+        let batch = !io::stderr().is_terminal();
         if batch {
             BATCHING.store(true, Ordering::Relaxed);
             flush_on_panic();
@@ -179,36 +175,24 @@ impl Stderr {
     }
 }
 
-/// Starts the thread that writes each batch `BATCH_DELAY` after its first line; false (lines
-/// go out one by one) if no thread can be started.
-fn start_flusher() -> bool {
-    static STARTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *STARTED.get_or_init(|| {
-        std::thread::Builder::new()
-            .name("log-flusher".into())
-            .stack_size(64 * 1024)
-            .spawn(|| {
-                loop {
-                    let mut waiting = pending();
-                    while waiting.bytes.is_empty() {
-                        waiting.flusher_idle = true;
-                        waiting = FIRST_LINE
-                            .wait(waiting)
-                            .unwrap_or_else(PoisonError::into_inner);
-                    }
-                    waiting.flusher_idle = false;
-                    drop(waiting);
-                    std::thread::sleep(BATCH_DELAY);
-                    pending().write_out();
-                }
-            })
-            .is_ok()
-    })
+/// Writes each batch 50 ms after its first line; spawned on the server's runtime by
+/// [`super::runtime`]. Waits while nothing is logged.
+pub async fn flusher() {
+    loop {
+        FIRST_LINE.notified().await;
+        tokio::time::sleep(BATCH_DELAY).await;
+        pending().write_out();
+    }
+}
+
+/// Whether lines are batched (and [`flusher`] is needed).
+pub fn batching() -> bool {
+    BATCHING.load(Ordering::Relaxed)
 }
 
 /// Writes what waits now (at shutdown).
 pub fn flush() {
-    if BATCHING.load(Ordering::Relaxed) {
+    if batching() {
         pending().write_out();
     }
 }
@@ -262,6 +246,7 @@ impl io::Write for StderrLine {
             Then::Wait => {}
             Then::Wake => {
                 drop(pending);
+                // A permit when the flusher is busy writing: it comes back for this batch.
                 FIRST_LINE.notify_one();
             }
             Then::Write => pending.write_out(),
@@ -728,10 +713,7 @@ mod tests {
 
     #[test]
     fn lines_wait_for_a_batch_unless_urgent_or_full() {
-        let mut pending = Pending {
-            bytes: Vec::new(),
-            flusher_idle: true,
-        };
+        let mut pending = Pending { bytes: Vec::new() };
         let mut out = Vec::new();
         assert_eq!(pending.push(b"one\n", false), Then::Wake, "a batch starts");
         assert_eq!(pending.push(b"two\n", false), Then::Wait);
@@ -739,11 +721,7 @@ mod tests {
         assert_eq!(out, b"one\ntwo\n", "in order, in one write");
         assert!(pending.bytes.is_empty());
 
-        assert_eq!(
-            pending.push(b"three\n", false),
-            Then::Wait,
-            "the flusher is already awake"
-        );
+        assert_eq!(pending.push(b"three\n", false), Then::Wake);
         assert_eq!(
             pending.push(b"warn\n", true),
             Then::Write,

@@ -105,11 +105,15 @@ impl App {
     }
 }
 
-/// The async runtime the server runs on.
+/// The async runtime the server runs on, with the task that writes batched log lines.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()
+        .build()?;
+    if logging::batching() {
+        runtime.spawn(logging::flusher());
+    }
+    Ok(runtime)
 }
 
 /// Serves MCP over stdin/stdout until the client closes stdin or a shutdown signal arrives;
