@@ -14,8 +14,8 @@
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::io::{self, IsTerminal, Write as _};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tracing::field::{Field, Visit};
@@ -53,7 +53,7 @@ pub fn init(settings: &Settings) -> anyhow::Result<()> {
     };
     result.map_err(|e| anyhow::anyhow!("logging was already initialised: {e}"))?;
     if let Some(lines) = lines {
-        DIRECT.store(lines.code(), Ordering::Relaxed);
+        let _ = DIRECT.set(lines);
     }
     Ok(())
 }
@@ -89,13 +89,10 @@ fn init_with_export(settings: &Settings, endpoint: &str) -> anyhow::Result<()> {
 /// when 32 KiB wait, at once when a warning or an error is logged (after what waited), on a
 /// panic, and when the server stops ([`flush`]). A `write` system call per line cost more than
 /// formatting the line; flushing whenever a runtime worker went idle still made one write per
-/// two or three requests, and a thread of its own cost more memory than the server's other
-/// per-request work. So the log lags by 50 ms at most (more only while every runtime worker is
+/// two or three requests, and a task needs no thread of its own. So the log lags by 50 ms at most (more only while every runtime worker is
 /// busy, up to 32 KiB), and a `SIGKILL` can cut off the last 50 ms of info lines.
 #[derive(Debug, Clone, Copy)]
-pub struct Stderr {
-    batch: bool,
-}
+pub struct Stderr;
 
 /// A batch goes out when this much waits.
 const BATCH_BYTES: usize = 32 * 1024;
@@ -166,12 +163,11 @@ impl Stderr {
     /// Batched, unless stderr is a terminal (someone is watching). Batches need [`flusher`]
     /// running.
     pub fn detect() -> Self {
-        let batch = !io::stderr().is_terminal();
-        if batch {
+        if !io::stderr().is_terminal() {
             BATCHING.store(true, Ordering::Relaxed);
             flush_on_panic();
         }
-        Self { batch }
+        Self
     }
 }
 
@@ -214,7 +210,6 @@ fn flush_on_panic() {
 
 /// One event's output (the formatter writes a whole line at once).
 pub struct StderrLine {
-    batch: bool,
     urgent: bool,
 }
 
@@ -222,15 +217,11 @@ impl<'a> MakeWriter<'a> for Stderr {
     type Writer = StderrLine;
 
     fn make_writer(&'a self) -> StderrLine {
-        StderrLine {
-            batch: self.batch,
-            urgent: true,
-        }
+        StderrLine { urgent: true }
     }
 
     fn make_writer_for(&'a self, meta: &Metadata<'_>) -> StderrLine {
         StderrLine {
-            batch: self.batch,
             urgent: *meta.level() <= Level::WARN,
         }
     }
@@ -238,7 +229,7 @@ impl<'a> MakeWriter<'a> for Stderr {
 
 impl io::Write for StderrLine {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        if !self.batch {
+        if !batching() {
             return io::stderr().write(bytes);
         }
         let mut pending = pending();
@@ -255,9 +246,7 @@ impl io::Write for StderrLine {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.batch {
-            pending().write_out();
-        }
+        flush();
         Ok(())
     }
 }
@@ -282,22 +271,6 @@ impl Lines {
         } else {
             Some(Self::Text)
         }
-    }
-
-    fn write_line(
-        self,
-        line: &mut String,
-        event: &Event<'_>,
-        writer: &mut Writer<'_>,
-    ) -> fmt::Result {
-        line.clear();
-        self.render(line, event);
-        let written = writer.write_str(line);
-        if line.capacity() > 64 * 1024 {
-            // One huge value should not keep a huge buffer on this thread.
-            *line = String::new();
-        }
-        written
     }
 
     /// `event` as one line, newline included.
@@ -334,11 +307,9 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        // A field's `Debug` may log in turn; then this thread's buffer is busy and a new one
-        // serves.
-        LINE.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut line) => self.write_line(&mut line, event, &mut writer),
-            Err(_) => self.write_line(&mut String::new(), event, &mut writer),
+        with_line(|line| {
+            self.render(line, event);
+            writer.write_str(line)
         })
     }
 }
@@ -358,6 +329,22 @@ thread_local! {
     /// The line being formatted, reused: plain `String` pushes, then one write to the
     /// subscriber's writer.
     static LINE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Runs `write` with this thread's line buffer, empty. When the buffer is busy (a field's
+/// `Debug` may log in turn) a new one serves; one huge value does not leave a huge buffer.
+fn with_line<R>(write: impl FnOnce(&mut String) -> R) -> R {
+    LINE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut line) => {
+            line.clear();
+            let written = write(&mut line);
+            if line.capacity() > 64 * 1024 {
+                *line = String::new();
+            }
+            written
+        }
+        Err(_) => write(&mut String::new()),
+    })
 }
 
 thread_local! {
@@ -403,34 +390,23 @@ fn push_timestamp(out: &mut String) {
 }
 
 /// The bytes a JSON string cannot hold as they are.
-static NEEDS_ESCAPE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = true;
-        byte += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table[0x7f] = true;
-    table
-};
+fn needs_escape(byte: u8) -> bool {
+    (byte < 0x20) | (byte == b'"') | (byte == b'\\') | (byte == 0x7f)
+}
 
 /// Appends `s` as the contents of a JSON string: quotes, backslashes and control characters
 /// escaped.
 fn push_escaped(out: &mut String, s: &str) {
     // Nearly every value needs nothing: find out without branching per byte (the compiler
     // vectorises this fold), then copy it whole.
-    let needs = s.bytes().fold(false, |any, b| {
-        any | (b < 0x20) | (b == b'"') | (b == b'\\') | (b == 0x7f)
-    });
+    let needs = s.bytes().fold(false, |any, b| any | needs_escape(b));
     if !needs {
         out.push_str(s);
         return;
     }
     let mut clean = 0;
     for (i, &byte) in s.as_bytes().iter().enumerate() {
-        if !NEEDS_ESCAPE[usize::from(byte)] {
+        if !needs_escape(byte) {
             continue;
         }
         out.push_str(&s[clean..i]);
@@ -447,23 +423,6 @@ fn push_escaped(out: &mut String, s: &str) {
         clean = i + 1;
     }
     out.push_str(&s[clean..]);
-}
-
-/// `,"name":"value"`, escaped.
-fn json_str_field(out: &mut String, name: &str, value: &str) {
-    out.push_str(",\"");
-    push_escaped(out, name);
-    out.push_str("\":\"");
-    push_escaped(out, value);
-    out.push('"');
-}
-
-/// `,"name":value` for a number.
-fn json_u64_field(out: &mut String, name: &str, value: u64) {
-    out.push_str(",\"");
-    push_escaped(out, name);
-    out.push_str("\":");
-    push_u64(out, value);
 }
 
 /// A value in a text line: as it is, or quoted and escaped when it holds a space, a quote or a
@@ -506,17 +465,10 @@ pub struct Access<'a> {
     pub outcome: &'a str,
 }
 
-/// The format of the access lines written directly (0: none, through `tracing` instead).
-static DIRECT: AtomicU8 = AtomicU8::new(0);
+/// The format of the access lines written directly (unset: through `tracing` instead).
+static DIRECT: OnceLock<Lines> = OnceLock::new();
 
 impl Lines {
-    fn code(self) -> u8 {
-        match self {
-            Self::Json => 1,
-            Self::Text => 2,
-        }
-    }
-
     /// The successful request's line, as `tracing::info!(request_id, principal, method, tool,
     /// duration_us, outcome, "request")` with this format would write it.
     fn render_access(self, line: &mut String, access: &Access<'_>) {
@@ -566,23 +518,12 @@ impl Lines {
 /// (`tracing::enabled!`). Half the cost of the same line as a `tracing` event, which every
 /// request pays: no field visitors, no second buffer, no dispatch.
 pub fn write_access(access: &Access<'_>) -> bool {
-    let format = match DIRECT.load(Ordering::Relaxed) {
-        1 => Lines::Json,
-        2 => Lines::Text,
-        _ => return false,
+    let Some(format) = DIRECT.get() else {
+        return false;
     };
-    let write = |line: &mut String| {
-        line.clear();
+    with_line(|line| {
         format.render_access(line, access);
-        let mut out = StderrLine {
-            batch: BATCHING.load(Ordering::Relaxed),
-            urgent: false,
-        };
-        let _ = out.write_all(line.as_bytes());
-    };
-    LINE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut line) => write(&mut line),
-        Err(_) => write(&mut String::new()),
+        let _ = StderrLine { urgent: false }.write_all(line.as_bytes());
     });
     true
 }
@@ -617,7 +558,10 @@ impl JsonFields<'_> {
 
 impl Visit for JsonFields<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
-        json_str_field(self.0, field.name(), value);
+        self.key(field);
+        self.0.push('"');
+        push_escaped(self.0, value);
+        self.0.push('"');
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
@@ -628,7 +572,8 @@ impl Visit for JsonFields<'_> {
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        json_u64_field(self.0, field.name(), value);
+        self.key(field);
+        push_u64(self.0, value);
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {

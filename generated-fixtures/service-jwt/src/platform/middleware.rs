@@ -230,6 +230,8 @@ impl<'a> Next<'a> {
 pub struct Stack {
     core: Arc<Core>,
     team: Arc<[Arc<dyn Middleware>]>,
+    /// How many of the team's middleware, from the first, only have `before` and `after`.
+    hooks: usize,
 }
 
 impl std::fmt::Debug for Stack {
@@ -241,9 +243,11 @@ impl std::fmt::Debug for Stack {
 impl Stack {
     /// The platform's layers, then `team`'s.
     pub fn new(core: Core, team: Vec<Arc<dyn Middleware>>) -> Self {
+        let hooks = team.iter().take_while(|m| !m.wraps()).count();
         Self {
             core: Arc::new(core),
             team: team.into(),
+            hooks,
         }
     }
 
@@ -335,8 +339,7 @@ impl Stack {
         call: &mut Call,
         handler: &mut Option<F>,
     ) -> Result<T, ErrorData> {
-        let hooks = self.team.iter().take_while(|m| !m.wraps()).count();
-        let (hooks, rest) = self.team.split_at(hooks);
+        let (hooks, rest) = self.team.split_at(self.hooks);
         for (entered, layer) in hooks.iter().enumerate() {
             if let Err(error) = layer.before(call) {
                 for outer in hooks[..entered].iter().rev() {
