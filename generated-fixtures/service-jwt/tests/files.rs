@@ -323,6 +323,15 @@ async fn writes_are_atomic_with_safe_permissions_and_only_in_writable_roots() {
         .collect();
     assert_eq!(leftovers, ["today.txt"], "no temporary files left");
 
+    // A private file stays private when it is overwritten.
+    std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o600)).unwrap();
+    tree.ops
+        .write("work", "reports/today.txt", b"third".to_vec())
+        .await
+        .unwrap();
+    let mode = std::fs::metadata(&written).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "an overwrite keeps the file's mode: {mode:o}");
+
     let big = vec![b'x'; 2 * 1024 * 1024];
     let error = tree.ops.write("work", "big.txt", big).await.unwrap_err();
     assert_eq!(kind(&error), "too-large");

@@ -113,6 +113,15 @@ fn healthcheck(url: Option<String>) -> ExitCode {
         .and_then(|runtime| runtime.block_on(check));
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Settings that only make sense against the built server (TOOL_SCOPES naming a tool).
+        Err(err)
+            if err
+                .downcast_ref::<platform::config::ConfigError>()
+                .is_some() =>
+        {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
         Err(err) => {
             eprintln!("unhealthy: {base}/healthz: {err:#}");
             ExitCode::FAILURE
@@ -170,6 +179,15 @@ fn serve(transport: Option<TransportArg>, addr: Option<SocketAddr>) -> ExitCode 
     platform::logging::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Settings that only make sense against the built server (TOOL_SCOPES naming a tool).
+        Err(err)
+            if err
+                .downcast_ref::<platform::config::ConfigError>()
+                .is_some() =>
+        {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
         Err(err) => {
             tracing::error!("server failed: {err:#}");
             eprintln!("error: {err:#}");

@@ -139,6 +139,15 @@ impl Server {
     pub fn state(&self) -> &State {
         &self.state
     }
+
+    /// The names of the server's tools.
+    pub fn tool_names(&self) -> Vec<String> {
+        self.tools
+            .list_all()
+            .into_iter()
+            .map(|tool| tool.name.into_owned())
+            .collect()
+    }
 }
 
 #[tool_handler(router = self.tools)]

@@ -61,9 +61,49 @@ pub const SETTINGS: &[Setting] = &[
         help: "Stateless JSON mode: no sessions, one JSON response per POST (for load balancers).",
     },
     Setting {
+        key: "HTTP_HEADER_TIMEOUT_MS",
+        default: "10000",
+        help: "A client must send a request's headers within this time, or the connection is closed.",
+    },
+    Setting {
+        key: "HTTP_IDLE_TIMEOUT_SECONDS",
+        default: "120",
+        help: "A connection with no bytes in either direction for this long is closed.",
+    },
+    Setting {
+        key: "HTTP_MAX_CONNECTIONS",
+        default: "1024",
+        help: "Open connections at most; further ones are closed as soon as they are accepted.",
+    },
+    Setting {
+        key: "HTTP_REQUEST_TIMEOUT_SECONDS",
+        default: "60",
+        help: "Deadline for reading a request and producing its response (HTTP 408 or 504 after it).",
+    },
+    Setting {
+        key: "HTTP_MAX_SESSIONS",
+        default: "10000",
+        help: "MCP sessions (2025-11-25 era) open at once, all callers together; more get HTTP 503.",
+    },
+    Setting {
+        key: "HTTP_MAX_SESSIONS_PER_PRINCIPAL",
+        default: "100",
+        help: "MCP sessions one principal (or, without authentication, one address) may hold; more get HTTP 429.",
+    },
+    Setting {
+        key: "HTTP_SESSION_IDLE_SECONDS",
+        default: "300",
+        help: "A session with no request for this long is closed.",
+    },
+    Setting {
+        key: "HTTP_MAX_INITIALIZE_BYTES",
+        default: "16384",
+        help: "Largest `initialize` parameters (client info and capabilities) accepted over HTTP; a session keeps them.",
+    },
+    Setting {
         key: "PUBLIC_URL",
         default: "",
-        help: "The URL clients use to reach the server (OAuth metadata); default http://HTTP_ADDR.",
+        help: "The URL clients use to reach the server (OAuth metadata); required with authentication on a non-loopback address.",
     },
     Setting {
         key: "SHUTDOWN_GRACE_SECONDS",
@@ -119,6 +159,11 @@ pub const SETTINGS: &[Setting] = &[
         key: "AUTH_ALGORITHMS",
         default: "RS256",
         help: "JWT mode: accepted signature algorithms, comma-separated (RS256, ES256, EdDSA, …).",
+    },
+    Setting {
+        key: "AUTH_REQUIRED_CLAIMS",
+        default: "",
+        help: "JWT mode: `claim=value,…` every token must carry (exact match; repeat a claim to allow several values). Required with the google and github presets.",
     },
     Setting {
         key: "AUTH_TENANT_CLAIM",
@@ -306,6 +351,11 @@ pub const SETTINGS: &[Setting] = &[
         help: "OpenTelemetry collector (OTLP/HTTP, e.g. http://collector:4318) for request spans; needs the `otel` build feature.",
     },
     Setting {
+        key: "METRICS_ADDR",
+        default: "",
+        help: "Serve /metrics on this address (HOST:PORT) instead of the MCP listener, so it is not public.",
+    },
+    Setting {
         key: "METRICS",
         default: "true",
         help: "Serve Prometheus metrics at /metrics (HTTP transport) and count requests.",
@@ -377,6 +427,19 @@ pub struct Limit {
     pub burst: u32,
 }
 
+/// Limits of the HTTP listener: what a slow, idle or greedy client can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpLimits {
+    pub header_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+    pub request_timeout: Duration,
+    pub max_sessions: usize,
+    pub max_sessions_per_principal: usize,
+    pub session_idle: Duration,
+    pub max_initialize_bytes: usize,
+}
+
 /// The validated settings. Secrets print as `[REDACTED]`.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -386,6 +449,7 @@ pub struct Settings {
     pub allowed_origins: Vec<String>,
     pub max_body_bytes: usize,
     pub stateless: bool,
+    pub http_limits: HttpLimits,
     /// The URL clients use to reach the server, without a trailing `/`.
     pub public_url: String,
     pub shutdown_grace: Duration,
@@ -401,6 +465,8 @@ pub struct Settings {
     pub auth_jwks_url: String,
     pub auth_algorithms: Vec<String>,
     pub auth_tenant_claim: String,
+    /// `claim=value,…` (parsed and checked with the rest of the auth settings).
+    pub auth_required_claims: String,
     /// Tool name → scopes it requires.
     pub tool_scopes: BTreeMap<String, BTreeSet<String>>,
     pub rate_limit: Limit,
@@ -418,6 +484,8 @@ pub struct Settings {
     /// Code execution: programs, environment and limits.
     pub exec: super::exec::ExecConfig,
     pub metrics: bool,
+    /// A listener of its own for `/metrics`, when set.
+    pub metrics_addr: Option<SocketAddr>,
     /// Where request spans go (OTLP/HTTP), when set.
     pub otlp_endpoint: Option<String>,
     pub upstream_token: Option<SecretString>,
@@ -554,6 +622,51 @@ impl Settings {
                     format!("`{other}` must start with https:// or http://"),
                 ));
             }
+        };
+        let bounded =
+            |key: &str, range: std::ops::RangeInclusive<u64>| -> Result<u64, ConfigError> {
+                let value = number(key)?;
+                if range.contains(&value) {
+                    Ok(value)
+                } else {
+                    Err(invalid(
+                        key,
+                        format!("must be between {} and {}", range.start(), range.end()),
+                    ))
+                }
+            };
+        let as_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let max_sessions = bounded("HTTP_MAX_SESSIONS", 1..=1_000_000)?;
+        let http_limits = HttpLimits {
+            header_timeout: Duration::from_millis(bounded(
+                "HTTP_HEADER_TIMEOUT_MS",
+                100..=300_000,
+            )?),
+            idle_timeout: Duration::from_secs(bounded("HTTP_IDLE_TIMEOUT_SECONDS", 1..=86_400)?),
+            max_connections: as_usize(bounded("HTTP_MAX_CONNECTIONS", 1..=1_000_000)?),
+            request_timeout: Duration::from_secs(bounded(
+                "HTTP_REQUEST_TIMEOUT_SECONDS",
+                1..=3600,
+            )?),
+            max_sessions: as_usize(max_sessions),
+            max_sessions_per_principal: as_usize(bounded(
+                "HTTP_MAX_SESSIONS_PER_PRINCIPAL",
+                1..=max_sessions,
+            )?),
+            session_idle: Duration::from_secs(bounded("HTTP_SESSION_IDLE_SECONDS", 1..=86_400)?),
+            // No larger than a whole request may be.
+            max_initialize_bytes: as_usize(
+                bounded("HTTP_MAX_INITIALIZE_BYTES", 1024..=64 * 1024 * 1024)?.min(max_body_bytes),
+            ),
+        };
+        let metrics_addr = match get("METRICS_ADDR").trim() {
+            "" => None,
+            text => Some(text.parse::<SocketAddr>().map_err(|_| {
+                invalid(
+                    "METRICS_ADDR",
+                    format!("`{text}` is not HOST:PORT with an IP host"),
+                )
+            })?),
         };
         let log = get("LOG");
         tracing_subscriber::EnvFilter::try_new(&log)
@@ -821,6 +934,7 @@ impl Settings {
             allowed_origins: list("HTTP_ALLOWED_ORIGINS"),
             max_body_bytes: usize::try_from(max_body_bytes).unwrap_or(usize::MAX),
             stateless: boolean("HTTP_STATELESS")?,
+            http_limits,
             public_url,
             shutdown_grace: Duration::from_secs(number("SHUTDOWN_GRACE_SECONDS")?),
             log,
@@ -834,6 +948,7 @@ impl Settings {
             auth_jwks_url: get("AUTH_JWKS_URL").trim().to_string(),
             auth_algorithms: list("AUTH_ALGORITHMS"),
             auth_tenant_claim: get("AUTH_TENANT_CLAIM").trim().to_string(),
+            auth_required_claims: get("AUTH_REQUIRED_CLAIMS"),
             tool_scopes,
             rate_limit: limit("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST")?,
             tool_rate_limit: limit("TOOL_RATE_LIMIT_PER_SECOND", "TOOL_RATE_LIMIT_BURST")?,
@@ -846,6 +961,7 @@ impl Settings {
             files,
             exec,
             metrics: boolean("METRICS")?,
+            metrics_addr,
             otlp_endpoint: (!otlp_endpoint.is_empty()).then_some(otlp_endpoint),
             upstream_token: (!upstream.is_empty()).then(|| SecretString::from(upstream)),
             greeting,
@@ -864,6 +980,20 @@ impl Settings {
                 "AUTH",
                 format!(
                     "`none` is only allowed on a loopback address, not {}: use bearer or jwt",
+                    settings.http_addr
+                ),
+            ));
+        }
+        if settings.transport == Transport::Http
+            && settings.auth != AuthMode::None
+            && !settings.http_addr.ip().is_loopback()
+            && get("PUBLIC_URL").trim().is_empty()
+        {
+            return Err(invalid(
+                "PUBLIC_URL",
+                format!(
+                    "required when serving with authentication on {}: clients find the \
+                     authorization server through the URL it names (https://mcp.example.com)",
                     settings.http_addr
                 ),
             ));
@@ -1023,6 +1153,19 @@ mod tests {
             ),
             ("EXEC_ENV", "PATH", "not KEY=VALUE"),
             ("EXEC_ISOLATION", "off", "not required or best-effort"),
+            ("HTTP_HEADER_TIMEOUT_MS", "0", "between 100 and 300000"),
+            ("HTTP_IDLE_TIMEOUT_SECONDS", "0", "between 1 and 86400"),
+            ("HTTP_MAX_CONNECTIONS", "lots", "not a whole number"),
+            ("HTTP_REQUEST_TIMEOUT_SECONDS", "0", "between 1 and 3600"),
+            ("HTTP_MAX_SESSIONS", "0", "between 1 and 1000000"),
+            (
+                "HTTP_MAX_SESSIONS_PER_PRINCIPAL",
+                "20000",
+                "between 1 and 10000",
+            ),
+            ("HTTP_SESSION_IDLE_SECONDS", "-1", "not a whole number"),
+            ("HTTP_MAX_INITIALIZE_BYTES", "10", "between 1024"),
+            ("METRICS_ADDR", "metrics:9090", "not HOST:PORT"),
         ] {
             let err = Settings::with(&[(key, value)]).unwrap_err();
             assert_eq!(err.variable, variable(key), "{key}: {err}");
@@ -1049,6 +1192,83 @@ mod tests {
             "build with `--features otel`"
         };
         assert!(err.reason.contains(expected), "{err}");
+    }
+
+    fn jwt(extra: &[(&'static str, &'static str)]) -> Result<Settings, ConfigError> {
+        let mut pairs = vec![
+            ("AUTH", "jwt"),
+            ("AUTH_AUDIENCE", "https://mcp.example.com/mcp"),
+        ];
+        pairs.extend_from_slice(extra);
+        Settings::with(&pairs)
+    }
+
+    #[test]
+    fn world_open_presets_refuse_to_start_without_required_claims() {
+        for preset in ["github", "google"] {
+            let err = jwt(&[("AUTH_PRESET", preset)]).unwrap_err();
+            assert_eq!(err.variable, variable("AUTH_REQUIRED_CLAIMS"), "{err}");
+            assert!(err.reason.contains("anyone can obtain"), "{err}");
+        }
+        jwt(&[
+            ("AUTH_PRESET", "github"),
+            ("AUTH_REQUIRED_CLAIMS", "repository_owner_id=123456"),
+        ])
+        .unwrap();
+        jwt(&[
+            ("AUTH_PRESET", "google"),
+            ("AUTH_REQUIRED_CLAIMS", "hd=example.com,hd=example.org"),
+        ])
+        .unwrap();
+        let err = jwt(&[
+            ("AUTH_PRESET", "github"),
+            ("AUTH_REQUIRED_CLAIMS", "repository_owner"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, variable("AUTH_REQUIRED_CLAIMS"), "{err}");
+        assert!(err.reason.contains("not claim=value"), "{err}");
+    }
+
+    #[test]
+    fn plain_http_jwks_urls_must_be_loopback_hosts() {
+        for url in [
+            "http://localhost.evil.com/jwks",
+            "http://127.0.0.1.nip.io/jwks",
+            "http://10.0.0.1/jwks",
+            "ftp://localhost/jwks",
+        ] {
+            let err =
+                jwt(&[("AUTH_ISSUER", "https://i.example"), ("AUTH_JWKS_URL", url)]).unwrap_err();
+            assert_eq!(err.variable, variable("AUTH_JWKS_URL"), "{url}: {err}");
+        }
+        for url in [
+            "http://localhost:9000/jwks",
+            "http://127.0.0.1:9000/jwks",
+            "http://[::1]:9000/jwks",
+            "https://issuer.example.com/jwks",
+        ] {
+            jwt(&[("AUTH_ISSUER", "https://i.example"), ("AUTH_JWKS_URL", url)])
+                .unwrap_or_else(|e| panic!("{url}: {e}"));
+        }
+    }
+
+    #[test]
+    fn public_url_is_required_with_authentication_off_loopback() {
+        let base = [
+            ("TRANSPORT", "http"),
+            ("HTTP_ADDR", "0.0.0.0:8080"),
+            ("AUTH", "bearer"),
+            (
+                "AUTH_TOKENS",
+                "ci:c91cbbedf8c712e8e2b7517ddeca8fe4fde839ebd8339e0b2001363002b37712",
+            ),
+        ];
+        let err = Settings::with(&base).unwrap_err();
+        assert_eq!(err.variable, variable("PUBLIC_URL"), "{err}");
+        let mut with_url = base.to_vec();
+        with_url.push(("PUBLIC_URL", "https://mcp.example.com/"));
+        let settings = Settings::with(&with_url).unwrap();
+        assert_eq!(settings.public_url, "https://mcp.example.com");
     }
 
     #[test]

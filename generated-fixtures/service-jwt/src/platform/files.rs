@@ -357,20 +357,23 @@ impl FileOps {
                     Err(e) => return Err(e.into()),
                 }
             };
-            match dir.symlink_metadata(&name) {
+            // A new file is 0644; an overwritten one keeps its permission bits (a 0600 file
+            // stays private). The rename replaces the name only: other hard links to the old
+            // file keep the old contents.
+            let mode = match dir.symlink_metadata(&name) {
                 Ok(meta) if meta.file_type().is_symlink() => return Err(FileError::Symlink),
                 Ok(meta) if !meta.is_file() => return Err(FileError::NotAFile),
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Ok(meta) => cap_std::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0o644,
                 Err(e) => return Err(e.into()),
-            }
+            };
             let temp = format!(
                 ".{}.{}.tmp",
                 name.to_string_lossy(),
                 uuid::Uuid::new_v4().simple()
             );
             let mut options = OpenOptions::new();
-            options.write(true).create_new(true).mode(0o644);
+            options.write(true).create_new(true).mode(mode);
             let written = (|| {
                 let mut file = dir.open_with(&temp, &options)?;
                 std::io::Write::write_all(&mut file, &bytes)?;

@@ -48,6 +48,11 @@ impl Harness {
         Self::connect(app, None).await
     }
 
+    /// Like [`Harness::with_app`], returning the error if `initialize` is refused.
+    pub async fn try_with_app(app: App) -> Result<Self, rmcp::ErrorData> {
+        Self::try_connect(app, None).await
+    }
+
     /// Connects to `app` as an HTTP client would: every request carries HTTP request parts
     /// with these headers (such as `authorization` and `x-request-id`).
     pub async fn as_http_client(app: App, headers: &[(&str, &str)]) -> Self {

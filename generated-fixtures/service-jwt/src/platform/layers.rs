@@ -15,7 +15,8 @@ use rmcp::ErrorData;
 use rmcp::model::ErrorCode;
 use tracing::Level;
 
-use super::auth::{Authenticator, Identity};
+use super::auth::{AuthError, Authenticator, Identity};
+use super::config::Transport;
 use super::errors;
 use super::logging::{self, Access};
 use super::metrics::Metrics;
@@ -56,6 +57,11 @@ pub struct StackParts {
     pub team: Vec<Arc<dyn Middleware>>,
     /// A span per request for OpenTelemetry export (only when `OTLP_ENDPOINT` is set).
     pub spans: bool,
+    /// The transport the stack serves: a request without HTTP parts is trusted as the local
+    /// client only when this is stdio.
+    pub transport: Transport,
+    /// Largest `initialize` parameters accepted over HTTP (a session keeps them).
+    pub max_initialize_bytes: usize,
 }
 
 /// The standard stack; `in_flight` counts requests for graceful shutdown.
@@ -67,6 +73,8 @@ pub fn standard(parts: StackParts, in_flight: InFlight) -> Stack {
         auth: parts.auth,
         tool_scopes: parts.tool_scopes,
         limits: parts.limits,
+        transport: parts.transport,
+        max_initialize_bytes: parts.max_initialize_bytes,
     };
     Stack::new(core, parts.team)
 }
@@ -79,6 +87,8 @@ pub struct Core {
     auth: Authenticator,
     tool_scopes: Arc<BTreeMap<String, BTreeSet<String>>>,
     limits: Limits,
+    transport: Transport,
+    max_initialize_bytes: usize,
 }
 
 impl Core {
@@ -98,6 +108,11 @@ impl Core {
         }
         names.push("error-masking");
         names
+    }
+
+    /// Largest `initialize` parameters accepted over HTTP.
+    pub fn max_initialize_bytes(&self) -> usize {
+        self.max_initialize_bytes
     }
 
     /// In-flight tracking: the request counts until the guard drops (graceful shutdown waits
@@ -136,12 +151,14 @@ impl Core {
     pub fn observe(&self, call: &Call, error: Option<&ErrorData>) {
         let elapsed = call.started.elapsed();
         let outcome = outcome(error);
-        let tool = call.target.as_deref().unwrap_or("");
+        // Caller-chosen (a tool name, a URI): cut to a bounded length in logs.
+        let tool = logging::bounded(call.target.as_deref().unwrap_or(""));
+        let principal = logging::bounded(&call.info.identity.principal);
         let duration_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
         match error {
             Some(error) if error.code == ErrorCode::INTERNAL_ERROR => tracing::error!(
                 request_id = call.info.request_id.as_str(),
-                principal = call.info.identity.principal.as_str(),
+                principal,
                 method = call.method,
                 tool,
                 duration_us,
@@ -150,18 +167,18 @@ impl Core {
             ),
             Some(error) => tracing::warn!(
                 request_id = call.info.request_id.as_str(),
-                principal = call.info.identity.principal.as_str(),
+                principal,
                 method = call.method,
                 tool,
                 duration_us,
                 outcome,
-                error = %error.message,
+                error = logging::bounded(&error.message),
                 "request refused"
             ),
             None if tracing::enabled!(Level::INFO) => {
                 let access = Access {
                     request_id: &call.info.request_id,
-                    principal: &call.info.identity.principal,
+                    principal,
                     method: call.method,
                     tool,
                     duration_us,
@@ -196,8 +213,9 @@ impl Core {
     /// Over HTTP the HTTP layer has already verified the token (and answered 401 if needed);
     /// its identity is moved out of the request ([`Admitted`]). A request that carries HTTP parts but no
     /// verified identity (the in-memory harness simulating HTTP) is verified here. A request
-    /// without HTTP parts came over stdio or the harness's pipe: the client that launched the
-    /// process is trusted as the `local` principal.
+    /// without HTTP parts is trusted as the `local` principal only when the stack serves stdio
+    /// (the client that launched the process); on an HTTP server it is refused: fail closed
+    /// should a transport ever deliver requests without their HTTP parts.
     pub async fn authenticate(&self, call: &mut Call) -> Result<(), ErrorData> {
         let identity = match call.http_mut() {
             Some(parts) => match parts.extensions.remove::<Admitted>() {
@@ -212,10 +230,17 @@ impl Core {
                         .and_then(|v| v.to_str().ok());
                     self.auth.verify(header).await.map_err(|e| {
                         tracing::debug!(reason = %e, "authentication failed");
-                        ErrorData::new(codes::UNAUTHORIZED, e.public(), None)
+                        unauthenticated(&e)
                     })?
                 }
             },
+            None if self.transport == Transport::Http => {
+                return Err(ErrorData::new(
+                    codes::UNAUTHORIZED,
+                    "a request without HTTP credentials on an HTTP server",
+                    None,
+                ));
+            }
             None if self.auth.is_required() => Identity::local(),
             None => Identity::anonymous(),
         };
@@ -293,6 +318,11 @@ impl Core {
             .into_error_data()),
         }
     }
+}
+
+/// The error for a request that could not be authenticated.
+fn unauthenticated(error: &AuthError) -> ErrorData {
+    ErrorData::new(codes::UNAUTHORIZED, error.public(), None)
 }
 
 /// The outcome as logs and metrics name it.
@@ -684,6 +714,34 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn an_http_server_refuses_requests_without_http_parts() {
+        // The in-memory pipe delivers requests without HTTP parts, as stdio would: on a server
+        // configured for HTTP that must not make the caller the trusted `local` principal.
+        let app = test_app(Settings::with(&[("TRANSPORT", "http")]).unwrap());
+        let err = Harness::try_with_app(app).await.unwrap_err();
+        assert_eq!(err.code, codes::UNAUTHORIZED, "{err:?}");
+        // Over stdio the same client is the local principal.
+        let h = Harness::with_app(test_app(Settings::defaults())).await;
+        assert!(call(&h, "whoami", json!({})).await.is_ok());
+    }
+
+    #[test]
+    fn scopes_for_a_tool_that_does_not_exist_refuse_to_start() {
+        let settings = Settings::with(&[("TOOL_SCOPES", "whoam=profile:read")]).unwrap();
+        let Err(err) = App::build(settings) else {
+            panic!("the server started with scopes for a tool it does not have");
+        };
+        let err = err
+            .downcast_ref::<crate::platform::config::ConfigError>()
+            .expect("a settings error");
+        assert_eq!(
+            err.variable,
+            crate::platform::config::variable("TOOL_SCOPES")
+        );
+        assert!(err.reason.contains("`whoam` is not a tool"), "{err}");
+    }
+
     /// The test app with `team` as the team's middleware.
     fn app_with_team(team: Vec<Arc<dyn Middleware>>) -> App {
         let mut app = test_app(Settings::defaults());
@@ -695,6 +753,8 @@ mod tests {
                 tool_scopes: Arc::default(),
                 team,
                 spans: false,
+                transport: Transport::Stdio,
+                max_initialize_bytes: 16 * 1024,
             },
             app.in_flight.clone(),
         );
@@ -714,6 +774,8 @@ mod tests {
                 tool_scopes: Arc::default(),
                 team: vec![Arc::new(Explode)],
                 spans: false,
+                transport: Transport::Stdio,
+                max_initialize_bytes: 16 * 1024,
             },
             app.in_flight.clone(),
         );

@@ -3,8 +3,12 @@
 //! Recorded by the metrics layer of the stack and by the HTTP layer; served at `/metrics` in
 //! the OpenMetrics text format. With `METRICS=false` the layer is left out of the stack, so it
 //! costs nothing per request.
+//!
+//! Guarantee: no label value is chosen by a caller. The `tool` label names only tools the
+//! server has ([`UNKNOWN_TOOL`] for any other name a client sends), so the number of series is
+//! bounded by the server's own tools, whatever clients call.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -44,6 +48,8 @@ pub struct Metrics {
     /// The series [`Metrics::observe`] records into, by tool: a family lookup builds three
     /// `String` labels and hashes them, on every request.
     series: Arc<RwLock<HashMap<String, Vec<Series>>>>,
+    /// The server's tools: the only names that become a `tool` label.
+    tools: Arc<HashSet<String>>,
 }
 
 /// One (method, tool, outcome) combination's counter and latency histogram.
@@ -62,11 +68,8 @@ impl Series {
     }
 }
 
-/// Distinct tool labels kept; calls naming further tools (which clients choose, so a client
-/// could otherwise grow the metrics without bound) are recorded under [`OTHER_TOOLS`].
-pub const MAX_TOOL_LABELS: usize = 1000;
-/// The tool label of calls beyond [`MAX_TOOL_LABELS`].
-pub const OTHER_TOOLS: &str = "(other)";
+/// The tool label of calls naming a tool the server does not have.
+pub const UNKNOWN_TOOL: &str = "(unknown)";
 
 impl std::fmt::Debug for Metrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -81,14 +84,9 @@ fn latency_histogram() -> Histogram {
     ))
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Metrics {
-    pub fn new() -> Self {
+    /// Metrics of a server whose tools are `tools`.
+    pub fn new(tools: impl IntoIterator<Item = String>) -> Self {
         let mut registry = Registry::with_prefix("mcp");
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<MethodLabels, Histogram, fn() -> Histogram>::new_with_constructor(
@@ -123,6 +121,7 @@ impl Metrics {
             latency,
             rate_limited,
             series: Arc::default(),
+            tools: Arc::new(tools.into_iter().collect()),
         }
     }
 
@@ -142,21 +141,21 @@ impl Metrics {
         };
         {
             let known = self.series.read().unwrap_or_else(PoisonError::into_inner);
-            let found = known
+            if let Some(series) = known
                 .get(tool)
-                .or_else(|| (known.len() >= MAX_TOOL_LABELS).then(|| known.get(OTHER_TOOLS))?)
-                .and_then(|all| Series::find(all, method, outcome));
-            if let Some(series) = found {
+                .and_then(|all| Series::find(all, method, outcome))
+            {
                 record(series);
                 return;
             }
         }
-        let mut known = self.series.write().unwrap_or_else(PoisonError::into_inner);
-        let tool = if known.contains_key(tool) || known.len() < MAX_TOOL_LABELS {
+        // Not seen yet with this method and outcome, or not a tool of this server.
+        let tool = if tool.is_empty() || self.tools.contains(tool) {
             tool
         } else {
-            OTHER_TOOLS
+            UNKNOWN_TOOL
         };
+        let mut known = self.series.write().unwrap_or_else(PoisonError::into_inner);
         let all = known.entry(tool.to_string()).or_default();
         if let Some(series) = Series::find(all, method, outcome) {
             record(series);
@@ -220,7 +219,7 @@ mod tests {
 
     #[test]
     fn requests_are_counted_by_method_tool_and_outcome() {
-        let metrics = Metrics::new();
+        let metrics = Metrics::new(["greet".to_string()]);
         for _ in 0..3 {
             metrics.observe("tools/call", Some("greet"), "ok", MS);
         }
@@ -241,32 +240,25 @@ mod tests {
     }
 
     #[test]
-    fn tool_labels_are_bounded_whatever_clients_call() {
-        let metrics = Metrics::new();
-        for i in 0..MAX_TOOL_LABELS + 50 {
+    fn only_the_servers_tools_become_labels_whatever_clients_call() {
+        let metrics = Metrics::new(["greet".to_string()]);
+        let long = "x".repeat(64 * 1024);
+        for i in 0..40 {
             metrics.observe(
                 "tools/call",
-                Some(&format!("tool-{i}")),
+                Some(&format!("{long}{i}")),
                 "invalid_params",
                 MS,
             );
         }
-        metrics.observe("tools/call", Some("tool-0"), "invalid_params", MS);
+        metrics.observe("tools/call", Some("greet"), "ok", MS);
         let text = metrics.render();
-        let series = text
-            .lines()
-            .filter(|l| l.starts_with("mcp_requests_total{"))
-            .count();
-        assert_eq!(series, MAX_TOOL_LABELS + 1);
-        let other = format!(
-            r#"mcp_requests_total{{method="tools/call",tool="{OTHER_TOOLS}",outcome="invalid_params"}} 50"#
+        assert!(text.len() < 16 * 1024, "{} bytes of metrics", text.len());
+        let unknown = format!(
+            r#"mcp_requests_total{{method="tools/call",tool="{UNKNOWN_TOOL}",outcome="invalid_params"}} 40"#
         );
-        assert!(text.lines().any(|l| l == other), "{text}");
-        let first =
-            r#"mcp_requests_total{method="tools/call",tool="tool-0",outcome="invalid_params"} 2"#;
-        assert!(
-            text.lines().any(|l| l == first),
-            "known tools keep their label"
-        );
+        assert!(text.lines().any(|l| l == unknown), "{text}");
+        let known = r#"mcp_requests_total{method="tools/call",tool="greet",outcome="ok"} 1"#;
+        assert!(text.lines().any(|l| l == known), "{text}");
     }
 }

@@ -251,6 +251,11 @@ impl Stack {
         }
     }
 
+    /// Largest `initialize` parameters accepted over HTTP.
+    pub fn max_initialize_bytes(&self) -> usize {
+        self.core.max_initialize_bytes()
+    }
+
     /// The layer names, outermost first.
     pub fn names(&self) -> Vec<&'static str> {
         let mut names = self.core.names();
@@ -429,10 +434,26 @@ fn none<T>(_: &T) -> Option<String> {
     None
 }
 
+/// The length of `value` as JSON, without building it.
+fn encoded_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
 #[allow(deprecated)] // logging/setLevel and resources/(un)subscribe are deprecated in rmcp 3.11
 impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
     through_stack! {
-        initialize(InitializeRequestParams) -> InitializeResult, "initialize", none;
         complete(CompleteRequestParams) -> CompleteResult, "completion/complete", none;
         set_level(SetLevelRequestParams) -> (), "logging/setLevel", none;
         get_prompt(GetPromptRequestParams) -> GetPromptResponse, "prompts/get",
@@ -456,6 +477,31 @@ impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
         get_skill(GetSkillRequestParams) -> GetSkillResult, "skills/get", none;
         read_resource_directory(ReadResourceDirectoryRequestParams) -> ReadResourceDirectoryResult,
             "resources/directory/read", none;
+    }
+
+    /// Over HTTP, `initialize` parameters (which a session keeps for its lifetime) larger than
+    /// `HTTP_MAX_INITIALIZE_BYTES` are refused, and the session ends with the failed handshake.
+    fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<InitializeResult, ErrorData>> + MaybeSendFuture + '_ {
+        let limit = self.stack.max_initialize_bytes();
+        let oversized = context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .is_some()
+            && encoded_len(&request) > limit;
+        self.stack
+            .run("initialize", None, context, move |ctx| async move {
+                if oversized {
+                    return Err(ErrorData::invalid_params(
+                        format!("initialize parameters over {limit} bytes"),
+                        None,
+                    ));
+                }
+                self.inner.initialize(request, ctx).await
+            })
     }
 
     fn ping(
@@ -494,7 +540,14 @@ impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
         self.inner.accepted_subscription_filter(requested)
     }
 
+    /// `subscriptions/listen` is admitted by the stack (authentication, rate limits, logging,
+    /// team middleware) like any request; the subscription itself then runs outside it, so a
+    /// long-lived listen does not count as in flight and hold up a graceful shutdown.
     async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        let request = context.request_context().clone();
+        self.stack
+            .run("subscriptions/listen", None, request, |_| async { Ok(()) })
+            .await?;
         self.inner.listen(context).await
     }
 

@@ -70,7 +70,7 @@ impl App {
     /// servers with extra tools).
     pub fn for_server(server: Server) -> anyhow::Result<Self> {
         let settings = server.state().settings.clone();
-        let auth = Authenticator::new(AuthConfig::from_settings(&settings)?, server.state());
+        let auth = Authenticator::new(AuthConfig::from_settings(&settings)?);
         Self::assemble(settings, server, auth)
     }
 
@@ -80,7 +80,19 @@ impl App {
         server: Server,
         auth: Authenticator,
     ) -> anyhow::Result<Self> {
-        let metrics = settings.metrics.then(Metrics::new);
+        let tools = server.tool_names();
+        // A scope requirement on a name that is no tool would leave the intended tool open.
+        if let Some(unknown) = settings.tool_scopes.keys().find(|t| !tools.contains(t)) {
+            return Err(config::ConfigError {
+                variable: config::variable("TOOL_SCOPES"),
+                reason: format!(
+                    "`{unknown}` is not a tool of this server (tools: {})",
+                    tools.join(", ")
+                ),
+            }
+            .into());
+        }
+        let metrics = settings.metrics.then(|| Metrics::new(tools));
         let limits = Limits::from_settings(&settings, metrics.as_ref())?;
         let in_flight = InFlight::default();
         let stack = layers::standard(
@@ -91,6 +103,8 @@ impl App {
                 tool_scopes: Arc::new(settings.tool_scopes.clone()),
                 team: crate::middleware::team_middleware(&settings),
                 spans: settings.otlp_endpoint.is_some(),
+                transport: settings.transport,
+                max_initialize_bytes: settings.http_limits.max_initialize_bytes,
             },
             in_flight.clone(),
         );

@@ -27,6 +27,22 @@ use tracing_subscriber::registry::LookupSpan;
 
 use super::config::{LogFormat, Settings, Transport};
 
+/// Longest value, in bytes, that a caller-chosen string (a tool name, a URI, a principal) may
+/// take in a log field: longer values are cut at a character boundary.
+pub const MAX_FIELD_BYTES: usize = 256;
+
+/// `value` cut to [`MAX_FIELD_BYTES`], so a caller cannot make log lines as large as a request.
+pub fn bounded(value: &str) -> &str {
+    if value.len() <= MAX_FIELD_BYTES {
+        return value;
+    }
+    let mut end = MAX_FIELD_BYTES;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    &value[..end]
+}
+
 /// Whether the settings ask for JSON lines.
 pub fn json(settings: &Settings) -> bool {
     match settings.log_format {

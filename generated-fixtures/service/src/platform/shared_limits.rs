@@ -163,7 +163,7 @@ mod tests {
             "principal",
             settings.rate_limit,
             &settings,
-            Some(Metrics::new()),
+            Some(Metrics::new(Vec::new())),
         )
         .unwrap()
         .unwrap()

@@ -517,9 +517,8 @@ async fn verify_jwt(jwt: &JwtConfig, keys: &KeyCache, token: &str) -> Result<Ide
         let matches = claims.get(claim).is_some_and(|value| {
             allowed.iter().any(|want| match value {
                 serde_json::Value::String(s) => s == want,
-                serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
-                    value.to_string() == *want
-                }
+                serde_json::Value::Bool(b) => want.parse::<bool>() == Ok(*b),
+                serde_json::Value::Number(n) => n.to_string() == want.as_str(),
                 _ => false,
             })
         });
@@ -802,8 +801,8 @@ async fn fetch_jwks(
         }
         body.extend_from_slice(&chunk);
     }
-    let set = serde_json::from_slice::<JwkSet>(&body)
-        .map_err(|e| format!("{url} is not a JWKS: {e}"))?;
+    let set =
+        serde_json::from_slice::<JwkSet>(&body).map_err(|e| format!("{url} is not a JWKS: {e}"))?;
     Ok((set, ttl))
 }
 
@@ -820,7 +819,11 @@ fn ttl_from_cache_control(header: Option<&str>, policy: &JwksPolicy) -> Duration
             return policy.min_ttl;
         }
         if let Some(seconds) = lower.strip_prefix("max-age=") {
-            ttl = seconds.trim_matches('"').parse::<u64>().ok().map(Duration::from_secs);
+            ttl = seconds
+                .trim_matches('"')
+                .parse::<u64>()
+                .ok()
+                .map(Duration::from_secs);
         }
     }
     ttl.unwrap_or(policy.default_ttl)
@@ -970,7 +973,8 @@ mod tests {
     }
 
     fn claims(extra: serde_json::Value) -> serde_json::Value {
-        let mut claims = json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": now() + 60});
+        let mut claims =
+            json!({"sub": "user-1", "iss": ISSUER, "aud": AUDIENCE, "exp": now() + 60});
         claims
             .as_object_mut()
             .unwrap()
@@ -986,11 +990,19 @@ mod tests {
     async fn required_claims_must_match_exactly() {
         let issuer = TestIssuer::new("k1");
         let auth = Authenticator::with_static_keys(
-            config("https://unused.example/jwks", "repository_owner=acme,repository_owner=acme-labs,email_verified=true"),
+            config(
+                "https://unused.example/jwks",
+                "repository_owner=acme,repository_owner=acme-labs,email_verified=true",
+            ),
             issuer.jwks(),
         );
-        let ok = issuer.token(&claims(json!({"repository_owner": "acme-labs", "email_verified": true})));
-        assert_eq!(auth.verify(Some(&bearer(&ok))).await.unwrap().principal, "user-1");
+        let ok = issuer.token(&claims(
+            json!({"repository_owner": "acme-labs", "email_verified": true}),
+        ));
+        assert_eq!(
+            auth.verify(Some(&bearer(&ok))).await.unwrap().principal,
+            "user-1"
+        );
         for wrong in [
             json!({"repository_owner": "acme-evil", "email_verified": true}),
             json!({"repository_owner": "ACME", "email_verified": true}),
@@ -1015,7 +1027,9 @@ mod tests {
         for i in 0..50 {
             let forged = TestIssuer::new(&format!("random-{i}")).token(&claims(json!({})));
             let auth = auth.clone();
-            flood.push(tokio::spawn(async move { auth.verify(Some(&bearer(&forged))).await }));
+            flood.push(tokio::spawn(async move {
+                auth.verify(Some(&bearer(&forged))).await
+            }));
         }
         for attempt in flood {
             assert!(matches!(attempt.await.unwrap(), Err(AuthError::Invalid(_))));
@@ -1119,9 +1133,17 @@ mod tests {
         let token = bearer(&issuer.token(&claims(json!({}))));
         auth.verify(Some(&token)).await.unwrap();
         auth.verify(Some(&token)).await.unwrap();
-        assert_eq!(provider.fetches.load(Ordering::SeqCst), 1, "fresh keys are reused");
+        assert_eq!(
+            provider.fetches.load(Ordering::SeqCst),
+            1,
+            "fresh keys are reused"
+        );
         tokio::time::sleep(Duration::from_millis(1100)).await;
         auth.verify(Some(&token)).await.unwrap();
-        assert_eq!(provider.fetches.load(Ordering::SeqCst), 2, "stale keys are fetched again");
+        assert_eq!(
+            provider.fetches.load(Ordering::SeqCst),
+            2,
+            "stale keys are fetched again"
+        );
     }
 }

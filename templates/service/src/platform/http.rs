@@ -47,8 +47,8 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::session::SessionManager;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::Semaphore;
@@ -86,7 +86,13 @@ pub async fn serve(
             .map_err(|e| anyhow::anyhow!("cannot listen on {metrics_addr} (METRICS_ADDR): {e}"))?;
         tracing::info!(addr = %metrics_listener.local_addr()?, "serving /metrics");
         let metrics_router = Router::new().route("/metrics", metrics_route(metrics));
-        listeners.push(Listener::spawn(metrics_listener, metrics_router, limits, &stop, &kill));
+        listeners.push(Listener::spawn(
+            metrics_listener,
+            metrics_router,
+            limits,
+            &stop,
+            &kill,
+        ));
     } else if let Some(metrics) = app.metrics.clone() {
         router = router.route("/metrics", metrics_route(metrics));
     }
@@ -185,7 +191,8 @@ impl Listener {
                     peer,
                     deadline: limits.request_timeout,
                 };
-                let conn = http.serve_connection(io, hyper_util::service::TowerToHyperService::new(service));
+                let conn = http
+                    .serve_connection(io, hyper_util::service::TowerToHyperService::new(service));
                 let (stop, kill) = (stop.clone(), kill.clone());
                 let idle = limits.idle_timeout;
                 tokio::spawn(async move {
@@ -541,7 +548,11 @@ impl Sessions {
             self.prune().await;
             let (total, mine) = self.counts(owner);
             if total >= limits.max_sessions {
-                Some((StatusCode::SERVICE_UNAVAILABLE, "too_many_sessions", "HTTP_MAX_SESSIONS"))
+                Some((
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "too_many_sessions",
+                    "HTTP_MAX_SESSIONS",
+                ))
             } else if mine >= limits.max_sessions_per_principal {
                 Some((
                     StatusCode::TOO_MANY_REQUESTS,
@@ -587,9 +598,10 @@ impl Sessions {
 fn refuse(status: StatusCode, error: &str, retry_after: Option<Duration>) -> Response {
     let mut response = (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
     if let Some(wait) = retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
     }
     response
 }
@@ -737,7 +749,11 @@ async fn check_scopes(
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, app.settings.max_body_bytes).await else {
-        return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", None));
+        return Err(refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            None,
+        ));
     };
     if let Ok(Peek {
         method: Some(method),

@@ -735,7 +735,10 @@ mod tests {
         let err = err
             .downcast_ref::<crate::platform::config::ConfigError>()
             .expect("a settings error");
-        assert_eq!(err.variable, crate::platform::config::variable("TOOL_SCOPES"));
+        assert_eq!(
+            err.variable,
+            crate::platform::config::variable("TOOL_SCOPES")
+        );
         assert!(err.reason.contains("`whoam` is not a tool"), "{err}");
     }
 

@@ -141,7 +141,10 @@ impl Metrics {
         };
         {
             let known = self.series.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some(series) = known.get(tool).and_then(|all| Series::find(all, method, outcome)) {
+            if let Some(series) = known
+                .get(tool)
+                .and_then(|all| Series::find(all, method, outcome))
+            {
                 record(series);
                 return;
             }
@@ -241,7 +244,12 @@ mod tests {
         let metrics = Metrics::new(["greet".to_string()]);
         let long = "x".repeat(64 * 1024);
         for i in 0..40 {
-            metrics.observe("tools/call", Some(&format!("{long}{i}")), "invalid_params", MS);
+            metrics.observe(
+                "tools/call",
+                Some(&format!("{long}{i}")),
+                "invalid_params",
+                MS,
+            );
         }
         metrics.observe("tools/call", Some("greet"), "ok", MS);
         let text = metrics.render();
