@@ -17,12 +17,11 @@ use crate::project::Project;
 use crate::template::{self, AnswerValue, QuestionKind};
 use crate::upgrade::{Outcome, UpgradePlan};
 
-type ToolResult<T> = Result<Json<T>, String>;
-
 /// Runs a blocking operation off the async runtime; its error becomes the tool error text.
+/// (Tools spell out `Result<Json<T>, String>`: the macro finds output schemas by that shape.)
 async fn blocking<T: Send + 'static>(
     op: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
-) -> ToolResult<T> {
+) -> Result<Json<T>, String> {
     match tokio::task::spawn_blocking(op).await {
         Ok(Ok(value)) => Ok(Json(value)),
         Ok(Err(err)) => Err(error_text(&err)),
@@ -642,7 +641,7 @@ impl McpServer {
         &self,
         peer: Peer<RoleServer>,
         Parameters(params): Parameters<NewProjectParams>,
-    ) -> ToolResult<NewProjectOutput> {
+    ) -> Result<Json<NewProjectOutput>, String> {
         let roots = self.roots(&peer).await;
         blocking(move || {
             let target = roots.resolve_new_dir(&params.path)?;
@@ -705,7 +704,7 @@ impl McpServer {
         &self,
         peer: Peer<RoleServer>,
         Parameters(params): Parameters<AddItemParams>,
-    ) -> ToolResult<AddItemOutput> {
+    ) -> Result<Json<AddItemOutput>, String> {
         let roots = self.roots(&peer).await;
         blocking(move || {
             let item = params.to_cli()?;
@@ -754,7 +753,7 @@ impl McpServer {
         &self,
         peer: Peer<RoleServer>,
         Parameters(params): Parameters<LintParams>,
-    ) -> ToolResult<LintOutput> {
+    ) -> Result<Json<LintOutput>, String> {
         let roots = self.roots(&peer).await;
         blocking(move || {
             let dir = roots.resolve(&params.project)?;
@@ -809,7 +808,7 @@ impl McpServer {
     async fn explain_rule(
         &self,
         Parameters(params): Parameters<ExplainParams>,
-    ) -> ToolResult<RuleDoc> {
+    ) -> Result<Json<RuleDoc>, String> {
         blocking(move || {
             let markdown = commands::lint::explain(&params.rule)?;
             let rule = lint::rules::find(&params.rule).expect("explain found it");
@@ -832,7 +831,7 @@ impl McpServer {
         &self,
         peer: Peer<RoleServer>,
         Parameters(params): Parameters<UpgradePlanParams>,
-    ) -> ToolResult<UpgradeOutput> {
+    ) -> Result<Json<UpgradeOutput>, String> {
         let roots = self.roots(&peer).await;
         blocking(move || {
             let project = confined_project(&roots, &params.project)?;
@@ -858,7 +857,7 @@ impl McpServer {
         &self,
         peer: Peer<RoleServer>,
         Parameters(params): Parameters<UpgradeApplyParams>,
-    ) -> ToolResult<UpgradeOutput> {
+    ) -> Result<Json<UpgradeOutput>, String> {
         let roots = self.roots(&peer).await;
         blocking(move || {
             let project = confined_project(&roots, &params.project)?;
