@@ -12,9 +12,9 @@ pub fn run(ctx: &Context, args: &McpArgs) -> anyhow::Result<()> {
         vec![ctx.cwd.clone()]
     };
     let origin = if explicit {
-        "--root"
+        "from --root"
     } else {
-        "the current directory (no --root given)"
+        "the current directory, as no --root was given"
     };
     let roots = Roots::new(&dirs, origin)?;
     mcp::serve_stdio(Scope { roots, explicit })

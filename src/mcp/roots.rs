@@ -69,7 +69,7 @@ impl Roots {
         }
         Self {
             dirs,
-            origin: "the client's MCP roots (within --root)",
+            origin: "the client's MCP roots within --root",
         }
     }
 

@@ -590,20 +590,27 @@ fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// Refuses to lint where cargo would read a manifest outside the roots: `cargo metadata` looks
-/// for an enclosing workspace in every directory above the project.
-fn check_no_enclosing_manifest(roots: &Roots, dir: &Path) -> anyhow::Result<()> {
+/// Refuses to lint a project that belongs to a Cargo workspace rooted outside the roots:
+/// `cargo metadata` would make the workspace's other members part of the run. (Cargo itself
+/// looks at the manifests above the project to find out; their contents never reach the client.)
+fn check_no_enclosing_workspace(roots: &Roots, dir: &Path) -> anyhow::Result<()> {
     for above in dir.ancestors().skip(1) {
         if roots.check(above).is_ok() {
             continue;
         }
         let manifest = above.join("Cargo.toml");
-        if manifest.is_file() {
+        let declares_workspace = std::fs::read_to_string(&manifest).is_ok_and(|text| {
+            text.lines()
+                .any(|l| l.trim_start().starts_with("[workspace"))
+        });
+        if declares_workspace {
             return Err(CliError::usage(format!(
-                "{} is outside the allowed roots, and cargo would read it to find the project's workspace",
+                "the project is below the Cargo workspace {}, which is outside the allowed roots",
                 manifest.display()
             ))
-            .with_help("make the directory holding that Cargo.toml a root, or lint a project that is not below it")
+            .with_help(
+                "make the workspace's directory a root, or lint a project outside that workspace",
+            )
             .into());
         }
     }
@@ -757,7 +764,7 @@ impl McpServer {
         let roots = self.roots(&peer).await;
         blocking(move || {
             let dir = roots.resolve(&params.project)?;
-            check_no_enclosing_manifest(&roots, &dir)?;
+            check_no_enclosing_workspace(&roots, &dir)?;
             roots.check_tree(&dir)?;
             let options = lint::Options {
                 select: params.select.clone(),

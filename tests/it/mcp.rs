@@ -70,7 +70,7 @@ async fn start(root: &Path) -> Session<()> {
 
 fn scope(dirs: &[PathBuf], explicit: bool) -> Scope {
     Scope {
-        roots: Roots::new(dirs, "--root").unwrap(),
+        roots: Roots::new(dirs, "from --root").unwrap(),
         explicit,
     }
 }
@@ -493,6 +493,25 @@ async fn refuses_a_project_with_a_symlink_leading_out() {
         );
     }
     assert_eq!(snapshot_tree(tmp.path()), before);
+}
+
+/// A project below a Cargo workspace outside the roots: cargo would pull the workspace's
+/// other members into the lint.
+#[tokio::test]
+async fn refuses_to_lint_inside_a_workspace_outside_the_roots() {
+    let (tmp, root) = workspace();
+    std::fs::write(
+        tmp.path().join("Cargo.toml"),
+        "[workspace]\nmembers = [\"outside\"]\n",
+    )
+    .unwrap();
+    let session = start(&root).await;
+    new_minimal(&session, "minimal").await;
+    let refusal = session.refused("lint", json!({"project": "minimal"})).await;
+    assert!(
+        refusal.contains("below the Cargo workspace") && refusal.contains("help: "),
+        "{refusal}"
+    );
 }
 
 #[tokio::test]
