@@ -764,3 +764,49 @@ async fn the_prompt_walks_through_adding_a_tested_tool() {
         assert!(text.contains(needle), "{needle} missing from: {text}");
     }
 }
+
+/// The binary over stdio: without --root, the directory it was started in is the only root.
+#[tokio::test]
+async fn the_binary_defaults_to_the_directory_it_starts_in() {
+    let (tmp, root) = workspace();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcpforge"));
+    command.arg("mcp").current_dir(&root);
+    let transport = rmcp::transport::TokioChildProcess::new(command).unwrap();
+    let client = ().serve(transport).await.expect("the binary speaks MCP");
+    let call = |arguments: Value| {
+        let mut params = CallToolRequestParams::new("new_project");
+        if let Value::Object(map) = arguments {
+            params = params.with_arguments(map);
+        }
+        client.peer().call_tool(params)
+    };
+    let created = call(json!({"path": "minimal", "template": "minimal", "dry_run": true}))
+        .await
+        .unwrap();
+    assert_eq!(created.is_error, Some(false), "{}", text(&created));
+    let refused = call(json!({"path": "../escaped", "template": "minimal"}))
+        .await
+        .unwrap();
+    assert_eq!(refused.is_error, Some(true));
+    assert!(
+        text(&refused).contains("the current directory, as no --root was given"),
+        "{}",
+        text(&refused)
+    );
+    assert!(!tmp.path().join("escaped").exists());
+    let _ = client.cancel().await;
+}
+
+#[test]
+fn a_root_that_does_not_exist_is_a_usage_error() {
+    let (tmp, _root) = workspace();
+    crate::support::mcpforge(tmp.path())
+        .args(["mcp", "--root", "missing"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("missing cannot be used: "))
+        .stderr(predicates::str::contains(
+            "help: pass an existing directory to --root",
+        ));
+}
