@@ -73,13 +73,17 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
     finish(ui, args, &report, &root, &stale)
 }
 
-/// A rule's documentation (by code or name), as `--explain` prints it.
-pub fn explain(code: &str) -> Result<String, CliError> {
-    let rule = rules::find(code).ok_or_else(|| {
+/// The rule with this code or name, or the error `--explain` gives for an unknown one.
+pub fn find_rule(code: &str) -> Result<&'static rules::Rule, CliError> {
+    rules::find(code).ok_or_else(|| {
         CliError::usage(format!("no rule `{code}`"))
             .with_help("docs/rules/README.md lists every rule")
-    })?;
-    Ok(lint::docs::rule_markdown(rule.meta))
+    })
+}
+
+/// A rule's documentation (by code or name), as `--explain` prints it.
+pub fn explain(code: &str) -> Result<String, CliError> {
+    Ok(lint::docs::rule_markdown(find_rule(code)?.meta))
 }
 
 /// The operation behind `mcpforge lint [PATH]`: the report of the project at `root`. Every

@@ -157,7 +157,8 @@ impl McpServer {
             .as_deref()
             .map(|p| format!(" It should: {p}"))
             .unwrap_or_default();
-        let ident = args.name.replace(['-', '.'], "_").to_lowercase();
+        let ident =
+            crate::template::items::tool_ident(&args.name).unwrap_or_else(|_| "<name>".to_string());
         let text = format!(
             "Add a tool named `{name}` to the MCP server project at `{project}`, with tests.{purpose}\n\n\
              1. Decide its parameters (name:type, name:type? for optional, name:type:description) and \

@@ -817,9 +817,8 @@ impl McpServer {
         Parameters(params): Parameters<ExplainParams>,
     ) -> Result<Json<RuleDoc>, String> {
         blocking(move || {
-            let markdown = commands::lint::explain(&params.rule)?;
-            let rule = lint::rules::find(&params.rule).expect("explain found it");
-            Ok(rule_doc(rule.meta, markdown))
+            let rule = commands::lint::find_rule(&params.rule)?;
+            Ok(rule_doc(rule.meta, lint::docs::rule_markdown(rule.meta)))
         })
         .await
     }
