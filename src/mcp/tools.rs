@@ -195,6 +195,16 @@ pub enum ItemKind {
     Prompt,
 }
 
+impl ItemKind {
+    fn name(self) -> &'static str {
+        match self {
+            ItemKind::Tool => "tool",
+            ItemKind::Resource => "resource",
+            ItemKind::Prompt => "prompt",
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddItemParams {
@@ -246,64 +256,30 @@ pub struct AddItemParams {
 impl AddItemParams {
     /// The same arguments `mcpforge add <kind>` parses, refusing options of another kind.
     fn to_cli(&self) -> Result<AddItem, CliError> {
-        let misplaced: Vec<&str> = [
-            (
-                "params",
-                !self.params.is_empty(),
-                matches!(self.kind, ItemKind::Tool),
-            ),
-            (
-                "read_only",
-                self.read_only,
-                matches!(self.kind, ItemKind::Tool),
-            ),
-            (
-                "destructive",
-                self.destructive,
-                matches!(self.kind, ItemKind::Tool),
-            ),
-            (
-                "idempotent",
-                self.idempotent,
-                matches!(self.kind, ItemKind::Tool),
-            ),
-            (
-                "open_world",
-                self.open_world,
-                matches!(self.kind, ItemKind::Tool),
-            ),
-            (
-                "uri",
-                self.uri.is_some(),
-                matches!(self.kind, ItemKind::Resource),
-            ),
-            (
-                "uri_template",
-                self.uri_template.is_some(),
-                matches!(self.kind, ItemKind::Resource),
-            ),
-            (
-                "mime",
-                self.mime.is_some(),
-                matches!(self.kind, ItemKind::Resource),
-            ),
-            (
-                "args",
-                !self.args.is_empty(),
-                matches!(self.kind, ItemKind::Prompt),
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, given, applies)| *given && !applies)
-        .map(|(name, ..)| name)
-        .collect();
+        use ItemKind::{Prompt, Resource, Tool};
+        let options = [
+            ("params", !self.params.is_empty(), Tool),
+            ("read_only", self.read_only, Tool),
+            ("destructive", self.destructive, Tool),
+            ("idempotent", self.idempotent, Tool),
+            ("open_world", self.open_world, Tool),
+            ("uri", self.uri.is_some(), Resource),
+            ("uri_template", self.uri_template.is_some(), Resource),
+            ("mime", self.mime.is_some(), Resource),
+            ("args", !self.args.is_empty(), Prompt),
+        ];
+        let misplaced: Vec<String> = options
+            .iter()
+            .filter(|(_, given, kind)| *given && kind.name() != self.kind.name())
+            .map(|(option, _, kind)| format!("`{option}` is for {}s", kind.name()))
+            .collect();
         if !misplaced.is_empty() {
             return Err(CliError::usage(format!(
-                "`{}` do(es) not apply to a {}",
-                misplaced.join("`, `"),
-                self.kind_name()
+                "{}, not for a {}",
+                misplaced.join(", "),
+                self.kind.name()
             ))
-            .with_help("params and the hints are for tools, uri/uri_template/mime for resources, args for prompts"));
+            .with_help("params and the hints are for tools, uri, uri_template and mime for resources, args for prompts"));
         }
         Ok(match self.kind {
             ItemKind::Tool => AddItem::Tool(AddToolArgs {
@@ -339,14 +315,6 @@ impl AddItemParams {
                 dry_run: self.dry_run,
             }),
         })
-    }
-
-    fn kind_name(&self) -> &'static str {
-        match self.kind {
-            ItemKind::Tool => "tool",
-            ItemKind::Resource => "resource",
-            ItemKind::Prompt => "prompt",
-        }
     }
 }
 

@@ -557,7 +557,7 @@ async fn bad_input_is_a_tool_error_and_writes_nothing() {
         (
             "add_item",
             json!({"project": "minimal", "kind": "prompt", "name": "ok", "params": ["x:int"]}),
-            "`params` do(es) not apply to a prompt",
+            "`params` is for tools, not for a prompt",
         ),
         (
             "add_item",
