@@ -55,7 +55,7 @@ mcpforge://rules/<CODE>; the add_tool_with_test prompt walks through adding a te
 impl McpServer {
     pub fn new(scope: Scope) -> Self {
         Self {
-            tools: Self::tool_router(),
+            tools: tools::router(),
             prompts: Self::prompt_router(),
             scope: Arc::new(scope),
         }
