@@ -810,3 +810,57 @@ fn a_root_that_does_not_exist_is_a_usage_error() {
             "help: pass an existing directory to --root",
         ));
 }
+
+/// Conflicts are reported the way the CLI reports them: a tool error naming the files and how to
+/// find the blocks; the merge itself is written, as with `mcpforge upgrade`.
+#[tokio::test]
+async fn an_upgrade_with_conflicts_is_a_tool_error_naming_the_files() {
+    let (_tmp, root) = workspace();
+    let session = start(&root).await;
+    session
+        .ok(
+            "new_project",
+            json!({"path": "old", "template": "minimal", "template_version": "0.1.0",
+                   "answers": {"name": "minimal"}}),
+        )
+        .await;
+    let plan = session.ok("upgrade_plan", json!({"project": "old"})).await;
+    // Change a line the template changes too: the first line the diff removes from README.md.
+    let diff = plan["diff"].as_str().unwrap();
+    let readme_hunks = diff
+        .split("--- a/")
+        .find(|section| section.starts_with("README.md"))
+        .expect("the upgrade changes README.md");
+    let removed = readme_hunks
+        .lines()
+        .find(|l| l.starts_with('-') && !l.starts_with("---"))
+        .expect("a removed line")[1..]
+        .to_string();
+    let readme = root.join("old/README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    std::fs::write(
+        &readme,
+        text.replacen(&removed, "A line the team rewrote.", 1),
+    )
+    .unwrap();
+
+    let refusal = session
+        .refused(
+            "upgrade_apply",
+            json!({"project": "old", "allow_dirty": true}),
+        )
+        .await;
+    assert!(
+        refusal.starts_with("upgraded with 1 conflict block(s) to resolve"),
+        "{refusal}"
+    );
+    assert!(
+        refusal.contains("help: find them with") && refusal.contains("README.md"),
+        "{refusal}"
+    );
+    let merged = std::fs::read_to_string(&readme).unwrap();
+    assert!(
+        merged.contains("<<<<<<< yours\nA line the team rewrote.\n"),
+        "{merged}"
+    );
+}
