@@ -156,9 +156,24 @@ impl Roots {
         }
     }
 
-    /// Refuses a directory tree holding a symlink whose target is outside the roots (`target/`
-    /// and `.git/` are not walked: mcpforge never reads them).
+    /// Refuses a directory tree holding a symlink whose target is outside the roots. Links to
+    /// directories inside the roots are walked too (each real directory once), since reading
+    /// through them reaches their links. `target/` and `.git/` are not walked: mcpforge never
+    /// reads them.
     pub fn check_tree(&self, dir: &Path) -> Result<(), CliError> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.walk(dir, &mut seen)
+    }
+
+    fn walk(
+        &self,
+        dir: &Path,
+        seen: &mut std::collections::BTreeSet<PathBuf>,
+    ) -> Result<(), CliError> {
+        let real_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !seen.insert(real_dir) {
+            return Ok(());
+        }
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Ok(());
         };
@@ -167,23 +182,28 @@ impl Roots {
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            let name = entry.file_name();
             if kind.is_symlink() {
                 let target = std::fs::read_link(&path)
                     .map(|t| dir.join(t))
                     .unwrap_or_else(|_| path.clone());
-                if real_location(&target).is_none_or(|real| !self.contains(&real)) {
-                    return Err(CliError::usage(format!(
-                        "{} is a symlink that leads outside the allowed roots ({})",
-                        path.display(),
-                        self.listed()
-                    ))
-                    .with_help("mcpforge mcp does not follow links out of its roots; replace the link with the files, or widen the roots"));
+                match real_location(&target) {
+                    Some(real) if self.contains(&real) => {
+                        if real.is_dir() {
+                            self.walk(&real, seen)?;
+                        }
+                    }
+                    _ => {
+                        return Err(CliError::usage(format!(
+                            "{} is a symlink that leads outside the allowed roots ({})",
+                            path.display(),
+                            self.listed()
+                        ))
+                        .with_help("mcpforge mcp does not follow links out of its roots; replace the link with the files, or widen the roots"));
+                    }
                 }
-            } else if kind.is_dir() {
-                let name = entry.file_name();
-                if name != "target" && name != ".git" {
-                    self.check_tree(&path)?;
-                }
+            } else if kind.is_dir() && name != "target" && name != ".git" {
+                self.walk(&path, seen)?;
             }
         }
         Ok(())
@@ -303,6 +323,13 @@ mod tests {
             std::os::unix::fs::symlink(root.join("p"), root.join("inside")).unwrap();
             std::fs::remove_file(root.join("link")).unwrap();
             assert!(roots.check_tree(&root).is_ok());
+            // A link to a directory inside the roots whose own link leads out; and a cycle.
+            std::fs::create_dir_all(root.join("q")).unwrap();
+            std::os::unix::fs::symlink(root.join("p"), root.join("p/loop")).unwrap();
+            assert!(roots.check_tree(&root.join("q")).is_ok());
+            std::os::unix::fs::symlink(root.join("p"), root.join("q/to-p")).unwrap();
+            std::os::unix::fs::symlink(tmp.path().join("out"), root.join("p/out")).unwrap();
+            assert!(roots.check_tree(&root.join("q")).is_err());
             assert!(roots.resolve_new_dir(".").is_err());
         }
     }
