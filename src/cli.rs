@@ -70,6 +70,10 @@ pub enum Command {
     )]
     Inspect(InspectArgs),
 
+    /// Serve mcpforge's own operations over MCP on stdin/stdout, for coding agents
+    #[command(long_about = MCP_LONG_ABOUT, after_help = MCP_AFTER_HELP)]
+    Mcp(McpArgs),
+
     /// List the embedded templates, their versions and their options
     Templates,
 
@@ -378,6 +382,32 @@ fn parse_key_value(raw: &str) -> Result<(String, String), String> {
         }
         _ => Err(format!("expected KEY=VALUE, got `{raw}`")),
     }
+}
+
+const MCP_LONG_ABOUT: &str = "Serve mcpforge's own operations over MCP on stdin/stdout, so a \
+coding agent can scaffold, extend, lint and upgrade projects with typed inputs and structured \
+results.\n\n\
+Tools: list_templates, new_project, add_item, lint, explain_rule, upgrade_plan, upgrade_apply — \
+the same operations as the commands, with the same error messages. Resources: each rule's \
+documentation (mcpforge://rules/MCP107), each template (mcpforge://templates/service), a \
+project's .mcpforge.toml (mcpforge://project/<path>). Prompt: add_tool_with_test.\n\n\
+Confinement: every path is resolved (symlinks and `..` included) and must lie inside a root. The \
+roots are the client's MCP roots when it declares them; --root directories bound them (only the \
+parts of the client's roots inside a --root are used); with neither, the current directory. \
+Relative paths start at the first root. Nothing is written to stdout but MCP messages.";
+
+const MCP_AFTER_HELP: &str = "Examples:\n  \
+mcpforge mcp --root ~/src                      # in an MCP client's server configuration\n  \
+mcpforge mcp --root ~/src --root ~/scratch\n  \
+mcpforge inspect \"mcpforge mcp --root .\"       # what it offers\n\n\
+Client configuration snippets: docs/mcp.md";
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// A directory the client may work in (repeatable) [default: the current directory, unless
+    /// the client declares MCP roots]
+    #[arg(long = "root", value_name = "DIR")]
+    pub roots: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod edit;
 pub mod error;
 pub mod lint;
+pub mod mcp;
 pub mod project;
 pub mod template;
 pub mod ui;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         cli::Command::Lint(args) => commands::lint::run(&ui, &cli.context(), args),
         cli::Command::Upgrade(args) => commands::upgrade::run(&ui, &cli.context(), args),
         cli::Command::Inspect(args) => commands::inspect::run(&ui, args),
+        cli::Command::Mcp(args) => commands::mcp::run(&cli.context(), args),
         cli::Command::Templates => commands::templates::run(&ui),
         cli::Command::Completions(args) => commands::completions::run(args),
     };

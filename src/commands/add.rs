@@ -20,11 +20,64 @@ use crate::ui::Ui;
 
 pub fn run(ui: &Ui, ctx: &Context, args: &AddArgs) -> anyhow::Result<()> {
     let project = Project::discover(&ctx.cwd)?;
-    let (item, force, dry_run) = match &args.item {
+    let planned = plan(&project, &args.item)?;
+    for warning in &planned.warnings {
+        ui.warn(warning);
+    }
+    if planned.dry_run {
+        ui.out(planned.transaction.diff().trim_end());
+        return Ok(());
+    }
+    let added = apply(planned)?;
+    for file in &added.files {
+        ui.detail(file);
+    }
+    if !added.replaced.is_empty() {
+        ui.warn(format!("replaced {}", added.replaced.join(", ")));
+    }
+    ui.status(
+        "Added",
+        format!(
+            "{} `{}` ({})",
+            added.kind,
+            added.name,
+            added.files.join(", ")
+        ),
+    );
+    Ok(())
+}
+
+/// An `add` worked out in memory: every change, checked, not yet written.
+pub struct PlannedAdd {
+    pub kind: &'static str,
+    pub name: String,
+    /// The item file, the registry edit, dependencies and the `.mcpforge.toml` record.
+    pub transaction: Transaction,
+    /// Things worth telling the user that do not stop the add.
+    pub warnings: Vec<String>,
+    /// The caller asked for the diff only.
+    pub dry_run: bool,
+}
+
+/// What `add` wrote.
+pub struct Added {
+    pub kind: &'static str,
+    pub name: String,
+    /// Every file written, relative to the project.
+    pub files: Vec<String>,
+    /// Item files that existed and were replaced (`--force`).
+    pub replaced: Vec<String>,
+}
+
+/// The operation behind `mcpforge add`, first half: validates the arguments and plans every
+/// change in memory. Nothing is written; [`apply`] writes.
+pub fn plan(project: &Project, item: &AddItem) -> anyhow::Result<PlannedAdd> {
+    let mut warnings = Vec::new();
+    let (item, force, dry_run) = match item {
         AddItem::Tool(args) => {
             let spec = tool_spec(args)?;
             if spec.name.len() > items::TOOL_NAME_SOFT_LIMIT {
-                ui.warn(format!(
+                warnings.push(format!(
                     "`{}` is {} characters long; some clients reject tool names over {}",
                     spec.name,
                     spec.name.len(),
@@ -39,7 +92,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: &AddArgs) -> anyhow::Result<()> {
             )
         }
         AddItem::Resource(args) => {
-            let spec = resource_spec(&project, args)?;
+            let spec = resource_spec(project, args)?;
             let text = items::render_resource(&spec)?;
             let mut item = NewItem::named("resource", spec.name, spec.ident, text);
             item.taken.push(format!("\"{}\"", spec.uri));
@@ -55,7 +108,35 @@ pub fn run(ui: &Ui, ctx: &Context, args: &AddArgs) -> anyhow::Result<()> {
             )
         }
     };
-    add_item(ui, &project, item, force, dry_run)
+    let transaction = plan_item(project, &item, force)?;
+    Ok(PlannedAdd {
+        kind: item.kind,
+        name: item.name,
+        transaction,
+        warnings,
+        dry_run,
+    })
+}
+
+/// The second half: writes the planned changes as one transaction.
+pub fn apply(planned: PlannedAdd) -> anyhow::Result<Added> {
+    let tx = planned.transaction;
+    let replaced: Vec<String> = tx
+        .changes()
+        .iter()
+        .filter(|c| {
+            c.before.is_some() && !c.display.ends_with("mod.rs") && c.display != MANIFEST_FILE
+        })
+        .map(|c| c.display.clone())
+        .collect();
+    let files: Vec<String> = tx.changes().iter().map(|c| c.display.clone()).collect();
+    tx.commit()?;
+    Ok(Added {
+        kind: planned.kind,
+        name: planned.name,
+        files,
+        replaced,
+    })
 }
 
 /// A rendered item, ready to be planned into a project.
@@ -84,41 +165,6 @@ impl NewItem {
             taken,
         }
     }
-}
-
-fn add_item(
-    ui: &Ui,
-    project: &Project,
-    item: NewItem,
-    force: bool,
-    dry_run: bool,
-) -> anyhow::Result<()> {
-    let tx = plan_item(project, &item, force)?;
-    if dry_run {
-        ui.out(tx.diff().trim_end());
-        return Ok(());
-    }
-    let replaced: Vec<String> = tx
-        .changes()
-        .iter()
-        .filter(|c| {
-            c.before.is_some() && !c.display.ends_with("mod.rs") && c.display != MANIFEST_FILE
-        })
-        .map(|c| c.display.clone())
-        .collect();
-    let files: Vec<String> = tx.changes().iter().map(|c| c.display.clone()).collect();
-    tx.commit()?;
-    for file in &files {
-        ui.detail(file);
-    }
-    if !replaced.is_empty() {
-        ui.warn(format!("replaced {}", replaced.join(", ")));
-    }
-    ui.status(
-        "Added",
-        format!("{} `{}` ({})", item.kind, item.name, files.join(", ")),
-    );
-    Ok(())
 }
 
 fn resource_spec(project: &Project, args: &AddResourceArgs) -> anyhow::Result<ResourceSpec> {

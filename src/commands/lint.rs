@@ -9,11 +9,7 @@ use crate::ui::Ui;
 
 pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
     if let Some(code) = &args.explain {
-        let rule = rules::find(code).ok_or_else(|| {
-            CliError::usage(format!("no rule `{code}`"))
-                .with_help("docs/rules/README.md lists every rule")
-        })?;
-        ui.out(lint::docs::rule_markdown(rule.meta).trim_end());
+        ui.out(explain(code)?.trim_end());
         return Ok(());
     }
     let root = args
@@ -31,16 +27,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         let report = lint::lint_surface(&surface, &options)?;
         return finish(ui, args, &report, &root, &[]);
     }
-    // Every failure to lint is exit code 2, so CI tells "findings" from "could not check".
-    let run = || {
-        lint::lint(&root, &options).map_err(|e| match e.downcast::<CliError>() {
-            Ok(cli) => CliError {
-                kind: ErrorKind::Usage,
-                ..cli
-            },
-            Err(other) => CliError::usage(format!("{other:#}")),
-        })
-    };
+    let run = || check(&root, &options);
     let mut report = run()?;
     if args.fix || args.diff {
         let (tx, fixed) =
@@ -84,6 +71,31 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         stale = lint::baseline::Baseline::load(&file)?.apply(&mut report, &root);
     }
     finish(ui, args, &report, &root, &stale)
+}
+
+/// The rule with this code or name, or the error `--explain` gives for an unknown one.
+pub fn find_rule(code: &str) -> Result<&'static rules::Rule, CliError> {
+    rules::find(code).ok_or_else(|| {
+        CliError::usage(format!("no rule `{code}`"))
+            .with_help("docs/rules/README.md lists every rule")
+    })
+}
+
+/// A rule's documentation (by code or name), as `--explain` prints it.
+pub fn explain(code: &str) -> Result<String, CliError> {
+    Ok(lint::docs::rule_markdown(find_rule(code)?.meta))
+}
+
+/// The operation behind `mcpforge lint [PATH]`: the report of the project at `root`. Every
+/// failure to lint is a usage error (exit code 2), so CI tells "findings" from "could not check".
+pub fn check(root: &std::path::Path, options: &lint::Options) -> Result<lint::Report, CliError> {
+    lint::lint(root, options).map_err(|e| match e.downcast::<CliError>() {
+        Ok(cli) => CliError {
+            kind: ErrorKind::Usage,
+            ..cli
+        },
+        Err(other) => CliError::usage(format!("{other:#}")),
+    })
 }
 
 /// Prints the report and turns it into the exit code.

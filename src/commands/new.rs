@@ -14,31 +14,104 @@ use crate::template::{self, AnswerValue, Prompter, Question, QuestionKind, Rende
 use crate::ui::Ui;
 use crate::{edit, project};
 
-pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyhow::Result<()> {
-    let current = template::find(&args.template)
-        .ok_or_else(|| CliError::usage(format!("no template named `{}`", args.template)))?;
+/// What `mcpforge new` is asked to do, independent of how the answers were gathered.
+pub struct NewRequest<'a> {
+    /// Template name (see `mcpforge templates`).
+    pub template: &'a str,
+    /// An earlier released version of the template, if not the current one.
+    pub template_version: Option<&'a str>,
+    /// The directory to create, absolute or relative to the process's directory.
+    pub target: &'a Path,
+    /// Answers given up front, keyed by question key.
+    pub given: &'a [(String, String)],
+    /// Asks for the answers not given; without one, defaults are used.
+    pub prompter: Option<&'a dyn Prompter>,
+    /// Write into a non-empty directory.
+    pub force: bool,
+    /// Render only; write nothing.
+    pub dry_run: bool,
+}
+
+/// What `new` rendered (and, unless it was a dry run, wrote).
+pub struct Created {
+    /// The template actually rendered (name, version).
+    pub template: String,
+    pub version: String,
+    /// The answers, after defaults.
+    pub answers: template::Answers,
+    /// The lexically clean target directory.
+    pub target: PathBuf,
+    /// Every file, relative path → contents.
+    pub rendered: Rendered,
+    /// Whether the files were written.
+    pub written: bool,
+}
+
+impl Created {
+    /// The package name the project was generated with.
+    pub fn name(&self) -> &str {
+        self.answers.text("name").unwrap_or_default()
+    }
+}
+
+/// The operation behind `mcpforge new`: resolves the template and answers, renders in memory
+/// and (unless `dry_run`) creates the project. Prints nothing; the caller reports.
+pub fn create(request: &NewRequest<'_>) -> anyhow::Result<Created> {
+    let current = template::find(request.template).ok_or_else(|| {
+        let known: Vec<&str> = template::all().iter().map(|t| t.name()).collect();
+        CliError::usage(format!("no template named `{}`", request.template))
+            .with_help(format!("the templates are: {}", known.join(", ")))
+    })?;
     let released;
-    let template: &Template = match &args.template_version {
+    let template: &Template = match request.template_version {
         Some(version) if version != current.version() => {
-            released = template::history::load(&args.template, version)?;
+            released = template::history::load(request.template, version)?;
             &released
         }
         _ => current,
     };
-    let target = normalize(&ctx.resolve(&args.path));
-    let occupied = check_target(&target, args.force)?;
-
-    let interactive =
-        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let prompter = interactive.then_some(&DialoguerPrompter as &dyn Prompter);
+    let target = normalize(request.target);
+    let occupied = check_target(&target, request.force)?;
     let directory_name = target.file_name().and_then(|n| n.to_str());
     let answers = template::resolve_answers(
         &template.manifest,
-        &cli::given_answers(matches),
+        request.given,
         directory_name,
-        prompter,
+        request.prompter,
     )?;
     let rendered = template::render(template, &answers)?;
+    if !request.dry_run {
+        if occupied {
+            edit::overlay_tree(&target, &rendered.files, project::MANIFEST_FILE)?;
+        } else {
+            edit::create_tree(&target, &rendered.files)?;
+        }
+    }
+    Ok(Created {
+        template: template.name().to_string(),
+        version: template.version().to_string(),
+        answers,
+        target,
+        rendered,
+        written: !request.dry_run,
+    })
+}
+
+pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyhow::Result<()> {
+    let interactive =
+        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let prompter = interactive.then_some(&DialoguerPrompter as &dyn Prompter);
+    let given = cli::given_answers(matches);
+    let target = ctx.resolve(&args.path);
+    let created = create(&NewRequest {
+        template: &args.template,
+        template_version: args.template_version.as_deref(),
+        target: &target,
+        given: &given,
+        prompter,
+        force: args.force,
+        dry_run: args.dry_run,
+    })?;
     let shown = args.path.display();
 
     if args.dry_run {
@@ -46,42 +119,36 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
             "Would create",
             format!(
                 "{shown} from template {} {}",
-                template.name(),
-                template.version()
+                created.template, created.version
             ),
         );
-        for (path, bytes) in &rendered.files {
+        for (path, bytes) in &created.rendered.files {
             ui.out(format!("{path} ({} bytes)", bytes.len()));
         }
         return Ok(());
     }
 
-    if occupied {
-        edit::overlay_tree(&target, &rendered.files, project::MANIFEST_FILE)?;
-    } else {
-        edit::create_tree(&target, &rendered.files)?;
-    }
-    for path in rendered.files.keys() {
+    for path in created.rendered.files.keys() {
         ui.detail(path);
     }
     ui.status(
         "Created",
         format!(
             "`{}` from template {} {} ({} files) in {shown}",
-            answers.text("name").unwrap_or_default(),
-            template.name(),
-            template.version(),
-            rendered.files.len()
+            created.name(),
+            created.template,
+            created.version,
+            created.rendered.files.len()
         ),
     );
-    join_enclosing_workspace(ui, &target);
+    join_enclosing_workspace(ui, &created.target);
     if args.git {
-        git_init(&target).with_context(|| {
+        git_init(&created.target).with_context(|| {
             format!("the project was created in {shown}, but setting up git failed")
         })?;
         ui.status("Committed", "the generated files to a new git repository");
     }
-    next_steps(ui, template, &rendered, &shown.to_string());
+    next_steps(ui, &created, &shown.to_string());
     Ok(())
 }
 
@@ -190,8 +257,8 @@ fn git_init(dir: &Path) -> anyhow::Result<()> {
     ])
 }
 
-fn next_steps(ui: &Ui, template: &Template, rendered: &Rendered, shown: &str) {
-    let runs_http = rendered.files.contains_key("src/platform/http.rs");
+fn next_steps(ui: &Ui, created: &Created, shown: &str) {
+    let runs_http = created.rendered.files.contains_key("src/platform/http.rs");
     ui.note("\nNext steps:");
     if shown != "." {
         ui.note(format!("  cd {shown}"));
@@ -204,7 +271,7 @@ fn next_steps(ui: &Ui, template: &Template, rendered: &Rendered, shown: &str) {
     });
     ui.note(format!(
         "  mcpforge add tool <name>    # (template {}) one file per tool",
-        template.name()
+        created.template
     ));
 }
 

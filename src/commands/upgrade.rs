@@ -12,31 +12,86 @@ use crate::template;
 use crate::ui::Ui;
 use crate::upgrade::{self, Outcome, UpgradePlan};
 
-pub fn run(ui: &Ui, ctx: &Context, args: &UpgradeArgs) -> anyhow::Result<()> {
-    let project = Project::discover(&ctx.cwd)?;
+/// The project's template as this mcpforge has it now.
+fn current_template(project: &Project) -> anyhow::Result<&'static template::Template> {
     let name = &project.manifest.template;
-    let target = template::find(name).ok_or_else(|| {
+    template::find(name).ok_or_else(|| {
         CliError::failure(format!(
             "the project uses template `{name}`, which this mcpforge does not have"
         ))
         .with_help("see `mcpforge templates` for the templates it has")
-    })?;
-    if args.check {
-        return check(ui, &project, target.version());
-    }
-    if !args.dry_run && !args.allow_dirty {
+        .into()
+    })
+}
+
+/// The operation behind `mcpforge upgrade`, first half: the plan for the project at `root`
+/// (with `set` answers changed). With `require_clean`, refuses a dirty git working tree first,
+/// as `upgrade` without `--allow-dirty` does. Nothing is written.
+pub fn plan(
+    project: &Project,
+    set: &[(String, String)],
+    require_clean: bool,
+) -> anyhow::Result<UpgradePlan> {
+    let target = current_template(project)?;
+    if require_clean {
         ensure_clean(&project.root)?;
     }
     let manifest_text = std::fs::read_to_string(project.root.join(MANIFEST_FILE))?;
     let base = upgrade::engine::base_template(&project.manifest, target)?;
-    let plan = upgrade::engine::plan(&upgrade::Request {
+    upgrade::engine::plan(&upgrade::Request {
         root: &project.root,
         manifest: &project.manifest,
         manifest_text: &manifest_text,
         base: &base,
         target,
-        set: &args.set,
-    })?;
+        set,
+    })
+}
+
+/// What applying a plan wrote.
+pub struct Applied {
+    /// Files written (created, replaced, merged or removed).
+    pub written: usize,
+    /// Files written with conflict blocks, and how many blocks each has.
+    pub conflicts: Vec<(String, usize)>,
+}
+
+/// The second half: writes the plan as one transaction (`.mcpforge.toml` last).
+pub fn apply(plan: UpgradePlan) -> anyhow::Result<Applied> {
+    let conflicts: Vec<(String, usize)> = plan
+        .conflicts()
+        .iter()
+        .map(|f| match f.outcome {
+            Outcome::Conflicted(n) => (f.path.clone(), n),
+            _ => (f.path.clone(), 0),
+        })
+        .collect();
+    let written = plan.transaction.changes().len();
+    plan.transaction.commit()?;
+    Ok(Applied { written, conflicts })
+}
+
+/// The error an upgrade that left conflict blocks ends with.
+pub fn conflicts_error(conflicts: &[(String, usize)]) -> CliError {
+    let blocks: usize = conflicts.iter().map(|(_, n)| n).sum();
+    let files: Vec<&str> = conflicts.iter().map(|(p, _)| p.as_str()).collect();
+    CliError::failure(format!(
+        "upgraded with {blocks} conflict block(s) to resolve"
+    ))
+    .with_help(format!(
+        "find them with `grep -n -e '^<<<<<<< ' -e '^>>>>>>> ' {}` (or `git diff --check`); \
+         keep what each block should say, delete the markers, then build, test and commit",
+        files.join(" ")
+    ))
+}
+
+pub fn run(ui: &Ui, ctx: &Context, args: &UpgradeArgs) -> anyhow::Result<()> {
+    let project = Project::discover(&ctx.cwd)?;
+    if args.check {
+        let target = current_template(&project)?;
+        return check(ui, &project, target.version());
+    }
+    let plan = plan(&project, &args.set, !args.dry_run && !args.allow_dirty)?;
 
     if plan.is_noop() {
         ui.status(
@@ -68,25 +123,13 @@ pub fn run(ui: &Ui, ctx: &Context, args: &UpgradeArgs) -> anyhow::Result<()> {
         return Ok(());
     }
 
-    let conflicts: Vec<(String, usize)> = plan
-        .conflicts()
-        .iter()
-        .map(|f| match f.outcome {
-            Outcome::Conflicted(n) => (f.path.clone(), n),
-            _ => (f.path.clone(), 0),
-        })
-        .collect();
-    let written = plan.transaction.changes().len();
-    plan.transaction.commit()?;
+    let (template, to, files) = (plan.template.clone(), plan.to.clone(), plan.files.clone());
+    let applied = apply(plan)?;
     ui.status(
         "Upgraded",
-        format!(
-            "to {} {} ({})",
-            plan.template,
-            plan.to,
-            summary(&plan.files, written)
-        ),
+        format!("to {template} {to} ({})", summary(&files, applied.written)),
     );
+    let conflicts = applied.conflicts;
     if conflicts.is_empty() {
         ui.note("review with `git diff`, then build, test and commit");
         return Ok(());
@@ -99,16 +142,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: &UpgradeArgs) -> anyhow::Result<()> {
     for (path, n) in &conflicts {
         ui.note(format!("  {path} ({n})"));
     }
-    let files: Vec<&str> = conflicts.iter().map(|(p, _)| p.as_str()).collect();
-    Err(CliError::failure(format!(
-        "upgraded with {blocks} conflict block(s) to resolve"
-    ))
-    .with_help(format!(
-        "find them with `grep -n -e '^<<<<<<< ' -e '^>>>>>>> ' {}` (or `git diff --check`); \
-         keep what each block should say, delete the markers, then build, test and commit",
-        files.join(" ")
-    ))
-    .into())
+    Err(conflicts_error(&conflicts).into())
 }
 
 /// `--check`: behind the current version, or platform files drifted → exit 1.

@@ -280,8 +280,15 @@ pub struct Project {
 impl Project {
     /// Finds the project containing `start` (walking up to the nearest `.mcpforge.toml`).
     pub fn discover(start: &Path) -> anyhow::Result<Self> {
+        Self::discover_within(start, |_| true)
+    }
+
+    /// [`Project::discover`], looking only at directories `within` accepts (walking up stops at
+    /// the first it refuses), so nothing outside them is read.
+    pub fn discover_within(start: &Path, within: impl Fn(&Path) -> bool) -> anyhow::Result<Self> {
         let found = start
             .ancestors()
+            .take_while(|dir| within(dir))
             .find(|dir| dir.join(MANIFEST_FILE).is_file());
         let Some(root) = found else {
             return Err(CliError::failure(format!(

@@ -311,7 +311,10 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
     }
     // The manifest goes last: if the upgrade is interrupted, the project still records the old
     // version, and running `mcpforge upgrade` again finishes the job.
-    let rendered_manifest = ProjectManifest::for_render(target, &new_answers, &theirs.files);
+    // The render includes its own `.mcpforge.toml`, which records every file but itself.
+    let mut rendered_files = theirs.files.clone();
+    rendered_files.remove(MANIFEST_FILE);
+    let rendered_manifest = ProjectManifest::for_render(target, &new_answers, &rendered_files);
     let new_text = project::rewrite_manifest(request.manifest_text, &rendered_manifest)?;
     if new_text != request.manifest_text {
         transaction.push(Change {
@@ -570,5 +573,9 @@ mod tests {
         assert!(new.contains("from the template\n>>>>>>> t 1.1.0"), "{new}");
         let recorded = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
         assert!(recorded.contains("version = \"1.1.0\""));
+        assert!(
+            !recorded.contains("\".mcpforge.toml\""),
+            "the manifest records itself:\n{recorded}"
+        );
     }
 }

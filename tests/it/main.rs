@@ -3,6 +3,7 @@
 mod add;
 mod fixtures;
 mod lint;
+mod mcp;
 mod new;
 mod render;
 mod support;
