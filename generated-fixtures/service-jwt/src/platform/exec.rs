@@ -506,18 +506,21 @@ const CGROUP_HOWTO: &str = "To limit memory and processes per run, run the serve
 /// has `memory` and `pids` (the server moves itself into a leaf first when it must).
 fn cgroup_base() -> &'static Result<PathBuf, String> {
     static BASE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    BASE.get_or_init(|| prepare_cgroup_base(Path::new(CGROUP_ROOT)))
+    BASE.get_or_init(|| {
+        let own = std::fs::read_to_string("/proc/self/cgroup")
+            .map_err(|e| format!("/proc/self/cgroup: {e}"))?;
+        prepare_cgroup_base(Path::new(CGROUP_ROOT), &own)
+    })
 }
 
-fn prepare_cgroup_base(root: &Path) -> Result<PathBuf, String> {
+/// `own`: the text of `/proc/self/cgroup`.
+fn prepare_cgroup_base(root: &Path, own: &str) -> Result<PathBuf, String> {
     if !root.join("cgroup.controllers").is_file() {
         return Err(format!(
             "{} is not a cgroup v2 hierarchy (a cgroup v1 or hybrid host)",
             root.display()
         ));
     }
-    let own = std::fs::read_to_string("/proc/self/cgroup")
-        .map_err(|e| format!("/proc/self/cgroup: {e}"))?;
     let own = own
         .lines()
         .find_map(|l| l.strip_prefix("0::"))
@@ -552,7 +555,17 @@ fn prepare_cgroup_base(root: &Path) -> Result<PathBuf, String> {
                 dir.display()
             ));
         }
-        // Processes in this cgroup: move this one into a leaf of its own, then try again.
+        // Processes in this cgroup: when they are only this one, it moves into a leaf of its
+        // own and tries again; a cgroup shared with other processes is left as it is.
+        let me = std::process::id().to_string();
+        let procs = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+        if procs.lines().any(|pid| pid.trim() != me) {
+            return Err(format!(
+                "{} holds other processes than this server, so it cannot hand controllers down \
+                 (give the server a cgroup of its own, e.g. systemd DelegateSubgroup=)",
+                dir.display()
+            ));
+        }
         let leaf = dir.join(&leaf);
         std::fs::create_dir_all(&leaf)
             .and_then(|()| {
@@ -1136,10 +1149,60 @@ mod tests {
         assert!(filters.iter().all(|f| !f.is_empty() && f.len() < 4096));
     }
 
-    #[test]
-    fn a_cgroup_v1_host_is_named_as_such() {
+    /// A stand-in cgroup v2 tree: `files` relative to its root.
+    fn cgroup_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let err = prepare_cgroup_base(dir.path()).unwrap_err();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_cgroup_probe_names_what_is_missing() {
+        let v1 = tempfile::tempdir().unwrap();
+        let err = prepare_cgroup_base(v1.path(), "0::/\n").unwrap_err();
         assert!(err.contains("not a cgroup v2 hierarchy"), "{err}");
+        let tree = cgroup_tree(&[("cgroup.controllers", "cpu memory pids")]);
+        let err = prepare_cgroup_base(tree.path(), "4:memory:/x\n").unwrap_err();
+        assert!(err.contains("no cgroup v2 entry"), "{err}");
+        let tree = cgroup_tree(&[
+            ("cgroup.controllers", "cpu memory pids"),
+            ("app/cgroup.controllers", "cpu io"),
+            ("app/cgroup.subtree_control", ""),
+        ]);
+        let err = prepare_cgroup_base(tree.path(), "0::/app\n").unwrap_err();
+        assert!(err.contains("memory and pids controllers"), "{err}");
+        let tree = cgroup_tree(&[
+            ("cgroup.controllers", "cpu memory pids"),
+            ("app/cgroup.controllers", "memory pids"),
+            ("app/cgroup.subtree_control", ""),
+            ("app/cgroup.procs", "1\n2\n"),
+        ]);
+        // A plain file accepts the write, so only a real cgroup's EBUSY leads further.
+        assert_eq!(
+            prepare_cgroup_base(tree.path(), "0::/app\n").unwrap(),
+            tree.path().join("app")
+        );
+    }
+
+    #[test]
+    fn runs_go_beside_the_server_s_leaf_in_a_delegated_cgroup() {
+        let tree = cgroup_tree(&[
+            ("cgroup.controllers", "cpu memory pids"),
+            ("svc/cgroup.controllers", "memory pids"),
+            ("svc/cgroup.subtree_control", "memory pids"),
+        ]);
+        let leaf = format!("0::/svc/{}-server\n", env!("CARGO_PKG_NAME"));
+        assert_eq!(
+            prepare_cgroup_base(tree.path(), &leaf).unwrap(),
+            tree.path().join("svc")
+        );
+        assert_eq!(
+            prepare_cgroup_base(tree.path(), "0::/svc\n").unwrap(),
+            tree.path().join("svc")
+        );
     }
 }
