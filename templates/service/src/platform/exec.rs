@@ -947,7 +947,14 @@ fn enter_nested_user_namespace() -> Result<(), String> {
 /// Installs the seccomp filters (after `no_new_privs`, which they need).
 fn filter_system_calls(_spec: &SandboxSpec) -> Result<Option<String>, String> {
     rustix::thread::set_no_new_privs(true).map_err(|e| format!("no_new_privs: {e}"))?;
-    #[cfg(target_os = "linux")]
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "riscv64"
+        )
+    ))]
     {
         let filters = match seccomp::filters() {
             Ok(filters) => filters,
@@ -960,13 +967,28 @@ fn filter_system_calls(_spec: &SandboxSpec) -> Result<Option<String>, String> {
         }
         Ok(None)
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(not(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "riscv64"
+        )
+    )))]
     Ok(Some("no seccomp filter on this platform".into()))
 }
 
 /// The seccomp filters: EPERM for what untrusted code never needs, so interpreters fail
-/// cleanly rather than die.
-#[cfg(target_os = "linux")]
+/// cleanly rather than die. (kexec_file_load is not named: libc lacks it on some targets, and
+/// kexec needs CAP_SYS_BOOT on the host anyway.)
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64"
+    )
+))]
 mod seccomp {
     use std::collections::BTreeMap;
 
@@ -1004,7 +1026,6 @@ mod seccomp {
         libc::SYS_add_key,
         libc::SYS_request_key,
         libc::SYS_kexec_load,
-        libc::SYS_kexec_file_load,
         libc::SYS_init_module,
         libc::SYS_finit_module,
         libc::SYS_delete_module,
@@ -1141,7 +1162,14 @@ mod tests {
         assert_eq!(notes, ["landlock is not enforced"]);
     }
 
-    #[cfg(target_os = "linux")]
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "riscv64"
+        )
+    ))]
     #[test]
     fn the_seccomp_filters_compile_for_this_architecture() {
         let filters = seccomp::filters().unwrap();
