@@ -497,12 +497,15 @@ async fn kernel_interfaces_the_code_never_needs_are_refused_with_eperm() {
 
 #[tokio::test]
 async fn the_scratch_directory_holds_only_so_many_bytes_and_files() {
-    // EXEC_SCRATCH_BYTES keeps its default: 16 MiB, and 4096 inodes.
+    // EXEC_SCRATCH_BYTES keeps its default: 16 MiB, and 4096 inodes. 300 files of 64 KiB
+    // (each within EXEC_MAX_FILE_BYTES) make 18.75 MiB.
+    assert!(has_python(), "this suite needs /usr/bin/python3");
     let executor = executor();
-    let bytes = "i=0; while [ $i -lt 300 ]; do head -c 65536 /dev/zero > f$i || exit 3; \
-                 i=$((i+1)); done; echo filled";
-    let output = run(&executor, "sh", &["-c", bytes]).await;
-    assert_eq!(output.outcome, Outcome::Exited { code: 3 }, "{output:?}");
+    let bytes = "for i in range(300):\n    with open(f'f{i}', 'wb') as f:\n        \
+                 f.write(bytes(65536))\nprint('filled')";
+    let output = run(&executor, "python3", &["-I", "-S", "-c", bytes]).await;
+    assert_eq!(output.outcome, Outcome::Exited { code: 1 }, "{output:?}");
+    assert!(!output.stdout.contains("filled"), "{output:?}");
     assert!(output.stderr.contains("No space left"), "{output:?}");
     let files = "i=0; while [ $i -lt 6000 ]; do true > e$i || exit 4; i=$((i+1)); done; echo made";
     let output = run(&executor, "sh", &["-c", files]).await;
