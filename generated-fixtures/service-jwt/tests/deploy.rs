@@ -118,3 +118,30 @@ fn a_stopping_pod_has_time_to_drain() {
         "terminationGracePeriodSeconds {termination} < preStop {pre_stop} + drain {grace} + 5"
     );
 }
+
+#[test]
+fn cargo_deny_checks_every_optional_feature() {
+    // The features Cargo.toml declares, from its `[features]` table.
+    let manifest = read("Cargo.toml");
+    let features: Vec<&str> = manifest
+        .split("\n[features]\n")
+        .nth(1)
+        .expect("Cargo.toml has a [features] table")
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
+        .filter(|name| !name.is_empty() && *name != "default")
+        .collect();
+    assert!(!features.is_empty());
+    let deny = read("deny.toml");
+    let graph = deny
+        .lines()
+        .find(|line| line.starts_with("features = "))
+        .expect("deny.toml's [graph] names the features to check");
+    for feature in features {
+        assert!(
+            graph.contains(&format!("\"{feature}\"")),
+            "deny.toml does not check the `{feature}` feature's dependencies: {graph}"
+        );
+    }
+}

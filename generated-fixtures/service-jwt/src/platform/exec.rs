@@ -6,25 +6,48 @@
 //! | layer | stops |
 //! |---|---|
 //! | program allowlist (`EXEC_PROGRAMS`, absolute paths), arguments passed as a vector | shell injection: no shell ever parses the request |
+//! | at most `EXEC_MAX_CONCURRENT` runs at once; a run waits `EXEC_QUEUE_TIMEOUT_MS` at most for a slot, then fails with [`ExecError::Busy`] | many runs at once multiplying every per-run limit |
 //! | empty environment plus `EXEC_ENV` | secrets in the server's environment leaking to the code |
-//! | a fresh scratch directory (mode 0700) as the working directory, removed afterwards | state shared between runs |
-//! | `unshare`: new network namespace (no interfaces but a down loopback) and PID namespace | network access; processes outliving the run |
+//! | a fresh scratch directory as the working directory: a tmpfs of `EXEC_SCRATCH_BYTES` (one inode per 4 KiB) mounted in the run's own mount namespace, mode 0700, gone with the run | state shared between runs; filling the disk, also with many small files |
+//! | `unshare`: new mount, network (no interfaces but a down loopback) and PID namespaces, and a user namespace when the server is not root | network access; processes outliving the run |
 //! | landlock (in the re-executed server binary, before `exec`): read/execute only beneath `EXEC_READ_PATHS`, read/write only in the scratch directory, no TCP bind/connect | reading secrets elsewhere on disk, writing outside the scratch directory |
-//! | rlimits: CPU seconds, address space, processes, file size, open files, no core dumps | infinite loops, memory bombs, fork bombs, disk filling |
-//! | an unprivileged uid of its own per run when the server runs as root; `no_new_privs` | privilege through setuid binaries; one run's processes counting against another's limit |
+//! | a non-root uid without capabilities: a uid of its own per run when the server is root; otherwise uid 65534 in a nested user namespace (the server's uid outside); the bounding, ambient, inheritable, permitted and effective sets emptied; `no_new_privs` | privilege through setuid binaries; capabilities over the run's namespaces (nf_tables, mounts, …); one run's processes counting against another's limit |
+//! | seccomp (EPERM): sockets other than `AF_INET`/`AF_INET6` (so no `AF_UNIX`, `AF_NETLINK`, `AF_PACKET`, …; `socketpair` stays, anonymous, and asyncio needs it), new namespaces (`unshare`, `setns`, `clone` with a `CLONE_NEW*` flag; `clone3` answers ENOSYS so libc falls back to `clone`), `ptrace` and `process_vm_*`, `bpf`, `perf_event_open`, `userfaultfd`, `io_uring`, the mount calls, keyrings, kexec and modules; x32 system calls | pathname Unix sockets outside the scratch directory (docker.sock, D-Bus), which neither landlock ABI 4 nor the network namespace stop; the kernel surface interpreters never need |
+//! | a cgroup v2 per run where the host delegates one: `memory.max` = `EXEC_MEMORY_BYTES`, `pids.max` = `EXEC_MAX_PROCESSES`, for the whole run | memory and process bombs spread over many processes |
+//! | rlimits: CPU seconds, address space, processes, file size, open files, no core dumps | infinite loops, memory bombs, fork bombs, big files |
 //! | wall-clock deadline, then SIGKILL to the process group (and the PID namespace's init) | sleeping or blocked code |
 //! | output cap: reading stops and the run is killed at `EXEC_MAX_OUTPUT_BYTES` | output floods |
 //!
-//! `EXEC_ISOLATION=required` (the default) refuses to run when the namespaces or landlock are
-//! not available on the host (containers often forbid user namespaces); `best-effort` runs with
-//! what is available, and says so in the output. Not stopped: CPU side channels, kernel
-//! exploits (the sandbox shares the host kernel), reading world-readable files beneath
-//! `EXEC_READ_PATHS`. Needs util-linux's `unshare` on the host.
+//! `EXEC_ISOLATION`:
+//! - `required` (the default) refuses to run ([`ExecError::IsolationUnavailable`]) unless the
+//!   namespaces, landlock, the non-root uid without capabilities, seccomp and the size-limited
+//!   scratch are all in force (containers often forbid user namespaces). The per-run cgroup is
+//!   used where the host has one to give (see below); where it has not, the run-wide limits fall
+//!   back to the per-process rlimits, so one run may use up to `EXEC_MEMORY_BYTES` ×
+//!   `EXEC_MAX_PROCESSES` plus its scratch, and a warning naming what is missing is logged once.
+//!   Refusing there instead would stop every deployment in an ordinary container, where the
+//!   other layers all work; the bound stays finite, and `strict` is there for hosts that can
+//!   do better.
+//! - `strict`: as `required`, and refuses to run without the per-run cgroup too.
+//! - `best-effort` runs with what is available, and lists what is missing in
+//!   [`Output::missing_isolation`].
+//!
+//! The per-run cgroup needs cgroup v2 at `/sys/fs/cgroup` and a cgroup of the server's own
+//! that it may write (delegated: systemd `Delegate=memory pids`; a container with a private
+//! cgroup namespace and `/sys/fs/cgroup` mounted read-write) whose `cgroup.controllers` has
+//! `memory` and `pids`. The server enables them in its cgroup's `cgroup.subtree_control`; when
+//! its cgroup holds processes (cgroup v2 allows controllers only above leaves) it first moves
+//! itself into a `<name>-server` child. Each run then gets a `<name>-run-<id>` child, killed
+//! and removed when the run ends.
+//!
+//! Not stopped: CPU side channels, kernel exploits (the sandbox shares the host kernel, though
+//! seccomp and the missing capabilities narrow what it can reach), reading world-readable
+//! files beneath `EXEC_READ_PATHS`. Needs util-linux's `unshare` on the host.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -36,6 +59,9 @@ use super::config::Settings;
 /// (RLIMIT_NPROC counts per uid) then holds one run's fork bomb without starving the others.
 pub const SANDBOX_UID_BASE: u32 = 200_000;
 const SANDBOX_UIDS: u32 = 4096;
+/// The uid (and gid) the code has inside its nested user namespace when the server is not
+/// root: outside, it is the server's own uid, without any capability.
+pub const NESTED_UID: u32 = 65534;
 static NEXT_UID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 fn next_sandbox_uid() -> u32 {
@@ -44,10 +70,15 @@ fn next_sandbox_uid() -> u32 {
 /// The exit code the sandbox helper uses when it could not set the sandbox up.
 pub const SETUP_FAILED: i32 = 125;
 const SETUP_MARKER: &str = "sandbox setup failed:";
+/// Bytes of scratch per inode of its tmpfs (many empty files cost memory too).
+const SCRATCH_BYTES_PER_INODE: u64 = 4096;
 
 /// Whether runs may proceed without every isolation layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Isolation {
+    /// Every layer, and the per-run cgroup too.
+    Strict,
+    /// Every layer; the per-run cgroup where the host has one.
     Required,
     BestEffort,
 }
@@ -63,10 +94,18 @@ pub struct ExecConfig {
     pub read_paths: Vec<PathBuf>,
     pub timeout: Duration,
     pub cpu_seconds: u64,
+    /// The run's memory (cgroup) and each process's address space (rlimit).
     pub memory_bytes: u64,
+    /// The run's processes (cgroup) and the sandbox uid's (rlimit).
     pub max_processes: u64,
     pub max_file_bytes: u64,
     pub max_output_bytes: usize,
+    /// Size of the run's scratch tmpfs.
+    pub scratch_bytes: u64,
+    /// Runs at once.
+    pub max_concurrent: usize,
+    /// How long a run waits for a slot.
+    pub queue_timeout: Duration,
     pub isolation: Isolation,
 }
 
@@ -102,6 +141,8 @@ pub enum ExecError {
     NotAllowed(String, String),
     #[error("the sandbox is not available on this host: {0}")]
     IsolationUnavailable(String),
+    #[error("too many runs at once: {0}")]
+    Busy(String),
     #[error("could not start the program: {0}")]
     Spawn(String),
 }
@@ -109,26 +150,32 @@ pub enum ExecError {
 impl ExecError {
     /// True when policy refused the run.
     pub fn is_policy(&self) -> bool {
-        matches!(self, Self::NotAllowed(..) | Self::IsolationUnavailable(_))
+        matches!(
+            self,
+            Self::NotAllowed(..) | Self::IsolationUnavailable(_) | Self::Busy(_)
+        )
     }
 }
 
-/// Runs untrusted code. Cloning shares the configuration and the isolation probe.
+/// Runs untrusted code. Cloning shares the configuration, the isolation probe and the slots.
 #[derive(Debug, Clone)]
 pub struct CodeExecutor {
     config: Arc<ExecConfig>,
     /// The binary that applies landlock and rlimits, then execs the program: this server.
     helper: PathBuf,
     namespaces: Arc<tokio::sync::OnceCell<Result<Vec<String>, String>>>,
+    slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl CodeExecutor {
     /// An executor using `helper` (the server binary, which has the `sandbox-exec` command).
     pub fn new(config: ExecConfig, helper: PathBuf) -> Self {
+        let slots = Arc::new(tokio::sync::Semaphore::new(config.max_concurrent.max(1)));
         Self {
             config: Arc::new(config),
             helper,
             namespaces: Arc::new(tokio::sync::OnceCell::new()),
+            slots,
         }
     }
 
@@ -146,12 +193,12 @@ impl CodeExecutor {
             .collect()
     }
 
-    /// The `unshare` arguments that isolate network and processes here, probed once (without
-    /// blocking the async runtime).
+    /// The `unshare` arguments that isolate mounts, network and processes here, probed once
+    /// (without blocking the async runtime).
     async fn namespace_args(&self) -> Result<Vec<String>, String> {
         self.namespaces
             .get_or_init(|| async {
-                let mut args = vec!["--net", "--pid", "--fork", "--kill-child"];
+                let mut args = vec!["--mount", "--net", "--pid", "--fork", "--kill-child"];
                 if !running_as_root() {
                     args.splice(0..0, ["--user", "--map-root-user"]);
                 }
@@ -179,6 +226,47 @@ impl CodeExecutor {
             .clone()
     }
 
+    /// A run's slot: waits `EXEC_QUEUE_TIMEOUT_MS` at most.
+    async fn slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ExecError> {
+        let wait = self.config.queue_timeout;
+        match tokio::time::timeout(wait, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ExecError::Busy(format!(
+                "{} runs already in progress (EXEC_MAX_CONCURRENT) and none ended within {} ms \
+                 (EXEC_QUEUE_TIMEOUT_MS); try again later",
+                self.config.max_concurrent,
+                wait.as_millis()
+            ))),
+        }
+    }
+
+    /// The run's cgroup, or what to do without one.
+    fn run_cgroup(&self, missing: &mut Vec<String>) -> Result<Option<RunCgroup>, ExecError> {
+        let config = &self.config;
+        let reason = match cgroup_base() {
+            Ok(base) => match RunCgroup::create(base, config.memory_bytes, config.max_processes) {
+                Ok(cgroup) => return Ok(Some(cgroup)),
+                Err(e) => format!("cannot create a cgroup in {}: {e}", base.display()),
+            },
+            Err(reason) => reason.clone(),
+        };
+        let reason = format!("no per-run cgroup: {reason}. {CGROUP_HOWTO}");
+        match config.isolation {
+            Isolation::Strict => return Err(ExecError::IsolationUnavailable(reason)),
+            Isolation::Required => {
+                static WARNED: std::sync::Once = std::sync::Once::new();
+                WARNED.call_once(|| {
+                    tracing::warn!(
+                        "{reason} Until then each run's memory and processes are limited per \
+                         process only (EXEC_MEMORY_BYTES × EXEC_MAX_PROCESSES at most)."
+                    );
+                });
+            }
+            Isolation::BestEffort => missing.push(reason),
+        }
+        Ok(None)
+    }
+
     /// Runs `program` (a name from `EXEC_PROGRAMS`) with `args`, feeding it `stdin`.
     pub async fn run(
         &self,
@@ -193,18 +281,22 @@ impl CodeExecutor {
                 self.programs().join(", "),
             ));
         };
+        let _slot = self.slot().await?;
         let mut missing = Vec::new();
         let namespaces = match self.namespace_args().await {
             Ok(args) => args,
-            Err(reason) if config.isolation == Isolation::Required => {
+            Err(reason) if config.isolation != Isolation::BestEffort => {
                 return Err(ExecError::IsolationUnavailable(reason));
             }
             Err(reason) => {
                 missing.push(reason);
+                missing.push("the scratch directory is not size-limited".into());
                 Vec::new()
             }
         };
-        let uid = running_as_root().then(next_sandbox_uid);
+        let cgroup = self.run_cgroup(&mut missing)?;
+        let root = running_as_root();
+        let uid = root.then(next_sandbox_uid);
         let scratch = Scratch::create(uid).map_err(|e| ExecError::Spawn(e.to_string()))?;
         let spec = SandboxSpec {
             cpu_seconds: config.cpu_seconds,
@@ -212,9 +304,18 @@ impl CodeExecutor {
             max_processes: config.max_processes,
             max_file_bytes: config.max_file_bytes,
             scratch: scratch.path.clone(),
+            // Only in a mount namespace of the run's own: never mount over the host's view.
+            scratch_bytes: if namespaces.is_empty() {
+                0
+            } else {
+                config.scratch_bytes
+            },
             read_paths: config.read_paths.clone(),
             uid,
-            require_landlock: config.isolation == Isolation::Required,
+            nested_user: !root && !namespaces.is_empty(),
+            cgroup: cgroup.as_ref().map(|c| c.path.clone()),
+            require: config.isolation != Isolation::BestEffort,
+            require_cgroup: config.isolation == Isolation::Strict,
             program: path.clone(),
             args: args.to_vec(),
         };
@@ -281,6 +382,11 @@ impl CodeExecutor {
                 (Vec::new(), Vec::new(), Outcome::TimedOut)
             }
         };
+        // Whatever the program left behind goes too: its process group, and its cgroup.
+        kill_group(group);
+        if let Some(cgroup) = cgroup {
+            let _ = tokio::task::spawn_blocking(move || drop(cgroup)).await;
+        }
         let stderr = String::from_utf8_lossy(&stderr).into_owned();
         if outcome == (Outcome::Exited { code: SETUP_FAILED })
             && let Some(reason) = stderr.lines().find_map(|l| l.strip_prefix(SETUP_MARKER))
@@ -300,8 +406,6 @@ impl CodeExecutor {
                 None => missing.push(note),
             }
         }
-        // Whatever the program left behind in its process group goes too.
-        kill_group(group);
         Ok(Output {
             outcome,
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
@@ -363,7 +467,8 @@ async fn read_capped(pipe: Option<impl AsyncRead + Unpin>, cap: usize) -> (Vec<u
     }
 }
 
-/// A scratch directory, removed when dropped.
+/// A scratch directory, removed when dropped. Runs see a tmpfs mounted over it in their own
+/// mount namespace; the directory itself stays empty.
 struct Scratch {
     path: PathBuf,
 }
@@ -391,6 +496,126 @@ impl Drop for Scratch {
     }
 }
 
+const CGROUP_ROOT: &str = "/sys/fs/cgroup";
+const CGROUP_HOWTO: &str = "To limit memory and processes per run, run the server on cgroup v2 \
+    with a cgroup of its own it may write, holding the memory and pids controllers (systemd: \
+    Delegate=memory pids; a container: a private cgroup namespace with /sys/fs/cgroup mounted \
+    read-write); EXEC_ISOLATION=strict refuses to run without it";
+
+/// The delegated cgroup runs go beneath, prepared once per process: its `cgroup.subtree_control`
+/// has `memory` and `pids` (the server moves itself into a leaf first when it must).
+fn cgroup_base() -> &'static Result<PathBuf, String> {
+    static BASE: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let own = std::fs::read_to_string("/proc/self/cgroup")
+            .map_err(|e| format!("/proc/self/cgroup: {e}"))?;
+        prepare_cgroup_base(Path::new(CGROUP_ROOT), &own)
+    })
+}
+
+/// `own`: the text of `/proc/self/cgroup`.
+fn prepare_cgroup_base(root: &Path, own: &str) -> Result<PathBuf, String> {
+    if !root.join("cgroup.controllers").is_file() {
+        return Err(format!(
+            "{} is not a cgroup v2 hierarchy (a cgroup v1 or hybrid host)",
+            root.display()
+        ));
+    }
+    let own = own
+        .lines()
+        .find_map(|l| l.strip_prefix("0::"))
+        .ok_or("/proc/self/cgroup has no cgroup v2 entry")?;
+    let mut dir = root.join(own.trim().trim_start_matches('/'));
+    let leaf = format!("{}-server", env!("CARGO_PKG_NAME"));
+    if dir.file_name().is_some_and(|n| n == leaf.as_str()) {
+        dir.pop();
+    }
+    let wanted = ["memory", "pids"];
+    let has_all = |file: &str| {
+        std::fs::read_to_string(dir.join(file)).is_ok_and(|s| {
+            wanted
+                .iter()
+                .all(|c| s.split_whitespace().any(|have| have == *c))
+        })
+    };
+    if has_all("cgroup.subtree_control") {
+        return Ok(dir);
+    }
+    if !has_all("cgroup.controllers") {
+        return Err(format!(
+            "the memory and pids controllers are not both available in {}",
+            dir.display()
+        ));
+    }
+    let enable = || std::fs::write(dir.join("cgroup.subtree_control"), "+memory +pids");
+    if let Err(first) = enable() {
+        if first.raw_os_error() != Some(rustix::io::Errno::BUSY.raw_os_error()) {
+            return Err(format!(
+                "cannot enable memory and pids in {}: {first}",
+                dir.display()
+            ));
+        }
+        // Processes in this cgroup: when they are only this one, it moves into a leaf of its
+        // own and tries again; a cgroup shared with other processes is left as it is.
+        let me = std::process::id().to_string();
+        let procs = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+        if procs.lines().any(|pid| pid.trim() != me) {
+            return Err(format!(
+                "{} holds other processes than this server, so it cannot hand controllers down \
+                 (give the server a cgroup of its own, e.g. systemd DelegateSubgroup=)",
+                dir.display()
+            ));
+        }
+        let leaf = dir.join(&leaf);
+        std::fs::create_dir_all(&leaf)
+            .and_then(|()| {
+                std::fs::write(leaf.join("cgroup.procs"), std::process::id().to_string())
+            })
+            .and_then(|()| enable())
+            .map_err(|e| {
+                format!(
+                    "cannot enable memory and pids in {} (other processes share it?): {e}",
+                    dir.display()
+                )
+            })?;
+    }
+    Ok(dir)
+}
+
+/// One run's cgroup: killed and removed when dropped.
+struct RunCgroup {
+    path: PathBuf,
+}
+
+impl RunCgroup {
+    fn create(base: &Path, memory_bytes: u64, processes: u64) -> std::io::Result<Self> {
+        let path = base.join(format!(
+            "{}-run-{}",
+            env!("CARGO_PKG_NAME"),
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir(&path)?;
+        let cgroup = Self { path };
+        std::fs::write(cgroup.path.join("memory.max"), memory_bytes.to_string())?;
+        std::fs::write(cgroup.path.join("pids.max"), processes.to_string())?;
+        // Without swap accounting the file is absent; memory.max holds either way.
+        let _ = std::fs::write(cgroup.path.join("memory.swap.max"), "0");
+        Ok(cgroup)
+    }
+}
+
+impl Drop for RunCgroup {
+    fn drop(&mut self) {
+        let _ = std::fs::write(self.path.join("cgroup.kill"), "1");
+        for _ in 0..200 {
+            if std::fs::remove_dir(&self.path).is_ok() || !self.path.exists() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
 /// What the helper applies before it execs the program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxSpec {
@@ -399,9 +624,19 @@ pub struct SandboxSpec {
     pub max_processes: u64,
     pub max_file_bytes: u64,
     pub scratch: PathBuf,
+    /// The tmpfs mounted over `scratch` (0: none, when there is no mount namespace).
+    pub scratch_bytes: u64,
     pub read_paths: Vec<PathBuf>,
+    /// The run's uid when the server is root.
     pub uid: Option<u32>,
-    pub require_landlock: bool,
+    /// In a user namespace of the server's: the code goes into a nested one as [`NESTED_UID`].
+    pub nested_user: bool,
+    /// The run's cgroup, joined first.
+    pub cgroup: Option<PathBuf>,
+    /// Every layer must be in force (`required`, `strict`).
+    pub require: bool,
+    /// Joining the cgroup must work (`strict`).
+    pub require_cgroup: bool,
     pub program: PathBuf,
     pub args: Vec<String>,
 }
@@ -415,7 +650,10 @@ impl SandboxSpec {
             format!("--processes={}", self.max_processes),
             format!("--file-size={}", self.max_file_bytes),
             format!("--scratch={}", self.scratch.display()),
-            format!("--require-landlock={}", self.require_landlock),
+            format!("--scratch-bytes={}", self.scratch_bytes),
+            format!("--nested-user={}", self.nested_user),
+            format!("--require={}", self.require),
+            format!("--require-cgroup={}", self.require_cgroup),
         ];
         args.extend(
             self.read_paths
@@ -424,6 +662,9 @@ impl SandboxSpec {
         );
         if let Some(uid) = self.uid {
             args.push(format!("--uid={uid}"));
+        }
+        if let Some(cgroup) = &self.cgroup {
+            args.push(format!("--cgroup={}", cgroup.display()));
         }
         args.push("--".into());
         args.push(self.program.display().to_string());
@@ -441,9 +682,13 @@ impl SandboxSpec {
             max_processes: 1,
             max_file_bytes: 0,
             scratch: PathBuf::new(),
+            scratch_bytes: 0,
             read_paths: Vec::new(),
             uid: None,
-            require_landlock: true,
+            nested_user: false,
+            cgroup: None,
+            require: true,
+            require_cgroup: false,
             program: PathBuf::from(command.first().ok_or("missing program")?),
             args: command[1..].to_vec(),
         };
@@ -462,9 +707,16 @@ impl SandboxSpec {
                 "--processes" => spec.max_processes = number()?,
                 "--file-size" => spec.max_file_bytes = number()?,
                 "--scratch" => spec.scratch = PathBuf::from(value),
+                "--scratch-bytes" => spec.scratch_bytes = number()?,
                 "--read" => spec.read_paths.push(PathBuf::from(value)),
-                "--uid" => spec.uid = Some(number()? as u32),
-                "--require-landlock" => spec.require_landlock = value == "true",
+                "--uid" => {
+                    spec.uid =
+                        Some(u32::try_from(number()?).map_err(|_| format!("bad uid {value}"))?)
+                }
+                "--nested-user" => spec.nested_user = value == "true",
+                "--cgroup" => spec.cgroup = Some(PathBuf::from(value)),
+                "--require" => spec.require = value != "false",
+                "--require-cgroup" => spec.require_cgroup = value == "true",
                 _ => return Err(format!("unknown option {key}")),
             }
         }
@@ -472,10 +724,15 @@ impl SandboxSpec {
     }
 }
 
-/// The `sandbox-exec` command: applies landlock and rlimits to this process, then runs the
-/// program (as the unprivileged uid when root) and waits for it. Inside the PID namespace this
-/// process is init: it reaps orphans, and when it exits every process left is killed. The
-/// program's exit code is passed on; death by a signal is reported on stderr.
+/// A layer of the helper: `Ok(Some(note))` when the host gives less than the layer promises
+/// (fatal unless `best-effort`), `Err` when setting it up failed.
+type Layer = fn(&SandboxSpec) -> Result<Option<String>, String>;
+
+/// The `sandbox-exec` command: joins the run's cgroup, mounts the scratch tmpfs, becomes an
+/// unprivileged uid without capabilities, applies landlock and rlimits, installs the seccomp
+/// filter, then runs the program and waits for it. Inside the PID namespace this process is
+/// init: it reaps orphans, and when it exits every process left is killed. The program's exit
+/// code is passed on; death by a signal is reported on stderr.
 pub fn sandbox_exec(args: &[String]) -> ExitCode {
     let fail = |reason: String| {
         eprintln!("{SETUP_MARKER} {reason}");
@@ -485,37 +742,36 @@ pub fn sandbox_exec(args: &[String]) -> ExitCode {
         Ok(spec) => spec,
         Err(reason) => return fail(reason),
     };
-    match restrict_files_and_network(&spec) {
-        Ok(None) => {}
-        Ok(Some(note)) if !spec.require_landlock => eprintln!("{NOTE_MARKER} {note}"),
-        Ok(Some(note)) => return fail(note),
-        Err(reason) => return fail(reason),
+    if let Some(cgroup) = &spec.cgroup {
+        // Before anything else, so every process of the run is in it.
+        if let Err(e) = std::fs::write(cgroup.join("cgroup.procs"), "0") {
+            let reason = format!("joining the run's cgroup {}: {e}", cgroup.display());
+            if spec.require_cgroup {
+                return fail(reason);
+            }
+            eprintln!("{NOTE_MARKER} {reason}");
+        }
     }
-    use rustix::process::{Resource, Rlimit, setrlimit};
-    let limits = [
-        (Resource::Cpu, spec.cpu_seconds),
-        (Resource::As, spec.memory_bytes),
-        (Resource::Nproc, spec.max_processes),
-        (Resource::Fsize, spec.max_file_bytes),
-        (Resource::Nofile, 64),
-        (Resource::Core, 0),
+    // Mounting needs the privilege dropped next; the uid map is written in /proc, which
+    // landlock closes after.
+    let layers: [Layer; 5] = [
+        mount_scratch,
+        become_unprivileged,
+        restrict_files_and_network,
+        set_limits,
+        filter_system_calls,
     ];
-    for (resource, value) in limits {
-        let limit = Rlimit {
-            current: Some(value),
-            maximum: Some(value),
-        };
-        if let Err(e) = setrlimit(resource, limit) {
-            return fail(format!("setrlimit {resource:?}: {e}"));
+    for layer in layers {
+        match layer(&spec) {
+            Ok(None) => {}
+            Ok(Some(note)) if !spec.require => eprintln!("{NOTE_MARKER} {note}"),
+            Ok(Some(note)) => return fail(note),
+            Err(reason) => return fail(reason),
         }
     }
     // mcpforge: ignore[MCP409] reason="the program is an absolute path from the EXEC_PROGRAMS allowlist, run inside the sandbox"
     let mut command = std::process::Command::new(&spec.program);
-    command.args(&spec.args);
-    if let Some(uid) = spec.uid {
-        use std::os::unix::process::CommandExt;
-        command.uid(uid).gid(uid);
-    }
+    command.args(&spec.args).current_dir(&spec.scratch);
     let status = match command.status() {
         Ok(status) => status,
         Err(e) => return fail(format!("start {}: {e}", spec.program.display())),
@@ -529,6 +785,39 @@ pub fn sandbox_exec(args: &[String]) -> ExitCode {
             ExitCode::from(u8::try_from(128 + signal).unwrap_or(255))
         }
     }
+}
+
+/// A tmpfs of `scratch_bytes` over the scratch directory, in the run's mount namespace, owned
+/// by the uid the code will have; then the helper works from it.
+fn mount_scratch(spec: &SandboxSpec) -> Result<Option<String>, String> {
+    let mut note = None;
+    if spec.scratch_bytes > 0 {
+        use rustix::mount::{MountFlags, mount};
+        let inodes = (spec.scratch_bytes / SCRATCH_BYTES_PER_INODE).max(64);
+        let owner = spec
+            .uid
+            .map(|uid| format!(",uid={uid},gid={uid}"))
+            .unwrap_or_default();
+        let options = std::ffi::CString::new(format!(
+            "size={},nr_inodes={inodes},mode=0700{owner}",
+            spec.scratch_bytes
+        ))
+        .map_err(|e| e.to_string())?;
+        if let Err(e) = mount(
+            "tmpfs",
+            &spec.scratch,
+            "tmpfs",
+            MountFlags::NOSUID | MountFlags::NODEV,
+            options.as_c_str(),
+        ) {
+            note = Some(format!(
+                "the scratch directory is not size-limited: tmpfs: {e}"
+            ));
+        }
+    }
+    std::env::set_current_dir(&spec.scratch)
+        .map_err(|e| format!("scratch {}: {e}", spec.scratch.display()))?;
+    Ok(note)
 }
 
 /// Landlock: read/execute beneath the read paths, everything in the scratch directory, no TCP.
@@ -563,6 +852,277 @@ fn restrict_files_and_network(spec: &SandboxSpec) -> Result<Option<String>, Stri
     })
 }
 
+/// The rlimits, hard and soft.
+fn set_limits(spec: &SandboxSpec) -> Result<Option<String>, String> {
+    use rustix::process::{Resource, Rlimit, setrlimit};
+    let limits = [
+        (Resource::Cpu, spec.cpu_seconds),
+        (Resource::As, spec.memory_bytes),
+        (Resource::Nproc, spec.max_processes),
+        (Resource::Fsize, spec.max_file_bytes),
+        (Resource::Nofile, 64),
+        (Resource::Core, 0),
+    ];
+    for (resource, value) in limits {
+        let limit = Rlimit {
+            current: Some(value),
+            maximum: Some(value),
+        };
+        setrlimit(resource, limit).map_err(|e| format!("setrlimit {resource:?}: {e}"))?;
+    }
+    Ok(None)
+}
+
+/// An unprivileged uid without capabilities: the run's own uid when the server is root;
+/// [`NESTED_UID`] in a nested user namespace when the server is root only in the run's user
+/// namespace. Checked afterwards: `Ok(Some(note))` when uid 0 or a capability remains.
+fn become_unprivileged(spec: &SandboxSpec) -> Result<Option<String>, String> {
+    use rustix::thread::{
+        CapabilitySet, CapabilitySets, Gid, Uid, capabilities, set_capabilities, set_thread_groups,
+        set_thread_res_gid, set_thread_res_uid,
+    };
+    let mut note = None;
+    if spec.nested_user
+        && let Err(e) = enter_nested_user_namespace()
+    {
+        note = Some(format!("no nested user namespace: {e}"));
+    }
+    // The bounding set (what an exec could ever regain), then the ambient set; EINVAL past
+    // the kernel's last capability, EPERM without CAP_SETPCAP (then nothing is held anyway).
+    for bit in 0..64 {
+        let _ = rustix::thread::remove_capability_from_bounding_set(
+            CapabilitySet::from_bits_retain(1 << bit),
+        );
+    }
+    let _ = rustix::thread::clear_ambient_capability_set();
+    if let Some(uid) = spec.uid {
+        // From root: dropping every uid clears the permitted and effective sets too.
+        set_thread_groups(&[])
+            .and_then(|()| {
+                let gid = Gid::from_raw(uid);
+                set_thread_res_gid(gid, gid, gid)
+            })
+            .and_then(|()| {
+                let id = Uid::from_raw(uid);
+                set_thread_res_uid(id, id, id)
+            })
+            .map_err(|e| format!("switching to uid {uid}: {e}"))?;
+    }
+    let none = CapabilitySets {
+        effective: CapabilitySet::empty(),
+        permitted: CapabilitySet::empty(),
+        inheritable: CapabilitySet::empty(),
+    };
+    set_capabilities(None, none).map_err(|e| format!("dropping capabilities: {e}"))?;
+    let held = capabilities(None).map_err(|e| format!("reading capabilities: {e}"))?;
+    let bounding = (0..64).any(|bit| {
+        rustix::thread::capability_is_in_bounding_set(CapabilitySet::from_bits_retain(1 << bit))
+            .unwrap_or(false)
+    });
+    if held != none || bounding {
+        note.get_or_insert_with(|| "capabilities remain".into());
+    }
+    if rustix::process::getuid().is_root() || rustix::process::geteuid().is_root() {
+        note.get_or_insert_with(|| "the code would run as uid 0".into());
+    }
+    Ok(note)
+}
+
+/// A user namespace nested in the run's, where this process is [`NESTED_UID`] (its uid 0
+/// outside, so the server's uid on the host): the run's namespaces stay owned by the outer one,
+/// where the code then has no capability.
+fn enter_nested_user_namespace() -> Result<(), String> {
+    // The helper is single-threaded (unshare(CLONE_NEWUSER) refuses otherwise), and only
+    // CLONE_FILES makes the call unsound: not asked for here.
+    #[allow(deprecated)]
+    rustix::thread::unshare(rustix::thread::UnshareFlags::NEWUSER)
+        .map_err(|e| format!("unshare: {e}"))?;
+    let map = format!("{NESTED_UID} 0 1");
+    std::fs::write("/proc/self/setgroups", "deny")
+        .and_then(|()| std::fs::write("/proc/self/uid_map", &map))
+        .and_then(|()| std::fs::write("/proc/self/gid_map", &map))
+        .map_err(|e| format!("uid map: {e}"))
+}
+
+/// Installs the seccomp filters (after `no_new_privs`, which they need).
+fn filter_system_calls(_spec: &SandboxSpec) -> Result<Option<String>, String> {
+    rustix::thread::set_no_new_privs(true).map_err(|e| format!("no_new_privs: {e}"))?;
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "riscv64"
+        )
+    ))]
+    {
+        let filters = match seccomp::filters() {
+            Ok(filters) => filters,
+            Err(reason) => return Ok(Some(format!("no seccomp filter: {reason}"))),
+        };
+        for filter in &filters {
+            if let Err(e) = seccompiler::apply_filter(filter) {
+                return Ok(Some(format!("no seccomp filter: {e}")));
+            }
+        }
+        Ok(None)
+    }
+    #[cfg(not(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "riscv64"
+        )
+    )))]
+    Ok(Some("no seccomp filter on this platform".into()))
+}
+
+/// The seccomp filters: EPERM for what untrusted code never needs, so interpreters fail
+/// cleanly rather than die. (kexec_file_load is not named: libc lacks it on some targets, and
+/// kexec needs CAP_SYS_BOOT on the host anyway.)
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "riscv64"
+    )
+))]
+mod seccomp {
+    use std::collections::BTreeMap;
+
+    use seccompiler::{
+        BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
+        SeccompRule, TargetArch, sock_filter,
+    };
+
+    /// Refused outright.
+    const DENIED: &[i64] = &[
+        libc::SYS_ptrace,
+        libc::SYS_process_vm_readv,
+        libc::SYS_process_vm_writev,
+        libc::SYS_pidfd_getfd,
+        libc::SYS_bpf,
+        libc::SYS_perf_event_open,
+        libc::SYS_userfaultfd,
+        libc::SYS_io_uring_setup,
+        libc::SYS_io_uring_enter,
+        libc::SYS_io_uring_register,
+        libc::SYS_mount,
+        libc::SYS_umount2,
+        libc::SYS_pivot_root,
+        libc::SYS_chroot,
+        libc::SYS_open_tree,
+        libc::SYS_move_mount,
+        libc::SYS_fsopen,
+        libc::SYS_fsconfig,
+        libc::SYS_fsmount,
+        libc::SYS_fspick,
+        libc::SYS_mount_setattr,
+        libc::SYS_unshare,
+        libc::SYS_setns,
+        libc::SYS_keyctl,
+        libc::SYS_add_key,
+        libc::SYS_request_key,
+        libc::SYS_kexec_load,
+        libc::SYS_init_module,
+        libc::SYS_finit_module,
+        libc::SYS_delete_module,
+        libc::SYS_name_to_handle_at,
+        libc::SYS_open_by_handle_at,
+        libc::SYS_swapon,
+        libc::SYS_swapoff,
+        libc::SYS_reboot,
+        libc::SYS_acct,
+        libc::SYS_quotactl,
+        libc::SYS_syslog,
+        libc::SYS_vhangup,
+    ];
+
+    /// `clone` flags that make a namespace.
+    const NEW_NAMESPACES: &[u64] = &[
+        libc::CLONE_NEWNS as u64,
+        libc::CLONE_NEWCGROUP as u64,
+        libc::CLONE_NEWUTS as u64,
+        libc::CLONE_NEWIPC as u64,
+        libc::CLONE_NEWUSER as u64,
+        libc::CLONE_NEWPID as u64,
+        libc::CLONE_NEWNET as u64,
+    ];
+
+    /// The syscall numbers of the x32 ABI (x86_64 only) share the 64-bit audit arch: refused
+    /// before the per-call rules, which know only the 64-bit numbers.
+    const X32_BIT: u32 = 0x4000_0000;
+
+    pub(super) fn filters() -> Result<Vec<BpfProgram>, String> {
+        let err = |e: seccompiler::BackendError| e.to_string();
+        let arch = TargetArch::try_from(std::env::consts::ARCH).map_err(err)?;
+        let condition =
+            |op, value| SeccompCondition::new(0, SeccompCmpArgLen::Dword, op, value).map_err(err);
+        let mut rules: BTreeMap<i64, Vec<SeccompRule>> =
+            DENIED.iter().map(|&call| (call, Vec::new())).collect();
+        // Sockets: IPv4 and IPv6 only (the network namespace has no route anyway).
+        rules.insert(
+            libc::SYS_socket,
+            vec![
+                SeccompRule::new(vec![
+                    condition(SeccompCmpOp::Ne, libc::AF_INET as u64)?,
+                    condition(SeccompCmpOp::Ne, libc::AF_INET6 as u64)?,
+                ])
+                .map_err(err)?,
+            ],
+        );
+        rules.insert(
+            libc::SYS_clone,
+            NEW_NAMESPACES
+                .iter()
+                .map(|&flag| {
+                    SeccompRule::new(vec![condition(SeccompCmpOp::MaskedEq(flag), flag)?])
+                        .map_err(err)
+                })
+                .collect::<Result<_, _>>()?,
+        );
+        let eperm = SeccompAction::Errno(libc::EPERM as u32);
+        let deny = SeccompFilter::new(rules, SeccompAction::Allow, eperm, arch).map_err(err)?;
+        let mut deny: BpfProgram = deny.try_into().map_err(err)?;
+        if arch == TargetArch::x86_64 {
+            let ret_eperm = 0x0005_0000 | libc::EPERM as u32; // SECCOMP_RET_ERRNO | EPERM
+            let guard = [
+                // A = seccomp_data.nr; if A >= X32_BIT return EPERM.
+                sock_filter {
+                    code: 0x20,
+                    jt: 0,
+                    jf: 0,
+                    k: 0,
+                },
+                sock_filter {
+                    code: 0x35,
+                    jt: 0,
+                    jf: 1,
+                    k: X32_BIT,
+                },
+                sock_filter {
+                    code: 0x06,
+                    jt: 0,
+                    jf: 0,
+                    k: ret_eperm,
+                },
+            ];
+            deny.splice(0..0, guard);
+        }
+        // clone3 passes its flags in memory a filter cannot read: ENOSYS makes libc use clone.
+        let clone3 = SeccompFilter::new(
+            [(libc::SYS_clone3, Vec::new())].into_iter().collect(),
+            SeccompAction::Allow,
+            SeccompAction::Errno(libc::ENOSYS as u32),
+            arch,
+        )
+        .map_err(err)?;
+        Ok(vec![deny, clone3.try_into().map_err(err)?])
+    }
+}
+
 /// Reads an executable's first bytes (for the settings check that a program is a file).
 pub fn is_executable_file(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
@@ -582,9 +1142,13 @@ mod tests {
             max_processes: 16,
             max_file_bytes: 1 << 20,
             scratch: "/tmp/x".into(),
+            scratch_bytes: 1 << 24,
             read_paths: vec!["/usr".into(), "/lib".into()],
             uid: Some(65534),
-            require_landlock: true,
+            nested_user: true,
+            cgroup: Some("/sys/fs/cgroup/x/run".into()),
+            require: true,
+            require_cgroup: true,
             program: "/usr/bin/python3".into(),
             args: vec!["-c".into(), "print('--')".into(), "--".into()],
         };
@@ -596,5 +1160,77 @@ mod tests {
         let (rest, notes) = split_notes(format!("{NOTE_MARKER} landlock is not enforced\nboom\n"));
         assert_eq!(rest, "boom\n");
         assert_eq!(notes, ["landlock is not enforced"]);
+    }
+
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "aarch64",
+            target_arch = "riscv64"
+        )
+    ))]
+    #[test]
+    fn the_seccomp_filters_compile_for_this_architecture() {
+        let filters = seccomp::filters().unwrap();
+        assert_eq!(filters.len(), 2);
+        assert!(filters.iter().all(|f| !f.is_empty() && f.len() < 4096));
+    }
+
+    /// A stand-in cgroup v2 tree: `files` relative to its root.
+    fn cgroup_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_cgroup_probe_names_what_is_missing() {
+        let v1 = tempfile::tempdir().unwrap();
+        let err = prepare_cgroup_base(v1.path(), "0::/\n").unwrap_err();
+        assert!(err.contains("not a cgroup v2 hierarchy"), "{err}");
+        let tree = cgroup_tree(&[("cgroup.controllers", "cpu memory pids")]);
+        let err = prepare_cgroup_base(tree.path(), "4:memory:/x\n").unwrap_err();
+        assert!(err.contains("no cgroup v2 entry"), "{err}");
+        let tree = cgroup_tree(&[
+            ("cgroup.controllers", "cpu memory pids"),
+            ("app/cgroup.controllers", "cpu io"),
+            ("app/cgroup.subtree_control", ""),
+        ]);
+        let err = prepare_cgroup_base(tree.path(), "0::/app\n").unwrap_err();
+        assert!(err.contains("memory and pids controllers"), "{err}");
+        let tree = cgroup_tree(&[
+            ("cgroup.controllers", "cpu memory pids"),
+            ("app/cgroup.controllers", "memory pids"),
+            ("app/cgroup.subtree_control", ""),
+            ("app/cgroup.procs", "1\n2\n"),
+        ]);
+        // A plain file accepts the write, so only a real cgroup's EBUSY leads further.
+        assert_eq!(
+            prepare_cgroup_base(tree.path(), "0::/app\n").unwrap(),
+            tree.path().join("app")
+        );
+    }
+
+    #[test]
+    fn runs_go_beside_the_server_s_leaf_in_a_delegated_cgroup() {
+        let tree = cgroup_tree(&[
+            ("cgroup.controllers", "cpu memory pids"),
+            ("svc/cgroup.controllers", "memory pids"),
+            ("svc/cgroup.subtree_control", "memory pids"),
+        ]);
+        let leaf = format!("0::/svc/{}-server\n", env!("CARGO_PKG_NAME"));
+        assert_eq!(
+            prepare_cgroup_base(tree.path(), &leaf).unwrap(),
+            tree.path().join("svc")
+        );
+        assert_eq!(
+            prepare_cgroup_base(tree.path(), "0::/svc\n").unwrap(),
+            tree.path().join("svc")
+        );
     }
 }

@@ -323,12 +323,12 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         key: "EXEC_MEMORY_BYTES",
         default: "268435456",
-        help: "Address-space limit of each process of a run (RLIMIT_AS).",
+        help: "Memory of one run: the whole run where a cgroup is available (memory.max), and each process's address space (RLIMIT_AS).",
     },
     Setting {
         key: "EXEC_MAX_PROCESSES",
         default: "32",
-        help: "Processes the sandbox user may have (RLIMIT_NPROC): stops fork bombs.",
+        help: "Processes of one run (cgroup pids.max where available, and RLIMIT_NPROC): stops fork bombs.",
     },
     Setting {
         key: "EXEC_MAX_FILE_BYTES",
@@ -341,9 +341,24 @@ pub const SETTINGS: &[Setting] = &[
         help: "Output kept from stdout and from stderr; a run that writes more is killed.",
     },
     Setting {
+        key: "EXEC_SCRATCH_BYTES",
+        default: "16777216",
+        help: "Size of a run's scratch directory, a tmpfs of its own (one inode per 4 KiB); at least 65536.",
+    },
+    Setting {
+        key: "EXEC_MAX_CONCURRENT",
+        default: "4",
+        help: "Runs at once; more wait for a slot. At least 1.",
+    },
+    Setting {
+        key: "EXEC_QUEUE_TIMEOUT_MS",
+        default: "5000",
+        help: "How long a run waits for a slot before it fails as busy (0: fail at once).",
+    },
+    Setting {
         key: "EXEC_ISOLATION",
         default: "required",
-        help: "`required`: refuse to run where namespaces or landlock are unavailable; `best-effort`: run anyway and say what is missing.",
+        help: "`required`: refuse to run where namespaces, landlock, seccomp or an unprivileged uid are unavailable, and limit per process where no per-run cgroup is; `strict`: also refuse without a per-run cgroup; `best-effort`: run anyway and say what is missing.",
     },
     Setting {
         key: "OTLP_ENDPOINT",
@@ -896,13 +911,33 @@ impl Settings {
             max_file_bytes: number("EXEC_MAX_FILE_BYTES")?,
             max_output_bytes: usize::try_from(number("EXEC_MAX_OUTPUT_BYTES")?)
                 .unwrap_or(usize::MAX),
+            scratch_bytes: match number("EXEC_SCRATCH_BYTES")? {
+                bytes if bytes < 65536 => {
+                    return Err(invalid(
+                        "EXEC_SCRATCH_BYTES",
+                        format!("{bytes} must be at least 65536"),
+                    ));
+                }
+                bytes => bytes,
+            },
+            max_concurrent: match number("EXEC_MAX_CONCURRENT")? {
+                0 => {
+                    return Err(invalid(
+                        "EXEC_MAX_CONCURRENT",
+                        "0 must be at least 1".into(),
+                    ));
+                }
+                runs => usize::try_from(runs).unwrap_or(usize::MAX),
+            },
+            queue_timeout: Duration::from_millis(number("EXEC_QUEUE_TIMEOUT_MS")?),
             isolation: match get("EXEC_ISOLATION").as_str() {
+                "strict" => super::exec::Isolation::Strict,
                 "required" => super::exec::Isolation::Required,
                 "best-effort" => super::exec::Isolation::BestEffort,
                 other => {
                     return Err(invalid(
                         "EXEC_ISOLATION",
-                        format!("`{other}` is not required or best-effort"),
+                        format!("`{other}` is not strict, required or best-effort"),
                     ));
                 }
             },
@@ -1152,7 +1187,15 @@ mod tests {
                 "not an absolute path to an executable",
             ),
             ("EXEC_ENV", "PATH", "not KEY=VALUE"),
-            ("EXEC_ISOLATION", "off", "not required or best-effort"),
+            (
+                "EXEC_ISOLATION",
+                "off",
+                "not strict, required or best-effort",
+            ),
+            ("EXEC_SCRATCH_BYTES", "4096", "at least 65536"),
+            ("EXEC_SCRATCH_BYTES", "lots", "not a whole number"),
+            ("EXEC_MAX_CONCURRENT", "0", "at least 1"),
+            ("EXEC_QUEUE_TIMEOUT_MS", "-1", "not a whole number"),
             ("HTTP_HEADER_TIMEOUT_MS", "0", "between 100 and 300000"),
             ("HTTP_IDLE_TIMEOUT_SECONDS", "0", "between 1 and 86400"),
             ("HTTP_MAX_CONNECTIONS", "lots", "not a whole number"),

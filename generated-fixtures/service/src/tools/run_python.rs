@@ -47,6 +47,10 @@ impl Server {
             Err(error @ ExecError::IsolationUnavailable(_)) => Err(ToolError::invalid_input(
                 format!("code execution is unavailable here: {error}"),
             )),
+            // Every slot taken: the model can try again shortly; not an internal error.
+            Err(error @ ExecError::Busy(_)) => Err(ToolError::invalid_input(format!(
+                "code execution is busy, try again shortly: {error}"
+            ))),
             Err(error) => Err(anyhow::Error::from(error).into()),
         }
     }
