@@ -4,7 +4,27 @@ use std::process::ExitCode;
 
 use mcpforge::{cli, commands, ui};
 
+/// Parsing and walking Rust recurses once per nesting level, and `lint`, `add` and `upgrade`
+/// parse files mcpforge did not write: `edit::rust::parse_file` refuses code nested deeper than
+/// it can handle, and all the work, lint's parallel threads included, runs on stacks that size.
+const STACK_SIZE: usize = mcpforge::edit::rust::PARSER_STACK_SIZE;
+
 fn main() -> ExitCode {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build_global();
+    match std::thread::Builder::new()
+        .name("mcpforge".into())
+        .stack_size(STACK_SIZE)
+        .spawn(run)
+    {
+        // A panic has already printed its message; exit as an uncaught panic would.
+        Ok(worker) => worker.join().unwrap_or(ExitCode::from(101)),
+        Err(_) => run(),
+    }
+}
+
+fn run() -> ExitCode {
     let (cli, matches) = cli::parse();
     let ui = ui::Ui::new(cli.quiet, cli.verbose, cli.color);
     let result = match &cli.command {

@@ -412,7 +412,7 @@ pub fn plan_fixes(
             }
         }
         let (after, _) = crate::edit::rust::apply_replacements(&text, &edits);
-        syn::parse_file(&after).map_err(|e| {
+        crate::edit::rust::parse_file(&after).map_err(|e| {
             anyhow::anyhow!("fixing {path} would produce invalid Rust ({e}); nothing was written")
         })?;
         tx.push(crate::edit::Change {

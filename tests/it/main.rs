@@ -5,5 +5,6 @@ mod fixtures;
 mod lint;
 mod new;
 mod render;
+mod robustness;
 mod support;
 mod upgrade;

@@ -1,0 +1,199 @@
+//! Issue #16: mcpforge never crashes, never loses a file, never writes code that does not
+//! compile. One test (or more) per defect of the 2026-12-03 CLI probe, named after it, each run
+//! through the built binary: exit code, message, and an unchanged tree where the command refused.
+
+use std::path::PathBuf;
+
+use mcpforge::edit::rust::{MAX_NESTING, PARSER_STACK_SIZE, parse_file};
+use mcpforge::lint::{Options, Settings, lint_file};
+
+use crate::support::{assert_refused_in, mcpforge};
+
+/// A one-package Cargo project whose `src/main.rs` is `main`.
+fn cargo_project(main: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("deep");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"deep\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("src/main.rs"), main).unwrap();
+    (tmp, root)
+}
+
+fn nested(open: &str, inner: &str, close: &str, n: usize) -> String {
+    format!("{}{inner}{}", open.repeat(n), close.repeat(n))
+}
+
+/// Probe #1: every construct that overflowed the stack is either linted or reported as MCP902,
+/// and the run never aborts.
+#[test]
+fn probe_01_deeply_nested_code_is_a_finding_not_a_stack_overflow() {
+    let cases: Vec<(&str, String, bool)> = vec![
+        (
+            "700 parentheses",
+            format!("pub fn f() -> i64 {{ {} }}", nested("(", "1", ")", 700)),
+            false,
+        ),
+        (
+            "5000 parentheses",
+            format!("pub fn f() -> i64 {{ {} }}", nested("(", "1", ")", 5000)),
+            true,
+        ),
+        (
+            "400 nested ifs",
+            format!(
+                "pub fn f(b: bool) -> i64 {{ {} }}",
+                nested("if b { ", "1", " } else { 0 }", 400)
+            ),
+            false,
+        ),
+        (
+            "1000 brackets",
+            format!("pub fn f() {{ let _ = {}; }}", nested("[", "1", "]", 1000)),
+            true,
+        ),
+        (
+            "Vec< x1000",
+            format!("pub fn f(_: {}) {{}}", nested("Vec<", "u8", ">", 1000)),
+            true,
+        ),
+        (
+            "2000 blocks",
+            format!("pub fn f() {{ {} }}", nested("{", "", "}", 2000)),
+            true,
+        ),
+        (
+            "200000-term sum",
+            format!("pub fn f() -> i64 {{ {}1 }}", "1 + ".repeat(200_000)),
+            true,
+        ),
+        (
+            "5000 else-ifs",
+            format!(
+                "pub fn f(b: bool) -> i64 {{ {}{{ 2 }} }}",
+                "if b { 1 } else ".repeat(5000)
+            ),
+            true,
+        ),
+    ];
+    for (what, code, too_deep) in cases {
+        let (_tmp, root) = cargo_project(&format!("fn main() {{}}\n{code}\n"));
+        let out = mcpforge(&root)
+            .args(["lint", "--output-format", "concise"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{what}: lint ended with {:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            stdout.contains("MCP902") && stdout.contains("nested too deeply"),
+            too_deep,
+            "{what}: {stdout}"
+        );
+    }
+}
+
+/// Probe #2: `add` reads a registry nested too deeply: a clear error, nothing written.
+#[test]
+fn probe_02_add_refuses_a_registry_nested_too_deeply() {
+    let (_tmp, root) = crate::add::project();
+    let registry = root.join("src/tools/mod.rs");
+    let mut text = std::fs::read_to_string(&registry).unwrap();
+    text.push_str(&format!(
+        "\npub fn deep() -> i64 {{ {} }}\n",
+        nested("(", "1", ")", 5000)
+    ));
+    std::fs::write(&registry, text).unwrap();
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "deepx"],
+        1,
+        "nested too deeply",
+    );
+}
+
+/// One random nesting step: an opening text and its closing text around an inner expression
+/// (or type, for the type steps).
+fn random_program(rng: &mut fastrand::Rng, depth: usize) -> String {
+    const EXPR_STEPS: &[(&str, &str)] = &[
+        ("(", ")"),
+        ("[", "]"),
+        ("{ ", " }"),
+        ("if b { ", " } else { 0 }"),
+        ("-", ""),
+        ("!", ""),
+        ("*&", ""),
+        ("(1 + ", ")"),
+        ("m!(", ")"),
+        ("vec![", "]"),
+        ("Some(", ").unwrap()"),
+        ("(|| ", ")()"),
+        ("match 1 { _ => ", " }"),
+        ("loop { break ", "; }"),
+    ];
+    const TYPE_STEPS: &[(&str, &str)] = &[
+        ("Vec<", ">"),
+        ("&'static ", ""),
+        ("(", ",)"),
+        ("Option<", ">"),
+        ("[", "; 1]"),
+        ("Box<dyn Fn() -> ", ">"),
+    ];
+    let steps = if rng.bool() { EXPR_STEPS } else { TYPE_STEPS };
+    let (mut open, mut close) = (String::new(), String::new());
+    for _ in 0..depth {
+        let (o, c) = steps[rng.usize(..steps.len())];
+        open.push_str(o);
+        close.insert_str(0, c);
+    }
+    if std::ptr::eq(steps, TYPE_STEPS) {
+        format!("pub fn f(_: {open}u8{close}) {{}}\n")
+    } else {
+        format!("pub fn f(b: bool) -> i64 {{ {open}1{close} }}\n")
+    }
+}
+
+/// Property: whatever the nesting of expressions, types, blocks and macros, parsing and linting
+/// return (a tree or an MCP902 error) instead of overflowing a parser-sized stack, and code
+/// nested beyond the limit is always refused.
+#[test]
+fn probe_01_any_nesting_parses_or_is_refused_on_a_parser_stack() {
+    std::thread::Builder::new()
+        .stack_size(PARSER_STACK_SIZE)
+        .spawn(|| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .stack_size(PARSER_STACK_SIZE)
+                .build()
+                .unwrap();
+            let settings = Settings::from_options(&Options::default());
+            let mut rng = fastrand::Rng::with_seed(16);
+            for case in 0..120 {
+                let depth = match case % 3 {
+                    0 => rng.usize(1..200),
+                    1 => rng.usize(200..MAX_NESTING + 200),
+                    _ => rng.usize(MAX_NESTING + 1..4 * MAX_NESTING),
+                };
+                let program = random_program(&mut rng, depth);
+                let parsed = parse_file(&program);
+                if depth > MAX_NESTING {
+                    let err = parsed.expect_err("beyond the limit is refused");
+                    assert!(err.to_string().contains("nested too deeply"), "{err}");
+                }
+                let diagnostics =
+                    pool.install(|| lint_file("src/f.rs".into(), program.clone(), &settings));
+                drop(diagnostics);
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
