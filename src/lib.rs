@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod edit;
 pub mod error;
+pub mod interrupt;
 pub mod lint;
 pub mod project;
 pub mod template;

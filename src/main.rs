@@ -26,6 +26,7 @@ fn main() -> ExitCode {
 
 fn run() -> ExitCode {
     let (cli, matches) = cli::parse();
+    mcpforge::interrupt::install();
     let ui = ui::Ui::new(cli.quiet, cli.verbose, cli.color);
     let result = match &cli.command {
         cli::Command::New(args) => commands::new::run(&ui, &cli.context(), args, &matches),

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use mcpforge::edit::rust::{MAX_NESTING, PARSER_STACK_SIZE, parse_file};
 use mcpforge::lint::{Options, Settings, lint_file};
+use predicates::str::contains;
 
 use crate::support::{assert_refused_in, mcpforge};
 
@@ -196,4 +197,73 @@ fn probe_01_any_nesting_parses_or_is_refused_on_a_parser_stack() {
         .unwrap()
         .join()
         .unwrap();
+}
+
+/// Processes whose command line contains `needle` (Linux: read from /proc).
+fn processes_with(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(needle) {
+                found.push(cmdline);
+            }
+        }
+    }
+    found
+}
+
+/// Probe #7: a server that never answers is killed with its whole process group when the
+/// timeout hits, in `inspect` and in `lint --server`.
+#[test]
+fn probe_07_servers_that_time_out_do_not_outlive_mcpforge() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, needle) in [
+        (
+            vec![
+                "inspect",
+                "sh -c 'sleep 1607; sleep 1608'",
+                "--timeout",
+                "1",
+            ],
+            "sleep 1607",
+        ),
+        (
+            vec!["lint", "--server", "sleep 1609", "--timeout", "1"],
+            "sleep 1609",
+        ),
+    ] {
+        mcpforge(tmp.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(contains("did not answer within 1 s"));
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(processes_with(needle), Vec::<String>::new(), "{args:?}");
+    }
+}
+
+/// Probe #7: Ctrl-C (SIGINT) while waiting for a server kills the server too; exit code 130.
+#[test]
+fn probe_07_an_interrupted_inspect_kills_the_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mcpforge"))
+        // The server's command line differs from mcpforge's, so the wait below finds the server.
+        .args(["inspect", "sh -c 'sleep $((1600 + 10))'", "--timeout", "60"])
+        .current_dir(tmp.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while processes_with("sleep 1610").is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(processes_with("sleep 1610"), Vec::<String>::new());
 }
