@@ -256,6 +256,8 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
     let layout = item_layout(template, item.kind)?;
     let root = &project.root;
     let file_rel = format!("{}/{}.rs", layout.dir, item.ident);
+    crate::edit::checked_inside(root, &file_rel)?;
+    crate::edit::checked_inside(root, &layout.registry)?;
     let file_path = root.join(&file_rel);
     let registry_path = root.join(&layout.registry);
     let registry_source = RustSource::read(&registry_path)?;

@@ -26,7 +26,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
         _ => current,
     };
     let target = normalize(&ctx.resolve(&args.path));
-    let occupied = check_target(&target, args.force)?;
+    let occupied = check_target(&target, &ctx.cwd, args.force)?;
 
     let interactive =
         !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -124,8 +124,9 @@ fn join_enclosing_workspace(ui: &Ui, target: &Path) {
 }
 
 /// Fails unless `target` is missing or an empty directory (or `force`). Returns whether it holds
-/// files already.
-fn check_target(target: &Path, force: bool) -> anyhow::Result<bool> {
+/// files already. `--force` is not suggested for the root or a folder holding the working
+/// directory: a project does not belong there.
+fn check_target(target: &Path, cwd: &Path, force: bool) -> anyhow::Result<bool> {
     if !target.exists() {
         return Ok(false);
     }
@@ -142,9 +143,18 @@ fn check_target(target: &Path, force: bool) -> anyhow::Result<bool> {
         .next()
         .is_some();
     if occupied && !force {
-        return Err(CliError::failure(format!("{} already exists and is not empty", target.display()))
-            .with_help("choose a new directory, or pass --force to write into it (files at the same paths are replaced)")
-            .into());
+        let encloses_cwd = target.parent().is_none() || (cwd.starts_with(target) && cwd != target);
+        let help = if encloses_cwd {
+            "choose a new directory for the project"
+        } else {
+            "choose a new directory, or pass --force to write into it (files at the same paths are replaced)"
+        };
+        return Err(CliError::failure(format!(
+            "{} already exists and is not empty",
+            target.display()
+        ))
+        .with_help(help)
+        .into());
     }
     Ok(occupied)
 }

@@ -2,10 +2,11 @@
 //! compile. One test (or more) per defect of the 2026-12-03 CLI probe, named after it, each run
 //! through the built binary: exit code, message, and an unchanged tree where the command refused.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use mcpforge::edit::rust::{MAX_NESTING, PARSER_STACK_SIZE, parse_file};
 use mcpforge::lint::{Options, Settings, lint_file};
+use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::support::{assert_refused_in, mcpforge};
@@ -266,4 +267,180 @@ fn probe_07_an_interrupted_inspect_kills_the_server() {
     assert_eq!(child.wait().unwrap().code(), Some(130));
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert_eq!(processes_with("sleep 1610"), Vec::<String>::new());
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Probe #3: `new --force` onto a folder where a file blocks the project refuses before writing
+/// anything; the user's files stay as they were.
+#[test]
+fn probe_03_new_force_is_all_or_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("fz");
+    write(&target, "Cargo.toml", "MY\n");
+    write(&target, "README.md", "MY\n");
+    write(&target, "src", "x\n");
+    assert_refused_in(
+        tmp.path(),
+        tmp.path(),
+        &["new", "fz", "--force", "--yes", "--template", "minimal"],
+        1,
+        "src is a file where mcpforge needs a directory; nothing was written",
+    );
+}
+
+/// Probe #3: a write that fails halfway through `new --force` puts every file back.
+#[test]
+fn probe_03_a_failed_new_force_restores_the_users_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("fz");
+    write(&target, "README.md", "MY\n");
+    write(&target, "notes.txt", "mine\n");
+    let before = crate::support::snapshot_tree(tmp.path());
+    let out = mcpforge(tmp.path())
+        .args(["new", "fz", "--force", "--yes", "--template", "minimal"])
+        .env("MCPFORGE_FAULT_FAIL_AT_WRITE", "3")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("earlier changes were undone"),
+        "{out:?}"
+    );
+    assert_eq!(crate::support::snapshot_tree(tmp.path()), before);
+}
+
+/// Probe #29: `new --force` and `add` do not write through a symbolically linked folder.
+#[test]
+fn probe_29_writes_do_not_follow_linked_folders_out_of_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let target = tmp.path().join("d");
+    write(&target, "notes.txt", "mine\n");
+    std::os::unix::fs::symlink(&outside, target.join("src")).unwrap();
+    assert_refused_in(
+        tmp.path(),
+        tmp.path(),
+        &["new", "d", "--force", "--yes", "--template", "minimal"],
+        1,
+        "src is a symbolic link",
+    );
+
+    let (_tmp, root) = crate::add::project();
+    let tools = root.join("src/tools");
+    let moved = tmp.path().join("tools-elsewhere");
+    std::fs::rename(&tools, &moved).unwrap();
+    std::os::unix::fs::symlink(&moved, &tools).unwrap();
+    assert_refused_in(
+        tmp.path(),
+        &root,
+        &["add", "tool", "x"],
+        1,
+        "src/tools is a symbolic link",
+    );
+}
+
+/// Probe #12: files mcpforge creates get the usual mode (0644 under umask 022), the project
+/// folder 0755, whether created by `new`, `new --force` or `add`.
+#[test]
+fn probe_12_created_files_are_not_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let umask = {
+        let probe = tmp.path().join("umask-probe");
+        std::fs::write(&probe, "").unwrap();
+        0o666 & !mode(&probe)
+    };
+    mcpforge(tmp.path())
+        .args(["new", "p", "--yes", "--template", "minimal"])
+        .assert()
+        .success();
+    assert_eq!(mode(&tmp.path().join("p")), 0o777 & !umask);
+    assert_eq!(mode(&tmp.path().join("p/Cargo.toml")), 0o666 & !umask);
+    write(tmp.path(), "f/README.md", "mine\n");
+    mcpforge(tmp.path())
+        .args(["new", "f", "--force", "--yes", "--template", "minimal"])
+        .assert()
+        .success();
+    assert_eq!(mode(&tmp.path().join("f/src/main.rs")), 0o666 & !umask);
+    mcpforge(&tmp.path().join("p"))
+        .args(["add", "tool", "a-b"])
+        .assert()
+        .success();
+    assert_eq!(mode(&tmp.path().join("p/src/tools/a_b.rs")), 0o666 & !umask);
+}
+
+/// Probe #17: a read-only registry is refused, not replaced behind the user's back.
+#[test]
+fn probe_17_read_only_files_are_refused() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let (_tmp, root) = crate::add::project();
+    let registry = root.join("src/tools/mod.rs");
+    std::fs::set_permissions(&registry, std::fs::Permissions::from_mode(0o444)).unwrap();
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "x5"],
+        1,
+        "src/tools/mod.rs is read-only; nothing was written",
+    );
+}
+
+/// Probe #23: `--force` is not suggested for the root or a folder that holds the working
+/// directory.
+#[test]
+fn probe_23_no_force_hint_for_the_root_or_a_parent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path().join("a/b");
+    std::fs::create_dir_all(&cwd).unwrap();
+    for target in ["/", ".."] {
+        mcpforge(&cwd)
+            .args(["new", target, "--yes", "--name", "x"])
+            .assert()
+            .code(1)
+            .stderr(contains("help: choose a new directory for the project"))
+            .stderr(contains("--force").not());
+    }
+}
+
+/// Probe #6: SIGINT at a random point of `new` into missing parents leaves either nothing or
+/// the whole project, and never a staging folder.
+#[test]
+fn probe_06_an_interrupted_new_leaves_nothing_half_done() {
+    let mut rng = fastrand::Rng::with_seed(6);
+    for round in 0..25 {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mcpforge"))
+            .args(["new", "deep/x/p", "--yes", "--template", "minimal"])
+            .current_dir(tmp.path())
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(rng.u64(0..30_000)));
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(child.id() as i32),
+            nix::sys::signal::Signal::SIGINT,
+        );
+        child.wait().unwrap();
+        let tree = crate::support::snapshot_tree(tmp.path());
+        let complete = tmp.path().join("deep/x/p/.mcpforge.toml").is_file();
+        assert!(
+            tree.is_empty() || complete,
+            "round {round}: a partial tree: {:?}",
+            tree.keys().collect::<Vec<_>>()
+        );
+        assert!(
+            !tree
+                .keys()
+                .any(|p| p.to_string_lossy().contains(".mcpforge-new-")),
+            "round {round}: a staging folder was left"
+        );
+    }
 }
