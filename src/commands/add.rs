@@ -73,9 +73,10 @@ pub struct NewItem {
 }
 
 impl NewItem {
-    /// An item whose name is taken when another file defines `fn <ident>(` or `name = "<name>"`.
+    /// An item whose name is taken when another file defines the method `async fn <ident>(` or
+    /// `name = "<name>"` (not any `fn <ident>(`: every item file has its own `fn router(`).
     fn named(kind: &'static str, name: String, ident: String, text: String) -> Self {
-        let taken = vec![format!("fn {ident}("), format!("name = \"{name}\"")];
+        let taken = vec![format!("async fn {ident}("), format!("name = \"{name}\"")];
         Self {
             kind,
             name,
@@ -188,6 +189,7 @@ fn rename_kind(err: CliError, kind: &str) -> CliError {
         message: err
             .message
             .replace("a tool name", &format!("a {kind} name")),
+        help: err.help.map(|h| h.replace("_tool`", &format!("_{kind}`"))),
         ..err
     }
 }
@@ -255,6 +257,7 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
     })?;
     let layout = item_layout(template, item.kind)?;
     let root = &project.root;
+    check_no_crate_shadowed(root, item)?;
     let file_rel = format!("{}/{}.rs", layout.dir, item.ident);
     crate::edit::checked_inside(root, &file_rel)?;
     crate::edit::checked_inside(root, &layout.registry)?;
@@ -367,6 +370,23 @@ fn item_layout<'a>(template: &'a Template, kind: &str) -> anyhow::Result<&'a ite
         ))
         .into()
     })
+}
+
+/// Refuses a module name that would shadow a crate the project depends on (`mod rmcp;` breaks
+/// `use rmcp::…` in the registry and beyond).
+fn check_no_crate_shadowed(root: &Path, item: &NewItem) -> Result<(), CliError> {
+    let cargo_toml = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    if manifest::dependency_crates(&cargo_toml).contains(&item.ident) {
+        return Err(CliError::usage(format!(
+            "`{}` cannot be a {} name: a module `{}` would shadow the `{}` crate this project uses",
+            item.name, item.kind, item.ident, item.ident
+        ))
+        .with_help(format!(
+            "choose another name, e.g. `{}_{}`",
+            item.ident, item.kind
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses a name another file in the item folder already uses (any of `item.taken`). A text

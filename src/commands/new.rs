@@ -39,6 +39,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
         prompter,
     )?;
     let rendered = template::render(template, &answers)?;
+    check_no_dependency_named_like(&rendered, answers.text("name").unwrap_or_default())?;
     let shown = args.path.display();
 
     if args.dry_run {
@@ -82,6 +83,22 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
         ui.status("Committed", "the generated files to a new git repository");
     }
     next_steps(ui, template, &rendered, &shown.to_string());
+    Ok(())
+}
+
+/// Refuses a project name that is also the name of a crate the project depends on: Cargo
+/// rejects a package that depends on itself.
+fn check_no_dependency_named_like(rendered: &Rendered, name: &str) -> Result<(), CliError> {
+    let crate_name = name.replace('-', "_");
+    let depends = rendered.files.get("Cargo.toml").is_some_and(|toml| {
+        edit::manifest::dependency_crates(&String::from_utf8_lossy(toml)).contains(&crate_name)
+    });
+    if depends {
+        return Err(CliError::usage(format!(
+            "`{name}` cannot be used as the project name: the project depends on the `{crate_name}` crate"
+        ))
+        .with_help(format!("pass another --name, e.g. `{name}-mcp`")));
+    }
     Ok(())
 }
 

@@ -444,3 +444,164 @@ fn probe_06_an_interrupted_new_leaves_nothing_half_done() {
         );
     }
 }
+
+/// Probe #4: `_` as a parameter or prompt argument is refused (rustc rejects `pub _: i64`).
+#[test]
+fn probe_04_underscore_params_and_args_are_refused() {
+    let (_tmp, root) = crate::add::project();
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "p", "--param", "_:int"],
+        2,
+        "`_` is not a name Rust accepts for a field",
+    );
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "prompt", "p", "--arg", "_"],
+        2,
+        "`_` is not a name Rust accepts for a field",
+    );
+}
+
+/// Probe #5: names that would shadow a crate the generated code uses, or clash with a method
+/// every server has, are refused; so is a project named like one of its dependencies.
+#[test]
+fn probe_05_names_shadowing_crates_or_server_methods_are_refused() {
+    let (_tmp, root) = crate::add::project();
+    for (args, message) in [
+        (
+            &["add", "tool", "rmcp"][..],
+            "a module `rmcp` would shadow the `rmcp` crate this project uses",
+        ),
+        (
+            &["add", "prompt", "serde"][..],
+            "`serde` cannot be a prompt name: a module `serde` would shadow",
+        ),
+        (&["add", "tool", "std"][..], "would shadow the `std` crate"),
+        (
+            &["add", "tool", "core"][..],
+            "would shadow the `core` crate",
+        ),
+        (
+            &["add", "tool", "state"][..],
+            "`state` is a method every generated server already has",
+        ),
+    ] {
+        assert_refused_in(&root, &root, args, 2, message);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    assert_refused_in(
+        tmp.path(),
+        tmp.path(),
+        &["new", "tokio", "--yes"],
+        2,
+        "`tokio` cannot be used as the project name: the project depends on the `tokio` crate",
+    );
+}
+
+/// Probe #18: every item file has a `fn router(`, which is not a tool called `router`.
+#[test]
+fn probe_18_no_false_already_defined() {
+    let (_tmp, root) = crate::add::project();
+    mcpforge(&root)
+        .args(["add", "tool", "router"])
+        .assert()
+        .success();
+    assert!(root.join("src/tools/router.rs").is_file());
+}
+
+/// Rust's strict and reserved keywords (2015 to 2024 editions) and `_`: what rustc refuses as
+/// a plain identifier, written out here independently of mcpforge's own list.
+const RUSTC_RESERVED: &[&str] = &[
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+fn random_name(rng: &mut fastrand::Rng) -> String {
+    const PIECES: &[&str] = &[
+        "a", "b", "x", "_", "-", ".", "1", "9", "A", "Z", "é", " ", "fn", "type", "self", "std",
+        "core", "rmcp", "serde", "tokio", "r#", "async", "gen", "try", "state", "new", "_x",
+    ];
+    let n = rng.usize(1..5);
+    (0..n).map(|_| PIECES[rng.usize(..PIECES.len())]).collect()
+}
+
+/// Property: every tool name and parameter name the validators accept maps to an identifier
+/// that syn parses, that rustc does not reserve, and that shadows no built-in crate; and a file
+/// using all of them as modules, methods and fields passes `rustc --emit=metadata`.
+#[test]
+fn probe_04_05_accepted_names_are_rust_identifiers() {
+    use mcpforge::template::items::{BUILTIN_CRATES, parse_param, tool_ident};
+    let mut rng = fastrand::Rng::with_seed(4);
+    let (mut idents, mut fields) = (
+        std::collections::BTreeSet::new(),
+        std::collections::BTreeSet::new(),
+    );
+    for _ in 0..5000 {
+        let name = random_name(&mut rng);
+        if let Ok(ident) = tool_ident(&name) {
+            assert!(
+                syn::parse_str::<syn::Ident>(&ident).is_ok(),
+                "{name} → {ident}"
+            );
+            assert!(
+                !RUSTC_RESERVED.contains(&ident.as_str()),
+                "{name} → {ident}"
+            );
+            assert!(
+                !BUILTIN_CRATES.contains(&ident.as_str()),
+                "{name} → {ident}"
+            );
+            idents.insert(ident);
+        }
+        if let Ok(param) = parse_param(&format!("{name}:int")) {
+            assert!(syn::parse_str::<syn::Ident>(&param.name).is_ok(), "{name}");
+            assert!(!RUSTC_RESERVED.contains(&param.name.as_str()), "{name}");
+            fields.insert(param.name);
+        }
+    }
+    assert!(
+        idents.len() > 50 && fields.len() > 20,
+        "{idents:?} {fields:?}"
+    );
+    let mut code = String::from("#![allow(dead_code, non_snake_case)]\npub struct Server;\n");
+    for ident in &idents {
+        code.push_str(&format!(
+            "pub mod {ident} {{ pub fn router() {{}} }}\nimpl Server {{ pub async fn {ident}(&self) {{ {ident}::router() }} }}\n"
+        ));
+    }
+    code.push_str("pub struct Params {\n");
+    for field in &fields {
+        code.push_str(&format!("    pub {field}: i64,\n"));
+    }
+    code.push_str("}\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("names.rs");
+    std::fs::write(&file, &code).unwrap();
+    let Ok(out) = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
+        .args([
+            "--edition",
+            "2024",
+            "--crate-type",
+            "lib",
+            "--emit=metadata",
+            "--out-dir",
+        ])
+        .arg(tmp.path())
+        .arg(&file)
+        .output()
+    else {
+        eprintln!("rustc not found; skipping the compile check");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}\n{code}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
