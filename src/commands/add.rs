@@ -200,7 +200,10 @@ fn description(given: &Option<String>, name: &str, kind: &str) -> anyhow::Result
         Some(d) if d.trim().is_empty() || d.chars().any(char::is_control) => {
             Err(CliError::usage("--description must be one non-empty line").into())
         }
-        Some(d) => Ok(d.trim().to_string()),
+        Some(d) => {
+            crate::lint::rules::metadata::check_metadata_text("`--description`", d)?;
+            Ok(d.trim().to_string())
+        }
         None => Ok(format!(
             "Describe what the `{name}` {kind} offers and when to use it."
         )),
@@ -227,7 +230,10 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
         Some(d) if d.trim().is_empty() || d.chars().any(char::is_control) => {
             return Err(CliError::usage("--description must be one non-empty line").into());
         }
-        Some(d) => d.trim().to_string(),
+        Some(d) => {
+            crate::lint::rules::metadata::check_metadata_text("`--description`", d)?;
+            d.trim().to_string()
+        }
         None => format!(
             "Describe what `{}` does, when to use it, and what it returns.",
             args.name

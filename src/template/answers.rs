@@ -163,7 +163,10 @@ pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
                     .with_help("use lowercase letters, digits and `-`, starting with a letter, e.g. `weather-mcp`; pass it with --name")
             }),
             Some(Validation::SingleLine) | None => validate_single_line(v)
-                .map_err(|why| CliError::usage(format!("`--{}` {why}", q.key))),
+                .map_err(|why| CliError::usage(format!("`--{}` {why}", q.key)))
+                .and_then(|()| {
+                    crate::lint::rules::metadata::check_metadata_text(&format!("`--{}`", q.key), v)
+                }),
         },
         _ => Err(CliError::usage(format!("`--{}` got a value of the wrong kind", q.key))),
     }
@@ -174,7 +177,7 @@ fn validate_single_line(v: &str) -> Result<(), &'static str> {
         Err("must not be empty")
     } else if v.chars().any(char::is_control) {
         Err("must be one line without control characters")
-    } else if v.len() > 200 {
+    } else if v.chars().count() > 200 {
         Err("must be at most 200 characters")
     } else {
         Ok(())

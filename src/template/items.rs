@@ -205,7 +205,10 @@ pub fn parse_param(spec: &str) -> Result<Param, CliError> {
         Some(d) if d.chars().any(char::is_control) => {
             return Err(usage("the description must be one line".into()));
         }
-        Some(d) => d.to_string(),
+        Some(d) => {
+            crate::lint::rules::metadata::check_metadata_text(&format!("`--param {name}`"), d)?;
+            d.to_string()
+        }
         None => format!(
             "The `{name}` parameter{}.",
             if optional { " (optional)" } else { "" }
@@ -366,6 +369,9 @@ pub fn parse_prompt_arg(spec: &str) -> Result<PromptArg, CliError> {
         return Err(CliError::usage(format!(
             "invalid --arg `{spec}`: the description must be one line"
         )));
+    }
+    if let Some(d) = description {
+        crate::lint::rules::metadata::check_metadata_text(&format!("`--arg {name}`"), d)?;
     }
     let description = description.map(str::to_string).unwrap_or_else(|| {
         format!(

@@ -7,7 +7,7 @@
 mod antipattern;
 mod auth;
 mod manifest;
-mod metadata;
+pub mod metadata;
 mod security;
 mod spec;
 pub(crate) mod tools;
