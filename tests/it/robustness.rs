@@ -675,3 +675,59 @@ fn probe_20_description_length_counts_characters() {
         "must be at most 200 characters",
     );
 }
+
+/// Probe #9: a symbolically linked file is linted like a copy, and a link leading outside the
+/// project is reported; link loops end.
+#[test]
+fn probe_09_linked_files_are_linted_and_outside_links_reported() {
+    let (tmp, root) = cargo_project("mod linked;\nmod inner;\nfn main() {}\n");
+    let elsewhere = tmp.path().join("elsewhere");
+    write(
+        &elsewhere,
+        "real.rs",
+        "pub fn k() -> &'static str {\n    \"AKIAIOSFODNN7EXAMPLE\"\n}\n",
+    );
+    std::os::unix::fs::symlink(elsewhere.join("real.rs"), root.join("src/linked.rs")).unwrap();
+    write(&root, "src/inner/mod.rs", "pub fn f() {}\n");
+    std::os::unix::fs::symlink("..", root.join("src/inner/up")).unwrap();
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(contains("src/linked.rs:2:5: MCP111"))
+        .stdout(contains(
+            "src/linked.rs:1:1: MCP902 [warning] this is a symbolic link to",
+        ));
+}
+
+/// Probe #10: a non-UTF-8 file is an MCP902 finding and the run goes on (JSON is still written).
+#[test]
+fn probe_10_a_non_utf8_file_is_a_finding_not_an_abort() {
+    let (_tmp, root) = cargo_project("mod bad;\nfn main() {\n    println!(\"x\");\n}\n");
+    std::fs::write(root.join("src/bad.rs"), b"fn a() {}\n// \xff\xfe\n").unwrap();
+    let out = mcpforge(&root)
+        .args(["lint", "--output-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().into(),
+                d["path"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("MCP902".into(), "src/bad.rs".into())),
+        "{found:?}"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("not valid UTF-8"),
+        "{found:?}"
+    );
+}
