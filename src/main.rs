@@ -28,11 +28,16 @@ fn run() -> ExitCode {
     let (cli, matches) = cli::parse();
     mcpforge::interrupt::install();
     let ui = ui::Ui::new(cli.quiet, cli.verbose, cli.color);
+    let context = || cli.context().map_err(anyhow::Error::from);
     let result = match &cli.command {
-        cli::Command::New(args) => commands::new::run(&ui, &cli.context(), args, &matches),
-        cli::Command::Add(args) => commands::add::run(&ui, &cli.context(), args),
-        cli::Command::Lint(args) => commands::lint::run(&ui, &cli.context(), args),
-        cli::Command::Upgrade(args) => commands::upgrade::run(&ui, &cli.context(), args),
+        cli::Command::New(args) => {
+            context().and_then(|ctx| commands::new::run(&ui, &ctx, args, &matches))
+        }
+        cli::Command::Add(args) => context().and_then(|ctx| commands::add::run(&ui, &ctx, args)),
+        cli::Command::Lint(args) => context().and_then(|ctx| commands::lint::run(&ui, &ctx, args)),
+        cli::Command::Upgrade(args) => {
+            context().and_then(|ctx| commands::upgrade::run(&ui, &ctx, args))
+        }
         cli::Command::Inspect(args) => commands::inspect::run(&ui, args),
         cli::Command::Templates => commands::templates::run(&ui),
         cli::Command::Completions(args) => commands::completions::run(args),

@@ -103,7 +103,10 @@ fn add_item(
         .changes()
         .iter()
         .filter(|c| {
-            c.before.is_some() && !c.display.ends_with("mod.rs") && c.display != MANIFEST_FILE
+            c.before.is_some()
+                && !c.display.ends_with("mod.rs")
+                && c.display != MANIFEST_FILE
+                && c.display != "Cargo.toml"
         })
         .map(|c| c.display.clone())
         .collect();
@@ -269,7 +272,11 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
     crate::edit::checked_inside(root, &layout.registry)?;
     let file_path = root.join(&file_rel);
     let registry_path = root.join(&layout.registry);
-    let registry_source = RustSource::read(&registry_path)?;
+    let registry_source = RustSource::read(&registry_path).map_err(|e| {
+        CliError::failure(format!("cannot read the {} registry: {e:#}", item.kind)).with_help(
+            "fix it so that it parses (`cargo check` shows the error too); mcpforge edits only Rust it can parse",
+        )
+    })?;
     let existing = registry::read_registry(Path::new(&layout.registry), &registry_source)?;
     let registered =
         existing.modules.contains(&item.ident) || existing.registered.contains(&item.ident);

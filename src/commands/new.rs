@@ -20,7 +20,17 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
     let released;
     let template: &Template = match &args.template_version {
         Some(version) if version != current.version() => {
-            released = template::history::load(&args.template, version)?;
+            // An unknown version is a wrong option value: exit code 2, as for a bad --template.
+            released = template::history::load(&args.template, version).map_err(|e| match e
+                .downcast::<CliError>()
+            {
+                Ok(err) => CliError {
+                    kind: crate::error::ErrorKind::Usage,
+                    ..err
+                }
+                .into(),
+                Err(e) => e,
+            })?;
             &released
         }
         _ => current,
@@ -40,7 +50,13 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
     )?;
     let rendered = template::render(template, &answers)?;
     check_no_dependency_named_like(&rendered, answers.text("name").unwrap_or_default())?;
-    let shown = args.path.display();
+    // How to name the project to the user: as typed, or in full when `-C` moved the working
+    // directory (then a path as typed would send them to the wrong place).
+    let shown = if ctx.moved {
+        target.display().to_string()
+    } else {
+        args.path.display().to_string()
+    };
 
     if args.dry_run {
         ui.status(
@@ -82,7 +98,7 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
         })?;
         ui.status("Committed", "the generated files to a new git repository");
     }
-    next_steps(ui, template, &rendered, &shown.to_string());
+    next_steps(ui, template, &rendered, &shown);
     Ok(())
 }
 
@@ -107,7 +123,10 @@ fn check_no_dependency_named_like(rendered: &Rendered, name: &str) -> Result<(),
 /// was created.
 fn join_enclosing_workspace(ui: &Ui, target: &Path) {
     let Some(root) = target.ancestors().skip(1).find(|dir| {
-        std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]"))
+        std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| {
+            t.parse::<toml_edit::DocumentMut>()
+                .is_ok_and(|doc| doc.contains_key("workspace"))
+        })
     }) else {
         return;
     };
@@ -221,7 +240,8 @@ fn next_steps(ui: &Ui, template: &Template, rendered: &Rendered, shown: &str) {
     let runs_http = rendered.files.contains_key("src/platform/http.rs");
     ui.note("\nNext steps:");
     if shown != "." {
-        ui.note(format!("  cd {shown}"));
+        let quoted = shlex::try_quote(shown).unwrap_or(std::borrow::Cow::Borrowed(shown));
+        ui.note(format!("  cd {quoted}"));
     }
     ui.note("  cargo test                  # the in-memory harness runs every tool's tests");
     ui.note(if runs_http {

@@ -147,8 +147,19 @@ pub fn parse_file(text: &str) -> syn::Result<syn::File> {
     let content = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (shebang, content) = split_shebang(content);
     let Ok(tokens) = content.parse::<TokenStream>() else {
-        // A lexing error: syn reports it with its position, and lexing does not recurse.
-        return syn::parse_file(text);
+        // A lexing error: syn reports it with its position (lexing does not recurse), in
+        // proc-macro2's words, which do not say what is wrong.
+        return syn::parse_file(text).map_err(|e| {
+            if e.to_string() == "cannot parse string into token stream" {
+                syn::Error::new(
+                    e.span(),
+                    "invalid tokens: an unclosed or mismatched bracket, an unterminated string \
+                     or comment, or a character Rust does not accept",
+                )
+            } else {
+                e
+            }
+        });
     };
     if let Some(span) = too_deep(&tokens) {
         return Err(syn::Error::new(

@@ -489,6 +489,13 @@ fn read_source(path: &Path) -> Result<String, (Position, String)> {
 /// the test-only folders `tests/`, `benches/` and `examples/`.
 fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
     let manifest = root.join("Cargo.toml");
+    if !root.exists() {
+        return Err(
+            CliError::usage(format!("{} does not exist", root.display()))
+                .with_help("pass the path of a Rust project, or run `mcpforge lint` inside one")
+                .into(),
+        );
+    }
     if !manifest.is_file() {
         return Err(CliError::usage(format!(
             "{} is not a Cargo project (no Cargo.toml)",
@@ -506,6 +513,7 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
                 "cannot read the Cargo project at {}: {e}",
                 root.display()
             ))
+            .with_help("lint asks `cargo metadata` for the packages, so cargo must be on PATH and the manifest valid")
         })?;
     let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
     let package_dirs: Vec<PathBuf> = members

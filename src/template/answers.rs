@@ -126,7 +126,7 @@ fn default_for(q: &Question, directory_name: Option<&str>) -> Option<AnswerValue
 }
 
 /// Parses a flag's text into an answer of the question's kind and validates it.
-fn parse_answer(q: &Question, raw: &str) -> Result<AnswerValue, CliError> {
+pub fn parse_answer(q: &Question, raw: &str) -> Result<AnswerValue, CliError> {
     let value = match q.kind {
         QuestionKind::Bool => match raw {
             "true" => AnswerValue::Bool(true),

@@ -357,6 +357,37 @@ fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
         .filter(|(key, _)| target.question(key).is_some())
         .map(|(key, value)| (key.clone(), value.to_string()))
         .collect();
+    // A bad recorded answer is the file's problem (exit 1), a bad `--set` the command line's;
+    // either way the message names where to fix it, not `new`'s flags.
+    for (key, value) in &given {
+        if let Some(q) = target.question(key)
+            && let Err(e) = template::parse_answer(q, value)
+            && !request.set.iter().any(|(k, _)| k == key)
+        {
+            return Err(CliError::failure(format!(
+                "{}: `answers.{key}` is invalid: {}",
+                crate::project::MANIFEST_FILE,
+                e.message
+            ))
+            .with_help(format!(
+                "fix it in {}, or replace it with `--set {key}=<value>`",
+                crate::project::MANIFEST_FILE
+            ))
+            .into());
+        }
+    }
+    for (key, value) in request.set {
+        if let Some(q) = target.question(key)
+            && let Err(e) = template::parse_answer(q, value)
+        {
+            return Err(CliError::usage(format!(
+                "`--set {key}=…`: {}",
+                e.message.replace(&format!("`--{key}` "), "the value ")
+            ))
+            .with_help(format!("pass a valid value with `--set {key}=<value>`"))
+            .into());
+        }
+    }
     for (key, value) in request.set {
         if target.question(key).is_none() {
             let known: Vec<&str> = target.questions.iter().map(|q| q.key.as_str()).collect();

@@ -731,3 +731,194 @@ fn probe_10_a_non_utf8_file_is_a_finding_not_an_abort() {
         "{found:?}"
     );
 }
+
+/// Probe #13: `upgrade` right after `new --git` has nothing to do and leaves the tree clean.
+#[test]
+fn probe_13_upgrade_after_new_is_a_no_op() {
+    let tmp = tempfile::tempdir().unwrap();
+    let git = |args: &[&str], dir: &Path| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap()
+    };
+    if !git(&["--version"], tmp.path()).status.success() {
+        return;
+    }
+    mcpforge(tmp.path())
+        .args(["new", "sv", "--yes", "--template", "minimal", "--git"])
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .assert()
+        .success();
+    let root = tmp.path().join("sv");
+    assert_refused_in(&root, &root, &["upgrade"], 0, "Up to date");
+    let status = git(&["status", "--porcelain"], &root);
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "");
+}
+
+/// Probe #14: an unknown `--template-version` is a usage error (exit 2), nothing written.
+#[test]
+fn probe_14_unknown_template_version_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    for version in ["9.9.9", "banana"] {
+        assert_refused_in(
+            tmp.path(),
+            tmp.path(),
+            &["new", "x", "--yes", "--template-version", version],
+            2,
+            &format!("does not know version {version} of template `service`"),
+        );
+    }
+}
+
+/// Probe #15: a bad recorded answer is the file's problem (exit 1) and says so; a bad
+/// `--set` names `--set`, not `new`'s flags.
+#[test]
+fn probe_15_upgrade_answer_errors_name_where_to_fix_them() {
+    let (_tmp, root) = crate::add::project();
+    let manifest = root.join(".mcpforge.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let answers = text.find("\n[answers]\n").unwrap();
+    let name = answers + text[answers..].find("\nname = ").unwrap() + 1;
+    let end = name + text[name..].find('\n').unwrap();
+    let bad = format!("{}name = \"Bad Name\"{}", &text[..name], &text[end..]);
+    std::fs::write(&manifest, bad).unwrap();
+    assert_refused_in(
+        &root,
+        &root,
+        &["upgrade", "--allow-dirty"],
+        1,
+        ".mcpforge.toml: `answers.name` is invalid",
+    );
+    std::fs::write(&manifest, &text).unwrap();
+    assert_refused_in(
+        &root,
+        &root,
+        &["upgrade", "--allow-dirty", "--set", "description=a\nb"],
+        2,
+        "`--set description=…`: the value must be one line",
+    );
+}
+
+/// Probe #16 and #22: `-C` must name an existing directory, `lint` says when its path does not
+/// exist, and the next steps after `-C` point at the right place.
+#[test]
+fn probe_16_22_missing_directories_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_refused_in(
+        tmp.path(),
+        tmp.path(),
+        &["-C", "nonexistent", "new", "x", "--yes"],
+        2,
+        "-C nonexistent: no such directory",
+    );
+    assert_refused_in(
+        tmp.path(),
+        tmp.path(),
+        &["lint", "nonexistent/path"],
+        2,
+        "nonexistent/path does not exist",
+    );
+    std::fs::create_dir(tmp.path().join("sub")).unwrap();
+    let out = mcpforge(tmp.path())
+        .args(["-C", "sub", "new", "y", "--yes", "--template", "minimal"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let shown = tmp.path().join("sub/y");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&format!("cd {}", shown.display())),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Probe #19: a registry that does not parse is named, with the position and a help line.
+#[test]
+fn probe_19_unparsable_registry_has_a_clear_message() {
+    let (_tmp, root) = crate::add::project();
+    let registry = root.join("src/tools/mod.rs");
+    let text = std::fs::read_to_string(&registry).unwrap();
+    std::fs::write(&registry, format!("{text}\nfn broken( {{\n")).unwrap();
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "x"],
+        1,
+        "cannot read the tool registry",
+    );
+    let out = mcpforge(&root).args(["add", "tool", "x"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid tokens"), "{stderr}");
+    assert!(
+        stderr.contains("help: fix it so that it parses"),
+        "{stderr}"
+    );
+}
+
+/// Probe #21: restoring dependencies is not reported as replacing Cargo.toml.
+#[test]
+fn probe_21_restored_dependencies_are_not_a_replacement() {
+    let (_tmp, root) = crate::add::project();
+    let cargo = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let without: String = cargo
+        .lines()
+        .filter(|l| !l.starts_with("schemars"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(root.join("Cargo.toml"), without).unwrap();
+    mcpforge(&root)
+        .args(["add", "tool", "cy"])
+        .assert()
+        .success()
+        .stderr(contains("replaced").not());
+}
+
+/// Probe #26: a comment mentioning `[workspace]` does not make a workspace.
+#[test]
+fn probe_26_a_comment_is_not_a_workspace() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "Cargo.toml",
+        "# not a [workspace] here\n[package]\nname = \"outer\"\nversion = \"0.1.0\"\n",
+    );
+    mcpforge(tmp.path())
+        .args(["new", "inner", "--yes", "--template", "minimal"])
+        .assert()
+        .success()
+        .stderr(contains("workspace").not());
+}
+
+/// Probe #28: `.mcpforge.toml` cannot make mcpforge read files outside the project.
+#[test]
+fn probe_28_recorded_files_outside_the_project_are_refused() {
+    let (_tmp, root) = crate::add::project();
+    let manifest = root.join(".mcpforge.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "[files]\n",
+            "[files]\n\"/etc/passwd\" = { owner = \"platform\", sha256 = \"00\" }\n",
+        ),
+    )
+    .unwrap();
+    assert_refused_in(
+        &root,
+        &root,
+        &["upgrade", "--check"],
+        1,
+        "files.\"/etc/passwd\" is not a path inside the project",
+    );
+    let out = mcpforge(&root).args(["lint"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("/etc/passwd"));
+}
