@@ -159,7 +159,10 @@ pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
         }
         (QuestionKind::String, AnswerValue::Text(v)) => match q.validate {
             Some(Validation::PackageName) => validate_package_name(v).map_err(|why| {
-                CliError::usage(format!("`{v}` cannot be used as the project name: {why}"))
+                CliError::usage(format!(
+                    "`{}` cannot be used as the project name: {why}",
+                    v.escape_debug()
+                ))
                     .with_help("use lowercase letters, digits and `-`, starting with a letter, e.g. `weather-mcp`; pass it with --name")
             }),
             Some(Validation::SingleLine) | None => validate_single_line(v)

@@ -168,6 +168,12 @@ pub fn parse_param(spec: &str) -> Result<Param, CliError> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
+        if let Some(bare) = name.strip_suffix('?') {
+            return Err(CliError::usage(format!(
+                "invalid --param `{spec}`: `?` goes after the type"
+            ))
+            .with_help(format!("write `{bare}:{ty}?` for an optional parameter")));
+        }
         return Err(usage(format!("`{name}` is not a snake_case name")));
     }
     if name == "_" {
@@ -320,19 +326,27 @@ pub fn parse_uri(uri: &str, template: bool) -> Result<Vec<String>, CliError> {
 
 /// Checks a MIME type such as `text/markdown`.
 pub fn check_mime(mime: &str) -> Result<(), CliError> {
-    let valid = mime.split_once('/').is_some_and(|(a, b)| {
-        let token = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
-        };
-        token(a) && token(b)
-    });
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    // type/subtype, then optional `; name=value` parameters (RFC 6838), e.g. charset=utf-8.
+    let mut parts = mime.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    let valid = essence
+        .split_once('/')
+        .is_some_and(|(a, b)| token(a) && token(b))
+        && parts.all(|p| {
+            p.trim()
+                .split_once('=')
+                .is_some_and(|(name, value)| token(name) && token(value))
+        });
     if valid {
         Ok(())
     } else {
-        Err(CliError::usage(format!("`{mime}` is not a MIME type"))
-            .with_help("write type/subtype, e.g. text/markdown or application/json"))
+        Err(CliError::usage(format!("`{}` is not a MIME type", mime.escape_debug()))
+            .with_help("write type/subtype, e.g. text/markdown, application/json or text/plain; charset=utf-8"))
     }
 }
 

@@ -922,3 +922,42 @@ fn probe_28_recorded_files_outside_the_project_are_refused() {
     let out = mcpforge(&root).args(["lint"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("/etc/passwd"));
 }
+
+/// Probe #27: small message fixes: MIME parameters are accepted, a misplaced `?` gets a hint,
+/// a control character in a name is shown escaped, a keyword argument is called a keyword.
+#[test]
+fn probe_27_messages() {
+    let (_tmp, root) = crate::add::project();
+    mcpforge(&root)
+        .args([
+            "add",
+            "resource",
+            "notes",
+            "--mime",
+            "text/plain; charset=utf-8",
+        ])
+        .assert()
+        .success();
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "p", "--param", "x?:string"],
+        2,
+        "help: write `x:string?` for an optional parameter",
+    );
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "prompt", "p", "--arg", "type"],
+        2,
+        "`type` is a Rust keyword",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    assert_refused_in(
+        tmp.path(),
+        tmp.path(),
+        &["new", "d", "--yes", "--name", "a\nb"],
+        2,
+        "`a\\nb` cannot be used as the project name",
+    );
+}
