@@ -5,6 +5,7 @@
 //! This module must not do anything else a signal handler would have to wait for.
 
 use std::io::IsTerminal as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use nix::sys::signal::{Signal, killpg};
@@ -12,10 +13,12 @@ use nix::unistd::Pid;
 
 static WRITING: Mutex<()> = Mutex::new(());
 static CHILD_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP (once, at start-up).
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
         for group in lock(&CHILD_GROUPS).drain(..) {
             let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
         }
@@ -26,6 +29,25 @@ pub fn install() {
         }
         std::process::exit(130);
     });
+}
+
+/// Whether `err` is only the echo of a signal (a prompt's read interrupted by Ctrl-C): the
+/// handler is then about to exit with 130, and the error need not be reported. The handler runs
+/// on its own thread, so an interrupted read may be seen a moment before it.
+pub fn caused(err: &anyhow::Error) -> bool {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return true;
+    }
+    if !format!("{err:#}").contains("interrupted") {
+        return false;
+    }
+    for _ in 0..20 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Holds signals off while the returned guard lives: hold it around each write phase.

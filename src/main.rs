@@ -44,6 +44,10 @@ fn run() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The signal handler exits with 130 in a moment; the error is only the signal's echo.
+        Err(err) if mcpforge::interrupt::caused(&err) => loop {
+            std::thread::park();
+        },
         Err(err) => ui.report_error(&err),
     }
 }

@@ -83,6 +83,8 @@ pub fn resolve_answers(
                 let default = default_for(q, directory_name);
                 match prompter {
                     Some(prompter) => {
+                        // Never offer a default that would be refused (a directory `Bad Dir`).
+                        let default = default.filter(|d| check_answer(q, d).is_ok());
                         let value = prompter.ask(q, default.as_ref())?;
                         check_answer(q, &value)?;
                         value

@@ -961,3 +961,163 @@ fn probe_27_messages() {
         "`a\\nb` cannot be used as the project name",
     );
 }
+
+/// Runs `script` in a detached tmux terminal; returns a function that waits for text on the
+/// screen, a function that sends keys, and the socket (to kill the server). `None` without tmux.
+struct Terminal {
+    socket: PathBuf,
+}
+
+impl Terminal {
+    fn start(dir: &Path, script: &str) -> Option<Self> {
+        let tmux_works = std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok();
+        if !tmux_works {
+            eprintln!("tmux is not installed; skipping");
+            return None;
+        }
+        let terminal = Self {
+            socket: dir.join("tmux.sock"),
+        };
+        let started = terminal.tmux(&["new-session", "-d", "-x", "120", "-y", "20", script]);
+        assert!(started.status.success());
+        Some(terminal)
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn screen_until(&self, needle: &str) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let screen =
+                String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).to_string();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "waited for {needle:?}, screen:\n{screen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+/// Probe #24: Ctrl-C at the auth select exits 130 with no files, no error echo, and the cursor
+/// visible again.
+#[test]
+fn probe_24_ctrl_c_at_a_prompt_restores_the_cursor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("mcpforge");
+    let script = format!(
+        "cd {} && NO_COLOR=1 {} new ix; echo EXIT=$?; sleep 60",
+        tmp.path().display(),
+        bin.display()
+    );
+    let Some(term) = Terminal::start(tmp.path(), &script) else {
+        return;
+    };
+    term.screen_until("Project name");
+    term.tmux(&["send-keys", "Enter"]);
+    term.screen_until("One-line description");
+    term.tmux(&["send-keys", "Enter"]);
+    term.screen_until("How do HTTP clients authenticate?");
+    term.tmux(&["send-keys", "C-c"]);
+    let screen = term.screen_until("EXIT=");
+    assert!(screen.contains("EXIT=130"), "{screen}");
+    assert!(!screen.contains("error:"), "{screen}");
+    let cursor = term.tmux(&["display", "-p", "#{cursor_flag}"]);
+    assert_eq!(String::from_utf8_lossy(&cursor.stdout).trim(), "1");
+    assert!(!tmp.path().join("ix").exists());
+}
+
+/// Probe #25: a directory name that is not a valid project name is not offered as the default.
+#[test]
+fn probe_25_an_invalid_directory_name_is_not_offered_as_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("Bad Dir");
+    std::fs::create_dir(&dir).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("mcpforge");
+    let script = format!(
+        "cd '{}' && NO_COLOR=1 {} new .; echo EXIT=$?; sleep 60",
+        dir.display(),
+        bin.display()
+    );
+    let Some(term) = Terminal::start(tmp.path(), &script) else {
+        return;
+    };
+    let screen = term.screen_until("Project name");
+    assert!(
+        !screen.contains("[Bad Dir]") && !screen.contains(": Bad Dir"),
+        "{screen}"
+    );
+    term.tmux(&["send-keys", "C-c"]);
+    term.screen_until("EXIT=");
+}
+
+/// Probe #8: `new .` in an empty directory whose parent is not writable stages inside the
+/// directory. As root (which ignores permissions) the command runs as `nobody` via setpriv.
+#[test]
+fn probe_08_new_dot_works_when_the_parent_is_not_writable() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let parent = tmp.path().join("parent");
+    let me = parent.join("me");
+    std::fs::create_dir_all(&me).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("mcpforge");
+    let root = {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(&me).unwrap().uid() == 0
+    };
+    let mut cmd = if root {
+        std::os::unix::fs::chown(&me, Some(65534), Some(65534)).unwrap();
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        cmd
+    } else {
+        std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o555)).unwrap();
+        std::process::Command::new(&bin)
+    };
+    let Ok(out) = cmd
+        .args(["new", ".", "--yes", "--template", "minimal", "--name", "me"])
+        .current_dir(&me)
+        .env("NO_COLOR", "1")
+        .output()
+    else {
+        eprintln!("setpriv is not available; skipping");
+        return;
+    };
+    std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(me.join(".mcpforge.toml").is_file());
+    let entries: Vec<_> = std::fs::read_dir(&parent).unwrap().collect();
+    assert_eq!(entries.len(), 1, "nothing beside the project");
+    assert!(
+        !std::fs::read_dir(&me).unwrap().flatten().any(|e| e
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".mcpforge-new-")),
+        "no staging folder left"
+    );
+}
