@@ -1121,3 +1121,41 @@ fn probe_08_new_dot_works_when_the_parent_is_not_writable() {
         "no staging folder left"
     );
 }
+
+/// Probe #1 (upgrade migrations): a team file nested too deeply is skipped by the migration with
+/// the reason, and the upgrade itself completes instead of overflowing the stack.
+#[test]
+fn probe_01_upgrade_migrations_skip_code_nested_too_deeply() {
+    let tmp = tempfile::tempdir().unwrap();
+    mcpforge(tmp.path())
+        .args([
+            "new",
+            "old",
+            "--template",
+            "minimal",
+            "--template-version",
+            "0.1.0",
+            "--yes",
+        ])
+        .assert()
+        .success();
+    let root = tmp.path().join("old");
+    write(
+        &root,
+        "src/tools/deep.rs",
+        &format!(
+            "// ToolError::invalid\npub fn deep() -> i64 {{ {} }}\n",
+            nested("(", "1", ")", 5000)
+        ),
+    );
+    let out = mcpforge(&root)
+        .args(["upgrade", "--allow-dirty"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    assert!(
+        stderr.contains("src/tools/deep.rs") && stderr.contains("nested too deeply"),
+        "{stderr}"
+    );
+}
