@@ -350,9 +350,16 @@ impl ProjectFiles {
             for entry in entries.flatten() {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy().to_string();
-                let Ok(kind) = entry.file_type() else {
+                let Ok(mut kind) = entry.file_type() else {
                     continue;
                 };
+                // A linked file is read like a copy (a linked folder is not walked: loops).
+                if kind.is_symlink() {
+                    match std::fs::metadata(&path) {
+                        Ok(meta) if meta.is_file() => kind = meta.file_type(),
+                        _ => continue,
+                    }
+                }
                 if kind.is_dir() {
                     if name != "target"
                         && name != "node_modules"

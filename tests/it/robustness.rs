@@ -414,7 +414,7 @@ fn probe_23_no_force_hint_for_the_root_or_a_parent() {
 #[test]
 fn probe_06_an_interrupted_new_leaves_nothing_half_done() {
     let mut rng = fastrand::Rng::with_seed(6);
-    for round in 0..25 {
+    for round in 0..50 {
         let tmp = tempfile::tempdir().unwrap();
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("mcpforge"))
             .args(["new", "deep/x/p", "--yes", "--template", "minimal"])
@@ -1158,4 +1158,17 @@ fn probe_01_upgrade_migrations_skip_code_nested_too_deeply() {
         stderr.contains("src/tools/deep.rs") && stderr.contains("nested too deeply"),
         "{stderr}"
     );
+}
+
+/// Probe #9 (project files): a symbolically linked `.env` is found like a copy (MCP508).
+#[test]
+fn probe_09_linked_project_files_are_checked() {
+    let (tmp, root) = cargo_project("fn main() {}\n");
+    write(tmp.path(), "secrets/env", "TOKEN=abc\n");
+    std::os::unix::fs::symlink(tmp.path().join("secrets/env"), root.join(".env")).unwrap();
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise", "--select", "MCP508"])
+        .assert()
+        .code(1)
+        .stdout(contains(".env:1:1: MCP508"));
 }
