@@ -140,7 +140,11 @@ fn resource_spec(project: &Project, args: &AddResourceArgs) -> anyhow::Result<Re
             (format!("{scheme}://{}", args.name), false)
         }
         (Some(_), Some(_)) => {
-            return Err(CliError::usage("give --uri or --uri-template, not both").into());
+            return Err(CliError::usage("give --uri or --uri-template, not both")
+                .with_help(
+                    "--uri for one fixed resource, --uri-template for a family like notes://{id}",
+                )
+                .into());
         }
     };
     let vars = items::parse_uri(&uri, template)?;
@@ -173,7 +177,11 @@ fn prompt_spec(args: &AddPromptArgs) -> anyhow::Result<PromptSpec> {
         .collect::<Result<Vec<_>, _>>()?;
     for (i, a) in prompt_args.iter().enumerate() {
         if prompt_args[..i].iter().any(|b| b.name == a.name) {
-            return Err(CliError::usage(format!("--arg `{}` is given twice", a.name)).into());
+            return Err(
+                CliError::usage(format!("--arg `{}` is given twice", a.name))
+                    .with_help("give each argument once")
+                    .into(),
+            );
         }
     }
     Ok(PromptSpec {
@@ -201,7 +209,9 @@ fn rename_kind(err: CliError, kind: &str) -> CliError {
 fn description(given: &Option<String>, name: &str, kind: &str) -> anyhow::Result<String> {
     match given {
         Some(d) if d.trim().is_empty() || d.chars().any(char::is_control) => {
-            Err(CliError::usage("--description must be one non-empty line").into())
+            Err(CliError::usage("--description must be one non-empty line")
+                .with_help("write one sentence without line breaks or control characters")
+                .into())
         }
         Some(d) => {
             crate::lint::rules::metadata::check_metadata_text("`--description`", d)?;
@@ -217,7 +227,11 @@ fn description(given: &Option<String>, name: &str, kind: &str) -> anyhow::Result
 fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
     let ident = items::tool_ident(&args.name)?;
     if args.read_only && args.destructive {
-        return Err(CliError::usage("a tool cannot be both --read-only and --destructive").into());
+        return Err(
+            CliError::usage("a tool cannot be both --read-only and --destructive")
+                .with_help("a read-only tool changes nothing; drop one of the two flags")
+                .into(),
+        );
     }
     let params = args
         .params
@@ -226,12 +240,18 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
         .collect::<Result<Vec<_>, _>>()?;
     for (i, p) in params.iter().enumerate() {
         if params[..i].iter().any(|q| q.name == p.name) {
-            return Err(CliError::usage(format!("--param `{}` is given twice", p.name)).into());
+            return Err(
+                CliError::usage(format!("--param `{}` is given twice", p.name))
+                    .with_help("give each parameter once")
+                    .into(),
+            );
         }
     }
     let description = match &args.description {
         Some(d) if d.trim().is_empty() || d.chars().any(char::is_control) => {
-            return Err(CliError::usage("--description must be one non-empty line").into());
+            return Err(CliError::usage("--description must be one non-empty line")
+                .with_help("write one sentence without line breaks or control characters")
+                .into());
         }
         Some(d) => {
             crate::lint::rules::metadata::check_metadata_text("`--description`", d)?;

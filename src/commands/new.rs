@@ -15,8 +15,10 @@ use crate::ui::Ui;
 use crate::{edit, project};
 
 pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyhow::Result<()> {
-    let current = template::find(&args.template)
-        .ok_or_else(|| CliError::usage(format!("no template named `{}`", args.template)))?;
+    let current = template::find(&args.template).ok_or_else(|| {
+        CliError::usage(format!("no template named `{}`", args.template))
+            .with_help("`mcpforge templates` lists the templates this mcpforge has")
+    })?;
     let released;
     let template: &Template = match &args.template_version {
         Some(version) if version != current.version() => {

@@ -168,7 +168,10 @@ pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
                     .with_help("use lowercase letters, digits and `-`, starting with a letter, e.g. `weather-mcp`; pass it with --name")
             }),
             Some(Validation::SingleLine) | None => validate_single_line(v)
-                .map_err(|why| CliError::usage(format!("`--{}` {why}", q.key)))
+                .map_err(|why| {
+                    CliError::usage(format!("`--{}` {why}", q.key))
+                        .with_help("one line of plain text, at most 200 characters")
+                })
                 .and_then(|()| {
                     crate::lint::rules::metadata::check_metadata_text(&format!("`--{}`", q.key), v)
                 }),

@@ -1172,3 +1172,51 @@ fn probe_09_linked_project_files_are_checked() {
         .code(1)
         .stdout(contains(".env:1:1: MCP508"));
 }
+
+/// Probe #27: the refusals of `new` and `add` a user is most likely to meet all end with a
+/// `help:` line, as new.md promises.
+#[test]
+fn probe_27_refusals_carry_a_help_line() {
+    let (_tmp, root) = crate::add::project();
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: Vec<(&Path, Vec<&str>)> = vec![
+        (
+            tmp.path(),
+            vec!["new", "x", "--yes", "--description", "a\nb"],
+        ),
+        (tmp.path(), vec!["new", "1x", "--yes"]),
+        (tmp.path(), vec!["new", "tokio", "--yes"]),
+        (
+            tmp.path(),
+            vec!["new", "x", "--yes", "--template-version", "9.9.9"],
+        ),
+        (
+            &root,
+            vec!["add", "tool", "t", "--read-only", "--destructive"],
+        ),
+        (
+            &root,
+            vec!["add", "tool", "t", "--param", "a:int", "--param", "a:int"],
+        ),
+        (&root, vec!["add", "tool", "t", "--description", " "]),
+        (
+            &root,
+            vec!["add", "prompt", "p", "--arg", "a", "--arg", "a"],
+        ),
+        (&root, vec!["add", "tool", "greet"]),
+        (&root, vec!["add", "tool", "rmcp"]),
+        (&root, vec!["add", "tool", "p", "--param", "_:int"]),
+    ];
+    for (dir, args) in cases {
+        let out = mcpforge(dir).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("\nhelp: "),
+            "{args:?} has no help line:\n{stderr}"
+        );
+    }
+}
