@@ -8,9 +8,6 @@ use std::io::IsTerminal as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
-
 static WRITING: Mutex<()> = Mutex::new(());
 static CHILD_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -20,7 +17,7 @@ pub fn install() {
     let _ = ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
         for group in lock(&CHILD_GROUPS).drain(..) {
-            let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+            kill_group(group);
         }
         let _writing = writing();
         // A prompt may have hidden the cursor.
@@ -76,6 +73,16 @@ impl ChildGroup {
 impl Drop for ChildGroup {
     fn drop(&mut self) {
         lock(&CHILD_GROUPS).retain(|g| *g != self.0);
-        let _ = killpg(Pid::from_raw(self.0), Signal::SIGKILL);
+        kill_group(self.0);
     }
 }
+
+#[cfg(unix)]
+fn kill_group(group: i32) {
+    use nix::sys::signal::{Signal, killpg};
+    let _ = killpg(nix::unistd::Pid::from_raw(group), Signal::SIGKILL);
+}
+
+/// Elsewhere there are no process groups to kill; the child is stopped by its own handle.
+#[cfg(not(unix))]
+fn kill_group(_: i32) {}

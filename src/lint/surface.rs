@@ -62,7 +62,9 @@ async fn read(
     group: &std::sync::Mutex<Option<crate::interrupt::ChildGroup>>,
 ) -> anyhow::Result<Surface> {
     let mut cmd = tokio::process::Command::new(&words[0]);
-    cmd.args(&words[1..]).process_group(0);
+    cmd.args(&words[1..]);
+    #[cfg(unix)]
+    cmd.process_group(0);
     let (transport, _stderr) = TokioChildProcess::builder(cmd)
         .stderr(Stdio::null())
         .spawn()

@@ -5,6 +5,7 @@ mod fixtures;
 mod lint;
 mod new;
 mod render;
+#[cfg(unix)]
 mod robustness;
 mod support;
 mod upgrade;
