@@ -428,6 +428,8 @@ pub enum ColorWhen {
 #[derive(Debug, Clone)]
 pub struct Context {
     pub cwd: PathBuf,
+    /// Whether `-C` moved it away from the directory mcpforge was started in.
+    pub moved: bool,
 }
 
 impl Context {
@@ -438,14 +440,24 @@ impl Context {
 }
 
 impl Cli {
-    pub fn context(&self) -> Context {
+    /// The working directory; `-C DIR` must name an existing directory.
+    pub fn context(&self) -> Result<Context, crate::error::CliError> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        Context {
-            cwd: match &self.directory {
-                Some(dir) => cwd.join(dir),
-                None => cwd,
-            },
+        let Some(dir) = &self.directory else {
+            return Ok(Context { cwd, moved: false });
+        };
+        let moved = cwd.join(dir);
+        if !moved.is_dir() {
+            return Err(crate::error::CliError::usage(format!(
+                "-C {}: no such directory",
+                dir.display()
+            ))
+            .with_help("-C takes a directory that exists; create it first"));
         }
+        Ok(Context {
+            cwd: moved,
+            moved: true,
+        })
     }
 }
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod edit;
 pub mod error;
+pub mod interrupt;
 pub mod lint;
 pub mod mcp;
 pub mod project;

@@ -125,7 +125,10 @@ pub fn apply(planned: PlannedAdd) -> anyhow::Result<Added> {
         .changes()
         .iter()
         .filter(|c| {
-            c.before.is_some() && !c.display.ends_with("mod.rs") && c.display != MANIFEST_FILE
+            c.before.is_some()
+                && !c.display.ends_with("mod.rs")
+                && c.display != MANIFEST_FILE
+                && c.display != "Cargo.toml"
         })
         .map(|c| c.display.clone())
         .collect();
@@ -154,9 +157,10 @@ pub struct NewItem {
 }
 
 impl NewItem {
-    /// An item whose name is taken when another file defines `fn <ident>(` or `name = "<name>"`.
+    /// An item whose name is taken when another file defines the method `async fn <ident>(` or
+    /// `name = "<name>"` (not any `fn <ident>(`: every item file has its own `fn router(`).
     fn named(kind: &'static str, name: String, ident: String, text: String) -> Self {
-        let taken = vec![format!("fn {ident}("), format!("name = \"{name}\"")];
+        let taken = vec![format!("async fn {ident}("), format!("name = \"{name}\"")];
         Self {
             kind,
             name,
@@ -182,7 +186,11 @@ fn resource_spec(project: &Project, args: &AddResourceArgs) -> anyhow::Result<Re
             (format!("{scheme}://{}", args.name), false)
         }
         (Some(_), Some(_)) => {
-            return Err(CliError::usage("give --uri or --uri-template, not both").into());
+            return Err(CliError::usage("give --uri or --uri-template, not both")
+                .with_help(
+                    "--uri for one fixed resource, --uri-template for a family like notes://{id}",
+                )
+                .into());
         }
     };
     let vars = items::parse_uri(&uri, template)?;
@@ -215,7 +223,11 @@ fn prompt_spec(args: &AddPromptArgs) -> anyhow::Result<PromptSpec> {
         .collect::<Result<Vec<_>, _>>()?;
     for (i, a) in prompt_args.iter().enumerate() {
         if prompt_args[..i].iter().any(|b| b.name == a.name) {
-            return Err(CliError::usage(format!("--arg `{}` is given twice", a.name)).into());
+            return Err(
+                CliError::usage(format!("--arg `{}` is given twice", a.name))
+                    .with_help("give each argument once")
+                    .into(),
+            );
         }
     }
     Ok(PromptSpec {
@@ -234,6 +246,7 @@ fn rename_kind(err: CliError, kind: &str) -> CliError {
         message: err
             .message
             .replace("a tool name", &format!("a {kind} name")),
+        help: err.help.map(|h| h.replace("_tool`", &format!("_{kind}`"))),
         ..err
     }
 }
@@ -242,9 +255,14 @@ fn rename_kind(err: CliError, kind: &str) -> CliError {
 fn description(given: &Option<String>, name: &str, kind: &str) -> anyhow::Result<String> {
     match given {
         Some(d) if d.trim().is_empty() || d.chars().any(char::is_control) => {
-            Err(CliError::usage("--description must be one non-empty line").into())
+            Err(CliError::usage("--description must be one non-empty line")
+                .with_help("write one sentence without line breaks or control characters")
+                .into())
         }
-        Some(d) => Ok(d.trim().to_string()),
+        Some(d) => {
+            crate::lint::rules::metadata::check_metadata_text("`--description`", d)?;
+            Ok(d.trim().to_string())
+        }
         None => Ok(format!(
             "Describe what the `{name}` {kind} offers and when to use it."
         )),
@@ -255,7 +273,11 @@ fn description(given: &Option<String>, name: &str, kind: &str) -> anyhow::Result
 fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
     let ident = items::tool_ident(&args.name)?;
     if args.read_only && args.destructive {
-        return Err(CliError::usage("a tool cannot be both --read-only and --destructive").into());
+        return Err(
+            CliError::usage("a tool cannot be both --read-only and --destructive")
+                .with_help("a read-only tool changes nothing; drop one of the two flags")
+                .into(),
+        );
     }
     let params = args
         .params
@@ -264,14 +286,23 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
         .collect::<Result<Vec<_>, _>>()?;
     for (i, p) in params.iter().enumerate() {
         if params[..i].iter().any(|q| q.name == p.name) {
-            return Err(CliError::usage(format!("--param `{}` is given twice", p.name)).into());
+            return Err(
+                CliError::usage(format!("--param `{}` is given twice", p.name))
+                    .with_help("give each parameter once")
+                    .into(),
+            );
         }
     }
     let description = match &args.description {
         Some(d) if d.trim().is_empty() || d.chars().any(char::is_control) => {
-            return Err(CliError::usage("--description must be one non-empty line").into());
+            return Err(CliError::usage("--description must be one non-empty line")
+                .with_help("write one sentence without line breaks or control characters")
+                .into());
         }
-        Some(d) => d.trim().to_string(),
+        Some(d) => {
+            crate::lint::rules::metadata::check_metadata_text("`--description`", d)?;
+            d.trim().to_string()
+        }
         None => format!(
             "Describe what `{}` does, when to use it, and what it returns.",
             args.name
@@ -301,10 +332,17 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
     })?;
     let layout = item_layout(template, item.kind)?;
     let root = &project.root;
+    check_no_crate_shadowed(root, item)?;
     let file_rel = format!("{}/{}.rs", layout.dir, item.ident);
+    crate::edit::checked_inside(root, &file_rel)?;
+    crate::edit::checked_inside(root, &layout.registry)?;
     let file_path = root.join(&file_rel);
     let registry_path = root.join(&layout.registry);
-    let registry_source = RustSource::read(&registry_path)?;
+    let registry_source = RustSource::read(&registry_path).map_err(|e| {
+        CliError::failure(format!("cannot read the {} registry: {e:#}", item.kind)).with_help(
+            "fix it so that it parses (`cargo check` shows the error too); mcpforge edits only Rust it can parse",
+        )
+    })?;
     let existing = registry::read_registry(Path::new(&layout.registry), &registry_source)?;
     let registered =
         existing.modules.contains(&item.ident) || existing.registered.contains(&item.ident);
@@ -411,6 +449,23 @@ fn item_layout<'a>(template: &'a Template, kind: &str) -> anyhow::Result<&'a ite
         ))
         .into()
     })
+}
+
+/// Refuses a module name that would shadow a crate the project depends on (`mod rmcp;` breaks
+/// `use rmcp::…` in the registry and beyond).
+fn check_no_crate_shadowed(root: &Path, item: &NewItem) -> Result<(), CliError> {
+    let cargo_toml = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    if manifest::dependency_crates(&cargo_toml).contains(&item.ident) {
+        return Err(CliError::usage(format!(
+            "`{}` cannot be a {} name: a module `{}` would shadow the `{}` crate this project uses",
+            item.name, item.kind, item.ident, item.ident
+        ))
+        .with_help(format!(
+            "choose another name, e.g. `{}_{}`",
+            item.ident, item.kind
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses a name another file in the item folder already uses (any of `item.taken`). A text

@@ -122,17 +122,20 @@ fn finish(
         }
     }
     let count = |level: Severity| report.active().filter(|d| d.severity() == level).count();
-    let subject = report
-        .server
-        .clone()
-        .unwrap_or_else(|| format!("{} files ({} lines)", report.files, report.lines));
+    let subject = report.server.clone().unwrap_or_else(|| {
+        format!(
+            "{} ({})",
+            counted(report.files, "file"),
+            counted(report.lines, "line")
+        )
+    });
     ui.status(
         "Linted",
         format!(
-            "{subject}: {} errors, {} warnings, {} infos",
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info)
+            "{subject}: {}, {}, {}",
+            counted(count(Severity::Error), "error"),
+            counted(count(Severity::Warning), "warning"),
+            counted(count(Severity::Info), "info")
         ),
     );
     if !stale.is_empty() && !args.exit_zero {
@@ -163,4 +166,13 @@ fn finish(
             .into());
     }
     Ok(())
+}
+
+/// `1 file`, `2 files`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

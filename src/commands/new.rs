@@ -22,6 +22,8 @@ pub struct NewRequest<'a> {
     pub template_version: Option<&'a str>,
     /// The directory to create, absolute or relative to the process's directory.
     pub target: &'a Path,
+    /// The caller's working directory (a target enclosing it is never offered `--force`).
+    pub cwd: &'a Path,
     /// Answers given up front, keyed by question key.
     pub given: &'a [(String, String)],
     /// Asks for the answers not given; without one, defaults are used.
@@ -65,13 +67,23 @@ pub fn create(request: &NewRequest<'_>) -> anyhow::Result<Created> {
     let released;
     let template: &Template = match request.template_version {
         Some(version) if version != current.version() => {
-            released = template::history::load(request.template, version)?;
+            // An unknown version is a wrong option value: exit code 2, as for a bad --template.
+            released = template::history::load(request.template, version).map_err(|e| {
+                match e.downcast::<CliError>() {
+                    Ok(err) => CliError {
+                        kind: crate::error::ErrorKind::Usage,
+                        ..err
+                    }
+                    .into(),
+                    Err(e) => e,
+                }
+            })?;
             &released
         }
         _ => current,
     };
     let target = normalize(request.target);
-    let occupied = check_target(&target, request.force)?;
+    let occupied = check_target(&target, request.cwd, request.force)?;
     let directory_name = target.file_name().and_then(|n| n.to_str());
     let answers = template::resolve_answers(
         &template.manifest,
@@ -80,6 +92,7 @@ pub fn create(request: &NewRequest<'_>) -> anyhow::Result<Created> {
         request.prompter,
     )?;
     let rendered = template::render(template, &answers)?;
+    check_no_dependency_named_like(&rendered, answers.text("name").unwrap_or_default())?;
     if !request.dry_run {
         if occupied {
             edit::overlay_tree(&target, &rendered.files, project::MANIFEST_FILE)?;
@@ -107,12 +120,19 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
         template: &args.template,
         template_version: args.template_version.as_deref(),
         target: &target,
+        cwd: &ctx.cwd,
         given: &given,
         prompter,
         force: args.force,
         dry_run: args.dry_run,
     })?;
-    let shown = args.path.display();
+    // How to name the project to the user: as typed, or in full when `-C` moved the working
+    // directory (then a path as typed would send them to the wrong place).
+    let shown = if ctx.moved {
+        created.target.display().to_string()
+    } else {
+        args.path.display().to_string()
+    };
 
     if args.dry_run {
         ui.status(
@@ -148,7 +168,23 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
         })?;
         ui.status("Committed", "the generated files to a new git repository");
     }
-    next_steps(ui, &created, &shown.to_string());
+    next_steps(ui, &created, &shown);
+    Ok(())
+}
+
+/// Refuses a project name that is also the name of a crate the project depends on: Cargo
+/// rejects a package that depends on itself.
+fn check_no_dependency_named_like(rendered: &Rendered, name: &str) -> Result<(), CliError> {
+    let crate_name = name.replace('-', "_");
+    let depends = rendered.files.get("Cargo.toml").is_some_and(|toml| {
+        edit::manifest::dependency_crates(&String::from_utf8_lossy(toml)).contains(&crate_name)
+    });
+    if depends {
+        return Err(CliError::usage(format!(
+            "`{name}` cannot be used as the project name: the project depends on the `{crate_name}` crate"
+        ))
+        .with_help(format!("pass another --name, e.g. `{name}-mcp`")));
+    }
     Ok(())
 }
 
@@ -157,7 +193,10 @@ pub fn run(ui: &Ui, ctx: &Context, args: &NewArgs, matches: &ArgMatches) -> anyh
 /// was created.
 fn join_enclosing_workspace(ui: &Ui, target: &Path) {
     let Some(root) = target.ancestors().skip(1).find(|dir| {
-        std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]"))
+        std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| {
+            t.parse::<toml_edit::DocumentMut>()
+                .is_ok_and(|doc| doc.contains_key("workspace"))
+        })
     }) else {
         return;
     };
@@ -191,8 +230,9 @@ fn join_enclosing_workspace(ui: &Ui, target: &Path) {
 }
 
 /// Fails unless `target` is missing or an empty directory (or `force`). Returns whether it holds
-/// files already.
-fn check_target(target: &Path, force: bool) -> anyhow::Result<bool> {
+/// files already. `--force` is not suggested for the root or a folder holding the working
+/// directory: a project does not belong there.
+fn check_target(target: &Path, cwd: &Path, force: bool) -> anyhow::Result<bool> {
     if !target.exists() {
         return Ok(false);
     }
@@ -209,9 +249,18 @@ fn check_target(target: &Path, force: bool) -> anyhow::Result<bool> {
         .next()
         .is_some();
     if occupied && !force {
-        return Err(CliError::failure(format!("{} already exists and is not empty", target.display()))
-            .with_help("choose a new directory, or pass --force to write into it (files at the same paths are replaced)")
-            .into());
+        let encloses_cwd = target.parent().is_none() || (cwd.starts_with(target) && cwd != target);
+        let help = if encloses_cwd {
+            "choose a new directory for the project"
+        } else {
+            "choose a new directory, or pass --force to write into it (files at the same paths are replaced)"
+        };
+        return Err(CliError::failure(format!(
+            "{} already exists and is not empty",
+            target.display()
+        ))
+        .with_help(help)
+        .into());
     }
     Ok(occupied)
 }
@@ -261,7 +310,8 @@ fn next_steps(ui: &Ui, created: &Created, shown: &str) {
     let runs_http = created.rendered.files.contains_key("src/platform/http.rs");
     ui.note("\nNext steps:");
     if shown != "." {
-        ui.note(format!("  cd {shown}"));
+        let quoted = shlex::try_quote(shown).unwrap_or(std::borrow::Cow::Borrowed(shown));
+        ui.note(format!("  cd {quoted}"));
     }
     ui.note("  cargo test                  # the in-memory harness runs every tool's tests");
     ui.note(if runs_http {

@@ -48,6 +48,32 @@ pub fn ensure_dependencies(
 /// Adds `member` (a `/` path relative to the workspace root) to `[workspace] members` unless a
 /// `members` glob already covers it or `exclude` lists it; `None` when nothing changes. Like
 /// `cargo new`, so a package created inside a workspace builds at once.
+/// The crate names (`-` as `_`) a manifest's dependency tables name, `[target.*]` ones
+/// included: what the package's code can write at the start of a path. Unreadable TOML gives none.
+pub fn dependency_crates(cargo_toml: &str) -> Vec<String> {
+    let Ok(doc) = cargo_toml.parse::<toml_edit::DocumentMut>() else {
+        return Vec::new();
+    };
+    let tables = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let mut names = Vec::new();
+    let mut collect = |table: &toml_edit::Item| {
+        for key in tables {
+            if let Some(deps) = table.get(key).and_then(toml_edit::Item::as_table_like) {
+                names.extend(deps.iter().map(|(name, _)| name.replace('-', "_")));
+            }
+        }
+    };
+    collect(doc.as_item());
+    if let Some(targets) = doc.get("target").and_then(toml_edit::Item::as_table_like) {
+        for (_, target) in targets.iter() {
+            collect(target);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 pub fn add_workspace_member(workspace_toml: &str, member: &str) -> anyhow::Result<Option<String>> {
     let mut doc: DocumentMut = workspace_toml
         .parse()

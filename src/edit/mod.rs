@@ -21,13 +21,16 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory, then a rename.
-/// Keeps the permissions of a file it replaces.
+/// Keeps the permissions of a file it replaces; a new file gets the usual mode (0644 under the
+/// common umask), not the private mode of a temporary file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
+    let mut builder = tempfile::Builder::new();
+    usual_mode(&mut builder, 0o666);
+    let mut tmp = builder
         .prefix(".mcpforge-")
         .tempfile_in(dir)
         .with_context(|| format!("failed to create a temporary file in {}", dir.display()))?;
@@ -43,12 +46,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Asks for `mode` (before the umask) instead of the private mode of temporary files, for files
+/// and directories that become the user's.
+fn usual_mode(builder: &mut tempfile::Builder<'_, '_>, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (builder, mode);
+}
+
 /// Creates the directory `target` holding `files` (relative `/` paths → contents).
 ///
-/// `target` must not exist or be an empty directory. Files are written into a temporary sibling
-/// directory that is renamed to `target` at the end; missing parent directories are created and
-/// removed again if anything fails, so the file system ends either complete or as it was.
+/// `target` must not exist or be an empty directory. Files are written into a temporary
+/// directory that is renamed to `target` at the end: beside it, or inside it when `target` is
+/// an empty directory already (its parent may not be writable). Missing parent directories are
+/// created and removed again if anything fails, so the file system ends either complete or as
+/// it was. Signals wait until this returns (see [`crate::interrupt`]).
 pub fn create_tree(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<()> {
+    let _writing = crate::interrupt::writing();
+    if target.is_dir() {
+        return fill_empty_dir(target, files);
+    }
     let parent = target
         .parent()
         .context("the target directory has no parent")?;
@@ -62,15 +83,24 @@ pub fn create_tree(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::
     result
 }
 
-fn stage_and_rename(
-    parent: &Path,
-    target: &Path,
-    files: &BTreeMap<String, Vec<u8>>,
-) -> anyhow::Result<()> {
-    let staging = tempfile::Builder::new()
+/// Stages `files` in a temporary directory inside the empty directory `target`, then moves them
+/// up into it. The directory itself is kept: it may be the user's working directory.
+fn fill_empty_dir(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<()> {
+    let staging = stage(target, files)?;
+    move_entries_into(staging.path(), target)
+}
+
+/// A temporary directory in `parent` holding `files`, removed when dropped.
+fn stage(parent: &Path, files: &BTreeMap<String, Vec<u8>>) -> anyhow::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    usual_mode(&mut builder, 0o777);
+    let staging = builder
         .prefix(".mcpforge-new-")
         .tempdir_in(parent)
-        .with_context(|| format!("cannot write in {}", parent.display()))?;
+        .map_err(|e| {
+            crate::error::CliError::failure(format!("cannot write in {}: {e}", parent.display()))
+                .with_help("create the project somewhere you can write, or fix the permissions")
+        })?;
     for (rel, bytes) in files {
         let path = staging.path().join(checked_relative(rel)?);
         if let Some(dir) = path.parent() {
@@ -79,12 +109,15 @@ fn stage_and_rename(
         }
         fs::write(&path, bytes).with_context(|| format!("failed to write {}", path.display()))?;
     }
-    if target.exists() {
-        // Only an empty directory gets here (the caller checked). Keep the directory itself —
-        // it may be the user's working directory — and move the staged entries into it.
-        return move_entries_into(staging.path(), target);
-    }
-    let staged = staging.keep();
+    Ok(staging)
+}
+
+fn stage_and_rename(
+    parent: &Path,
+    target: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> anyhow::Result<()> {
+    let staged = stage(parent, files)?.keep();
     fs::rename(&staged, target).map_err(|e| {
         let _ = fs::remove_dir_all(&staged);
         anyhow::Error::from(e).context(format!(
@@ -123,8 +156,10 @@ fn move_entries_into(from: &Path, into: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes `files` into the existing directory `target`, each file atomically, replacing files at
-/// the same paths and leaving every other file alone. `last` is written after all the others.
+/// Writes `files` into the existing directory `target` as one [`Transaction`]: every file is
+/// checked first (no directory, symbolic link or file in the way, nothing outside `target`), and
+/// if a write fails the files already written get their old contents back. Files at other paths
+/// are left alone. `last` is written after all the others.
 pub fn overlay_tree(
     target: &Path,
     files: &BTreeMap<String, Vec<u8>>,
@@ -134,21 +169,58 @@ pub fn overlay_tree(
         .iter()
         .filter(|(p, _)| *p != last)
         .chain(files.get_key_value(last));
+    let mut tx = Transaction::new();
     for (rel, bytes) in ordered {
-        let path = target.join(checked_relative(rel)?);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)
-                .with_context(|| format!("failed to create {}", dir.display()))?;
-        }
-        if path.is_dir() {
-            bail!(
-                "{} is a directory where mcpforge needs to write a file",
-                path.display()
-            );
-        }
-        write_atomic(&path, bytes)?;
+        let path = target.join(checked_inside(target, rel)?);
+        let before = match fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        tx.push(Change {
+            path,
+            display: rel.clone(),
+            before,
+            after: Some(bytes.clone()),
+        });
     }
-    Ok(())
+    tx.commit()
+}
+
+/// Checks that mcpforge can write the file `rel` below `root` without leaving it: `rel` is a
+/// plain relative path, none of its existing folders is a symbolic link or a file, and the file
+/// itself, if it exists, is a regular file. Returns `rel` as a path.
+pub fn checked_inside<'a>(root: &Path, rel: &'a str) -> Result<&'a Path, crate::error::CliError> {
+    use crate::error::CliError;
+    let path = checked_relative(rel).map_err(|e| CliError::failure(e.to_string()))?;
+    let mut at = root.to_path_buf();
+    let mut shown = PathBuf::new();
+    let count = path.components().count();
+    for (i, component) in path.components().enumerate() {
+        at.push(component);
+        shown.push(component);
+        let Ok(meta) = fs::symlink_metadata(&at) else {
+            break;
+        };
+        let last = i + 1 == count;
+        let problem = if meta.file_type().is_symlink() {
+            Some("is a symbolic link; mcpforge writes only real files inside the project")
+        } else if !last && !meta.is_dir() {
+            Some("is a file where mcpforge needs a directory")
+        } else if last && meta.is_dir() {
+            Some("is a directory where mcpforge needs to write a file")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(CliError::failure(format!(
+                "{} {problem}; nothing was written",
+                shown.display()
+            ))
+            .with_help("move it out of the way, then run the command again"));
+        }
+    }
+    Ok(path)
 }
 
 /// Creates the missing ancestors of `dir`, returning those it created (outermost first).

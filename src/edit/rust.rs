@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use proc_macro2::LineColumn;
+use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 
 /// A parsed Rust file that remembers its exact text.
 pub struct RustSource {
@@ -93,7 +93,7 @@ pub struct Insertion {
 impl RustSource {
     /// Parses `text`; errors name `path` with the line and column of the syntax error.
     pub fn parse(path: &Path, text: String) -> anyhow::Result<Self> {
-        let file = syn::parse_file(&text).map_err(|e| {
+        let file = parse_file(&text).map_err(|e| {
             let at = e.span().start();
             anyhow::anyhow!("{}:{}:{}: {e}", path.display(), at.line, at.column + 1)
         })?;
@@ -130,6 +130,133 @@ impl RustSource {
         &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
     }
 }
+
+/// How deeply nested code mcpforge parses, in nesting units (see [`nesting_depth`]). syn parses
+/// and drops syntax trees recursively, so unbounded nesting would overflow the stack; real code
+/// stays far below this, and the threads that parse have [`PARSER_STACK_SIZE`] stacks.
+pub const MAX_NESTING: usize = 1000;
+
+/// The stack of every thread that parses untrusted Rust: room for [`MAX_NESTING`] levels with a
+/// wide margin, even in a debug build. Reserved address space; only what is used is committed.
+pub const PARSER_STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// Parses a whole Rust file like [`syn::parse_file`], but refuses code nested deeper than
+/// [`MAX_NESTING`] with an error at the first token past the limit, instead of overflowing the
+/// stack. Every parse of a file mcpforge did not write goes through here.
+pub fn parse_file(text: &str) -> syn::Result<syn::File> {
+    let content = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (shebang, content) = split_shebang(content);
+    let Ok(tokens) = content.parse::<TokenStream>() else {
+        // A lexing error: syn reports it with its position (lexing does not recurse), in
+        // proc-macro2's words, which do not say what is wrong.
+        return syn::parse_file(text).map_err(|e| {
+            if e.to_string() == "cannot parse string into token stream" {
+                syn::Error::new(
+                    e.span(),
+                    "invalid tokens: an unclosed or mismatched bracket, an unterminated string \
+                     or comment, or a character Rust does not accept",
+                )
+            } else {
+                e
+            }
+        });
+    };
+    if let Some(span) = too_deep(&tokens) {
+        return Err(syn::Error::new(
+            span,
+            format!(
+                "code nested too deeply: more than {MAX_NESTING} levels of brackets, generics, \
+                 chained operators or `else if`"
+            ),
+        ));
+    }
+    let mut file: syn::File = syn::parse2(tokens)?;
+    file.shebang = shebang;
+    Ok(file)
+}
+
+/// A leading `#!…` line that is not an inner attribute (`#![…]`), as rustc and syn accept it.
+fn split_shebang(content: &str) -> (Option<String>, &str) {
+    if let Some(rest) = content.strip_prefix("#!")
+        && !rest.trim_start().starts_with('[')
+    {
+        return match content.find('\n') {
+            Some(idx) => (Some(content[..idx].to_string()), &content[idx..]),
+            None => (Some(content.to_string()), ""),
+        };
+    }
+    (None, content)
+}
+
+/// Where a token stream first nests deeper than [`MAX_NESTING`], measured without recursion:
+/// each open group counts one, plus, at each level, the operator characters and chaining
+/// keywords since the last `,` or `;` (each can make the parser recurse, or build a left-nested
+/// tree that is walked and dropped recursively).
+fn too_deep(tokens: &TokenStream) -> Option<Span> {
+    struct Level {
+        tokens: proc_macro2::token_stream::IntoIter,
+        base: usize,
+        run: usize,
+        after_brace: bool,
+    }
+    let mut stack = vec![Level {
+        tokens: tokens.clone().into_iter(),
+        base: 0,
+        run: 0,
+        after_brace: false,
+    }];
+    while let Some(level) = stack.last_mut() {
+        let Some(token) = level.tokens.next() else {
+            stack.pop();
+            continue;
+        };
+        // A block ends a statement unless an `else` continues it.
+        if std::mem::take(&mut level.after_brace)
+            && !matches!(&token, TokenTree::Ident(i) if i == "else")
+        {
+            level.run = 0;
+        }
+        let (depth, span) = match &token {
+            TokenTree::Group(group) => {
+                let depth = level.base + level.run + 1;
+                level.after_brace = group.delimiter() == Delimiter::Brace;
+                let child = Level {
+                    tokens: group.stream().into_iter(),
+                    base: depth,
+                    run: 0,
+                    after_brace: false,
+                };
+                stack.push(child);
+                (depth, group.span_open())
+            }
+            TokenTree::Punct(p) => {
+                match p.as_char() {
+                    ',' | ';' => level.run = 0,
+                    ':' => {}
+                    _ => level.run += 1,
+                }
+                (level.base + level.run, p.span())
+            }
+            TokenTree::Ident(ident) => {
+                if CHAINING_KEYWORDS.iter().any(|k| ident == k) {
+                    level.run += 1;
+                }
+                (level.base + level.run, ident.span())
+            }
+            TokenTree::Literal(lit) => (level.base + level.run, lit.span()),
+        };
+        if depth > MAX_NESTING {
+            return Some(span);
+        }
+    }
+    None
+}
+
+/// Keywords that nest what follows them (`return return x`, `&mut &mut T`, `else if` chains).
+const CHAINING_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "dyn", "else", "impl", "move", "mut", "ref",
+    "return", "static", "unsafe", "yield",
+];
 
 /// Applies insertions to `original` (stable for equal offsets: earlier insertions first).
 pub fn apply(original: &str, insertions: &[Insertion]) -> String {
@@ -241,6 +368,26 @@ mod tests {
         let (out, skipped) = apply_replacements("abc", &edits);
         assert_eq!(out, "Abc!");
         assert_eq!(skipped.len(), 1);
+    }
+
+    #[test]
+    fn the_guarded_parse_accepts_what_syn_accepts_and_refuses_deep_nesting() {
+        let file = parse_file("\u{feff}#!/usr/bin/env run-cargo-script\nfn a() {}\n").unwrap();
+        assert_eq!(
+            file.shebang.as_deref(),
+            Some("#!/usr/bin/env run-cargo-script")
+        );
+        assert_eq!(file.items.len(), 1);
+        assert!(parse_file("#![allow(dead_code)]\nfn a() {}\n").is_ok());
+        let deep = format!(
+            "fn a() {{ {}1{} }}",
+            "(".repeat(MAX_NESTING),
+            ")".repeat(MAX_NESTING)
+        );
+        let err = parse_file(&deep).unwrap_err();
+        assert!(err.to_string().contains("nested too deeply"), "{err}");
+        assert_eq!(err.span().start().line, 1);
+        assert!(parse_file("fn a( {").is_err());
     }
 
     #[test]

@@ -4,13 +4,15 @@
 //!
 //! Fault injection: with `MCPFORGE_FAULT_ABORT_AFTER_WRITES=N` in the environment the process
 //! aborts right after the N-th file of a commit is written, as a crash or `kill -9` would.
-//! Tests use it to prove that an interrupted command leaves every file either old or new.
+//! Tests use it to prove that an interrupted command leaves every file either old or new. With
+//! `MCPFORGE_FAULT_FAIL_AT_WRITE=N` the N-th write fails instead, to prove the roll-back.
 
 use std::path::PathBuf;
 
 use anyhow::{Context as _, bail};
 
 use super::write_atomic;
+use crate::error::CliError;
 
 /// One planned change to one file.
 #[derive(Debug, Clone)]
@@ -81,8 +83,11 @@ impl Transaction {
     }
 
     /// Writes every change, or none: on failure the files already written get their old
-    /// contents back (new files are removed) and the error says which file failed.
+    /// contents back (new files and the folders made for them are removed) and the error says
+    /// which file failed. A read-only file is refused, not replaced behind the user's back.
+    /// Signals wait until this returns (see [`crate::interrupt`]).
     pub fn commit(self) -> anyhow::Result<()> {
+        let _writing = crate::interrupt::writing();
         for change in &self.changes {
             let current = std::fs::read(&change.path).ok();
             if current != change.before {
@@ -91,17 +96,40 @@ impl Transaction {
                     change.display
                 );
             }
+            if change.before.is_some()
+                && std::fs::metadata(&change.path).is_ok_and(|m| m.permissions().readonly())
+            {
+                return Err(CliError::failure(format!(
+                    "{} is read-only; nothing was written",
+                    change.display
+                ))
+                .with_help("make it writable (chmod u+w) if mcpforge may change it")
+                .into());
+            }
         }
-        let abort_after: Option<usize> = std::env::var("MCPFORGE_FAULT_ABORT_AFTER_WRITES")
-            .ok()
-            .and_then(|n| n.parse().ok());
+        let fault =
+            |name: &str| -> Option<usize> { std::env::var(name).ok().and_then(|n| n.parse().ok()) };
+        let abort_after = fault("MCPFORGE_FAULT_ABORT_AFTER_WRITES");
+        let fail_at = fault("MCPFORGE_FAULT_FAIL_AT_WRITE");
         let mut done: Vec<&Change> = Vec::new();
+        let mut made_dirs: Vec<PathBuf> = Vec::new();
         for change in &self.changes {
             let result = (|| match &change.after {
                 Some(after) => {
                     if let Some(dir) = change.path.parent() {
-                        std::fs::create_dir_all(dir)
-                            .with_context(|| format!("failed to create {}", dir.display()))?;
+                        let missing: Vec<PathBuf> = dir
+                            .ancestors()
+                            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                            .map(PathBuf::from)
+                            .collect();
+                        for d in missing.into_iter().rev() {
+                            std::fs::create_dir(&d)
+                                .with_context(|| format!("failed to create {}", d.display()))?;
+                            made_dirs.push(d);
+                        }
+                    }
+                    if fail_at == Some(done.len() + 1) {
+                        bail!("injected failure (MCPFORGE_FAULT_FAIL_AT_WRITE)");
                     }
                     write_atomic(&change.path, after)
                 }
@@ -114,6 +142,9 @@ impl Transaction {
                         Some(old) => write_atomic(&written.path, old),
                         None => std::fs::remove_file(&written.path).map_err(Into::into),
                     };
+                }
+                for dir in made_dirs.iter().rev() {
+                    let _ = std::fs::remove_dir(dir);
                 }
                 return Err(err.context(format!(
                     "failed to write {}; earlier changes were undone",

@@ -132,15 +132,40 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
         ..Report::default()
     };
     for krate in crates {
-        let files: Vec<(String, String)> = krate
-            .files
-            .iter()
-            .map(|path| {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("failed to read {}", path.display()))?;
-                Ok((relative(root, path), text))
-            })
-            .collect::<anyhow::Result<_>>()?;
+        let mut files: Vec<(String, String)> = Vec::new();
+        for path in &krate.files {
+            let rel = relative(root, path);
+            match read_source(path) {
+                Ok(text) => files.push((rel, text)),
+                // One unreadable file is a finding; the rest of the run goes on.
+                Err((at, message)) => {
+                    report.files += 1;
+                    let d = Diagnostic::new(&rules::UNPARSEABLE_FILE, rel.clone(), at, at, message)
+                        .with_help("no rule checked it; save it as UTF-8 (or make it readable)");
+                    report.diagnostics.extend(finish(vec![d], &rel, &settings));
+                }
+            }
+        }
+        for (link, target) in &krate.outside_links {
+            let rel = relative(root, link);
+            let at = Position { line: 1, column: 1 };
+            let mut d = Diagnostic::new(
+                &rules::UNPARSEABLE_FILE,
+                rel.clone(),
+                at,
+                at,
+                format!(
+                    "this is a symbolic link to {}, outside the project: it was linted, but the \
+                     project does not contain it",
+                    target.display()
+                ),
+            )
+            .with_help(
+                "copy the file into the project, or make sure whoever builds it has the same file",
+            );
+            d.severity = Severity::Warning;
+            report.diagnostics.extend(finish(vec![d], &rel, &settings));
+        }
         report.files += files.len();
         report.lines += files.iter().map(|(_, t)| t.lines().count()).sum::<usize>();
         report.diagnostics.extend(lint_crate(files, &settings));
@@ -325,9 +350,16 @@ impl ProjectFiles {
             for entry in entries.flatten() {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy().to_string();
-                let Ok(kind) = entry.file_type() else {
+                let Ok(mut kind) = entry.file_type() else {
                     continue;
                 };
+                // A linked file is read like a copy (a linked folder is not walked: loops).
+                if kind.is_symlink() {
+                    match std::fs::metadata(&path) {
+                        Ok(meta) if meta.is_file() => kind = meta.file_type(),
+                        _ => continue,
+                    }
+                }
                 if kind.is_dir() {
                     if name != "target"
                         && name != "node_modules"
@@ -412,7 +444,7 @@ pub fn plan_fixes(
             }
         }
         let (after, _) = crate::edit::rust::apply_replacements(&text, &edits);
-        syn::parse_file(&after).map_err(|e| {
+        crate::edit::rust::parse_file(&after).map_err(|e| {
             anyhow::anyhow!("fixing {path} would produce invalid Rust ({e}); nothing was written")
         })?;
         tx.push(crate::edit::Change {
@@ -433,6 +465,30 @@ fn touches(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
 /// A crate's Rust files.
 struct Crate {
     files: Vec<PathBuf>,
+    /// Symbolic links (to files or folders) among them that lead outside the project, with
+    /// where they lead.
+    outside_links: Vec<(PathBuf, PathBuf)>,
+}
+
+/// A Rust file's text, or where and why it cannot be read as UTF-8 text.
+fn read_source(path: &Path) -> Result<String, (Position, String)> {
+    let start = Position { line: 1, column: 1 };
+    let bytes = std::fs::read(path).map_err(|e| (start, format!("cannot read this file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(valid.rsplit(|b| *b == b'\n').next().unwrap_or(&[]))
+            .chars()
+            .count()
+            + 1;
+        (
+            Position { line, column },
+            format!(
+                "cannot lint this file: it is not valid UTF-8 (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
 }
 
 /// The packages of the Cargo project at `root` (every workspace member) and their shipped Rust
@@ -440,6 +496,13 @@ struct Crate {
 /// the test-only folders `tests/`, `benches/` and `examples/`.
 fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
     let manifest = root.join("Cargo.toml");
+    if !root.exists() {
+        return Err(
+            CliError::usage(format!("{} does not exist", root.display()))
+                .with_help("pass the path of a Rust project, or run `mcpforge lint` inside one")
+                .into(),
+        );
+    }
     if !manifest.is_file() {
         return Err(CliError::usage(format!(
             "{} is not a Cargo project (no Cargo.toml)",
@@ -457,6 +520,7 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
                 "cannot read the Cargo project at {}: {e}",
                 root.display()
             ))
+            .with_help("lint asks `cargo metadata` for the packages, so cargo must be on PATH and the manifest valid")
         })?;
     let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
     let package_dirs: Vec<PathBuf> = members
@@ -467,37 +531,87 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
                 .map(|d| d.as_std_path().to_path_buf())
         })
         .collect();
+    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut crates = Vec::new();
     for dir in &package_dirs {
-        let mut files = Vec::new();
-        collect_rs(dir, dir, &package_dirs, &mut files);
-        files.sort();
-        crates.push(Crate { files });
+        let mut walk = Walk {
+            package: dir,
+            packages: &package_dirs,
+            project: &project,
+            seen: std::collections::HashSet::new(),
+            krate: Crate {
+                files: Vec::new(),
+                outside_links: Vec::new(),
+            },
+        };
+        walk.dir(dir);
+        walk.krate.files.sort();
+        walk.krate.outside_links.sort();
+        crates.push(walk.krate);
     }
     Ok(crates)
 }
 
-fn collect_rs(package: &Path, dir: &Path, packages: &[PathBuf], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().to_string();
-        let Ok(kind) = entry.file_type() else {
-            continue;
+/// Collects a package's Rust files, following symbolic links (each real folder once, so link
+/// loops end) and noting those that lead outside the project.
+struct Walk<'a> {
+    package: &'a Path,
+    packages: &'a [PathBuf],
+    project: &'a Path,
+    seen: std::collections::HashSet<PathBuf>,
+    krate: Crate,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path) {
+        let real = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        if !self.seen.insert(real) {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
         };
-        if kind.is_dir() {
-            let skipped = name.starts_with('.') || name == "target";
-            let test_only =
-                dir == package && matches!(name.as_str(), "tests" | "benches" | "examples");
-            let nested = packages.iter().any(|p| p == &path)
-                || (path != package && path.join("Cargo.toml").is_file());
-            if !(skipped || test_only || nested) {
-                collect_rs(package, &path, packages, out);
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            let Ok(mut kind) = entry.file_type() else {
+                continue;
+            };
+            let linked = kind.is_symlink();
+            if linked {
+                // A dangling link has nothing to lint.
+                let Ok(meta) = std::fs::metadata(&path) else {
+                    continue;
+                };
+                kind = meta.file_type();
             }
-        } else if kind.is_file() && name.ends_with(".rs") {
-            out.push(path);
+            let is_rs = kind.is_file() && name.ends_with(".rs");
+            if kind.is_dir() {
+                let skipped = name.starts_with('.') || name == "target";
+                let test_only = dir == self.package
+                    && matches!(name.as_str(), "tests" | "benches" | "examples");
+                let nested = self.packages.iter().any(|p| p == &path)
+                    || (path != self.package && path.join("Cargo.toml").is_file());
+                if skipped || test_only || nested {
+                    continue;
+                }
+                self.note_outside(linked, &path);
+                self.dir(&path);
+            } else if is_rs {
+                self.note_outside(linked, &path);
+                self.krate.files.push(path);
+            }
+        }
+    }
+
+    fn note_outside(&mut self, linked: bool, path: &Path) {
+        if !linked {
+            return;
+        }
+        if let Ok(target) = path.canonicalize()
+            && !target.starts_with(self.project)
+        {
+            self.krate.outside_links.push((path.to_path_buf(), target));
         }
     }
 }

@@ -33,7 +33,7 @@ pub struct SourceFile {
 impl SourceFile {
     /// Parses `text`; on failure returns where and why.
     pub fn parse(path: String, text: String) -> Result<Self, (Position, String)> {
-        let mut ast = syn::parse_file(&text).map_err(|e| {
+        let mut ast = crate::edit::rust::parse_file(&text).map_err(|e| {
             let at = e.span().start();
             (
                 Position {

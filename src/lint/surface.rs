@@ -42,8 +42,11 @@ pub fn fetch(command: &str, timeout: Duration) -> anyhow::Result<Surface> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // The server's process group, killed however this ends (rmcp's own clean-up needs the
+    // runtime, which is gone by then).
+    let group = std::sync::Mutex::new(None);
     runtime.block_on(async {
-        tokio::time::timeout(timeout, read(&words))
+        tokio::time::timeout(timeout, read(&words, &group))
             .await
             .map_err(|_| {
                 CliError::failure(format!(
@@ -54,13 +57,24 @@ pub fn fetch(command: &str, timeout: Duration) -> anyhow::Result<Surface> {
     })
 }
 
-async fn read(words: &[String]) -> anyhow::Result<Surface> {
+async fn read(
+    words: &[String],
+    group: &std::sync::Mutex<Option<crate::interrupt::ChildGroup>>,
+) -> anyhow::Result<Surface> {
     let mut cmd = tokio::process::Command::new(&words[0]);
     cmd.args(&words[1..]);
+    #[cfg(unix)]
+    cmd.process_group(0);
     let (transport, _stderr) = TokioChildProcess::builder(cmd)
         .stderr(Stdio::null())
         .spawn()
         .with_context(|| format!("cannot start `{}`", words[0]))?;
+    if let Some(pid) = transport.id() {
+        *group
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(crate::interrupt::ChildGroup::new(pid));
+    }
     let client = ()
         .serve(transport)
         .await

@@ -62,8 +62,10 @@ impl ProjectManifest {
         answers: &Answers,
         files: &BTreeMap<String, Vec<u8>>,
     ) -> Self {
+        // The manifest cannot record its own hash (a render for `upgrade` includes it).
         let files = files
             .iter()
+            .filter(|(path, _)| *path != MANIFEST_FILE)
             .map(|(path, bytes)| {
                 let record = FileRecord {
                     owner: template.manifest.owner_of(path),
@@ -157,6 +159,18 @@ impl ProjectManifest {
         let mut files = BTreeMap::new();
         if let Some(table) = doc.get("files").and_then(Item::as_table) {
             for (path, item) in table {
+                let inside = !path.is_empty()
+                    && Path::new(path)
+                        .components()
+                        .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !inside {
+                    return Err(crate::error::CliError::failure(format!(
+                        "{}: files.\"{path}\" is not a path inside the project",
+                        origin.display()
+                    ))
+                    .with_help("mcpforge records only the project's own files (relative paths, no `..`); remove the entry")
+                    .into());
+                }
                 let entry = item
                     .as_inline_table()
                     .ok_or_else(|| bad(&format!("files.\"{path}\" must be an inline table")))?;

@@ -83,6 +83,8 @@ pub fn resolve_answers(
                 let default = default_for(q, directory_name);
                 match prompter {
                     Some(prompter) => {
+                        // Never offer a default that would be refused (a directory `Bad Dir`).
+                        let default = default.filter(|d| check_answer(q, d).is_ok());
                         let value = prompter.ask(q, default.as_ref())?;
                         check_answer(q, &value)?;
                         value
@@ -126,7 +128,7 @@ fn default_for(q: &Question, directory_name: Option<&str>) -> Option<AnswerValue
 }
 
 /// Parses a flag's text into an answer of the question's kind and validates it.
-fn parse_answer(q: &Question, raw: &str) -> Result<AnswerValue, CliError> {
+pub fn parse_answer(q: &Question, raw: &str) -> Result<AnswerValue, CliError> {
     let value = match q.kind {
         QuestionKind::Bool => match raw {
             "true" => AnswerValue::Bool(true),
@@ -159,11 +161,20 @@ pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
         }
         (QuestionKind::String, AnswerValue::Text(v)) => match q.validate {
             Some(Validation::PackageName) => validate_package_name(v).map_err(|why| {
-                CliError::usage(format!("`{v}` cannot be used as the project name: {why}"))
+                CliError::usage(format!(
+                    "`{}` cannot be used as the project name: {why}",
+                    v.escape_debug()
+                ))
                     .with_help("use lowercase letters, digits and `-`, starting with a letter, e.g. `weather-mcp`; pass it with --name")
             }),
             Some(Validation::SingleLine) | None => validate_single_line(v)
-                .map_err(|why| CliError::usage(format!("`--{}` {why}", q.key))),
+                .map_err(|why| {
+                    CliError::usage(format!("`--{}` {why}", q.key))
+                        .with_help("one line of plain text, at most 200 characters")
+                })
+                .and_then(|()| {
+                    crate::lint::rules::metadata::check_metadata_text(&format!("`--{}`", q.key), v)
+                }),
         },
         _ => Err(CliError::usage(format!("`--{}` got a value of the wrong kind", q.key))),
     }
@@ -174,7 +185,7 @@ fn validate_single_line(v: &str) -> Result<(), &'static str> {
         Err("must not be empty")
     } else if v.chars().any(char::is_control) {
         Err("must be one line without control characters")
-    } else if v.len() > 200 {
+    } else if v.chars().count() > 200 {
         Err("must be at most 200 characters")
     } else {
         Ok(())

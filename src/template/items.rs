@@ -44,6 +44,14 @@ pub struct Param {
     pub sample: String,
 }
 
+/// Crates every Rust file can name without a dependency; a module of the same name shadows them.
+pub const BUILTIN_CRATES: &[&str] = &["alloc", "core", "proc_macro", "std", "test"];
+
+/// Inherent methods of every generated `Server`, and `clone`, which platform code calls with
+/// method syntax: a tool or prompt method of the same name would not compile. (`ServerHandler`
+/// methods such as `ping` are fine: rmcp calls them through the trait.)
+pub const SERVER_METHODS: &[&str] = &["clone", "new", "state", "with_tools"];
+
 /// Most clients accept tool names up to this length; the spec allows 128.
 pub const TOOL_NAME_SOFT_LIMIT: usize = 64;
 
@@ -70,6 +78,23 @@ pub fn tool_ident(name: &str) -> Result<String, CliError> {
     let ident = snake_case(name);
     if super::answers::is_rust_keyword(&ident) {
         return Err(usage(format!("`{ident}` is a Rust keyword")));
+    }
+    let taken = if BUILTIN_CRATES.contains(&ident.as_str()) {
+        Some(format!(
+            "a module `{ident}` would shadow the `{ident}` crate"
+        ))
+    } else if SERVER_METHODS.contains(&ident.as_str()) {
+        Some(format!(
+            "`{ident}` is a method every generated server already has"
+        ))
+    } else {
+        None
+    };
+    if let Some(why) = taken {
+        return Err(
+            CliError::usage(format!("`{name}` cannot be a tool name: {why}"))
+                .with_help(format!("choose another name, e.g. `{ident}_tool`")),
+        );
     }
     Ok(ident)
 }
@@ -143,7 +168,16 @@ pub fn parse_param(spec: &str) -> Result<Param, CliError> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
+        if let Some(bare) = name.strip_suffix('?') {
+            return Err(CliError::usage(format!(
+                "invalid --param `{spec}`: `?` goes after the type"
+            ))
+            .with_help(format!("write `{bare}:{ty}?` for an optional parameter")));
+        }
         return Err(usage(format!("`{name}` is not a snake_case name")));
+    }
+    if name == "_" {
+        return Err(usage("`_` is not a name Rust accepts for a field".into()));
     }
     if super::answers::is_rust_keyword(name) {
         return Err(usage(format!("`{name}` is a Rust keyword")));
@@ -177,7 +211,10 @@ pub fn parse_param(spec: &str) -> Result<Param, CliError> {
         Some(d) if d.chars().any(char::is_control) => {
             return Err(usage("the description must be one line".into()));
         }
-        Some(d) => d.to_string(),
+        Some(d) => {
+            crate::lint::rules::metadata::check_metadata_text(&format!("`--param {name}`"), d)?;
+            d.to_string()
+        }
         None => format!(
             "The `{name}` parameter{}.",
             if optional { " (optional)" } else { "" }
@@ -289,19 +326,27 @@ pub fn parse_uri(uri: &str, template: bool) -> Result<Vec<String>, CliError> {
 
 /// Checks a MIME type such as `text/markdown`.
 pub fn check_mime(mime: &str) -> Result<(), CliError> {
-    let valid = mime.split_once('/').is_some_and(|(a, b)| {
-        let token = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
-        };
-        token(a) && token(b)
-    });
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    // type/subtype, then optional `; name=value` parameters (RFC 6838), e.g. charset=utf-8.
+    let mut parts = mime.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    let valid = essence
+        .split_once('/')
+        .is_some_and(|(a, b)| token(a) && token(b))
+        && parts.all(|p| {
+            p.trim()
+                .split_once('=')
+                .is_some_and(|(name, value)| token(name) && token(value))
+        });
     if valid {
         Ok(())
     } else {
-        Err(CliError::usage(format!("`{mime}` is not a MIME type"))
-            .with_help("write type/subtype, e.g. text/markdown or application/json"))
+        Err(CliError::usage(format!("`{}` is not a MIME type", mime.escape_debug()))
+            .with_help("write type/subtype, e.g. text/markdown, application/json or text/plain; charset=utf-8"))
     }
 }
 
@@ -315,11 +360,19 @@ pub fn parse_prompt_arg(spec: &str) -> Result<PromptArg, CliError> {
         Some(n) => (n, true),
         None => (head, false),
     };
+    if super::answers::is_rust_keyword(name) || name == "_" {
+        let why = if name == "_" {
+            "`_` is not a name Rust accepts for a field".to_string()
+        } else {
+            format!("`{name}` is a Rust keyword")
+        };
+        return Err(CliError::usage(format!("invalid --arg `{spec}`: {why}"))
+            .with_help("choose another name; arguments become fields of a Rust struct"));
+    }
     let valid = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
         && name
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !super::answers::is_rust_keyword(name);
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !valid {
         return Err(CliError::usage(format!(
             "invalid --arg `{spec}`: `{name}` is not a snake_case name"
@@ -330,6 +383,9 @@ pub fn parse_prompt_arg(spec: &str) -> Result<PromptArg, CliError> {
         return Err(CliError::usage(format!(
             "invalid --arg `{spec}`: the description must be one line"
         )));
+    }
+    if let Some(d) = description {
+        crate::lint::rules::metadata::check_metadata_text(&format!("`--arg {name}`"), d)?;
     }
     let description = description.map(str::to_string).unwrap_or_else(|| {
         format!(

@@ -18,7 +18,8 @@ use anyhow::Context as _;
 use include_dir::{Dir, include_dir};
 
 pub use answers::{
-    AnswerValue, Answers, Prompter, check_answer, resolve_answers, validate_package_name,
+    AnswerValue, Answers, Prompter, check_answer, parse_answer, resolve_answers,
+    validate_package_name,
 };
 pub use manifest::{Choice, Manifest, Owner, Ownership, Question, QuestionKind, Validation};
 pub use render::{Rendered, render};

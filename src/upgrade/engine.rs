@@ -311,10 +311,8 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
     }
     // The manifest goes last: if the upgrade is interrupted, the project still records the old
     // version, and running `mcpforge upgrade` again finishes the job.
-    // The render includes its own `.mcpforge.toml`, which records every file but itself.
-    let mut rendered_files = theirs.files.clone();
-    rendered_files.remove(MANIFEST_FILE);
-    let rendered_manifest = ProjectManifest::for_render(target, &new_answers, &rendered_files);
+    // (`for_render` leaves the manifest itself out of the files it records.)
+    let rendered_manifest = ProjectManifest::for_render(target, &new_answers, &theirs.files);
     let new_text = project::rewrite_manifest(request.manifest_text, &rendered_manifest)?;
     if new_text != request.manifest_text {
         transaction.push(Change {
@@ -360,6 +358,37 @@ fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
         .filter(|(key, _)| target.question(key).is_some())
         .map(|(key, value)| (key.clone(), value.to_string()))
         .collect();
+    // A bad recorded answer is the file's problem (exit 1), a bad `--set` the command line's;
+    // either way the message names where to fix it, not `new`'s flags.
+    for (key, value) in &given {
+        if let Some(q) = target.question(key)
+            && let Err(e) = template::parse_answer(q, value)
+            && !request.set.iter().any(|(k, _)| k == key)
+        {
+            return Err(CliError::failure(format!(
+                "{}: `answers.{key}` is invalid: {}",
+                crate::project::MANIFEST_FILE,
+                e.message
+            ))
+            .with_help(format!(
+                "fix it in {}, or replace it with `--set {key}=<value>`",
+                crate::project::MANIFEST_FILE
+            ))
+            .into());
+        }
+    }
+    for (key, value) in request.set {
+        if let Some(q) = target.question(key)
+            && let Err(e) = template::parse_answer(q, value)
+        {
+            return Err(CliError::usage(format!(
+                "`--set {key}=…`: {}",
+                e.message.replace(&format!("`--{key}` "), "the value ")
+            ))
+            .with_help(format!("pass a valid value with `--set {key}=<value>`"))
+            .into());
+        }
+    }
     for (key, value) in request.set {
         if target.question(key).is_none() {
             let known: Vec<&str> = target.questions.iter().map(|q| q.key.as_str()).collect();

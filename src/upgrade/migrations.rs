@@ -63,7 +63,7 @@ fn rename_path_tail(
     if !text.contains(from) {
         return Ok(None);
     }
-    let file = syn::parse_file(text)?;
+    let file = crate::edit::rust::parse_file(text)?;
     let mut finder = PathTails {
         owner,
         from,

@@ -132,7 +132,7 @@ fn tool_files_render_as_snapshotted() {
 }
 
 /// A fresh copy of the generated `minimal` fixture in a temporary directory.
-fn project() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn project() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("proj");
     let fixture = repo_root().join("generated-fixtures/minimal");

@@ -6,5 +6,7 @@ mod lint;
 mod mcp;
 mod new;
 mod render;
+#[cfg(unix)]
+mod robustness;
 mod support;
 mod upgrade;

@@ -415,6 +415,7 @@ async fn refuses_paths_outside_the_roots() {
         template: "minimal",
         template_version: None,
         target: &outside.join("minimal"),
+        cwd: &outside,
         given: &[("name".into(), "minimal".into())],
         prompter: None,
         force: false,

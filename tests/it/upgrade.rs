@@ -475,7 +475,7 @@ fn unknown_template_versions_are_refused_with_the_known_ones() {
             "--yes",
         ])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(contains(
             "does not know version 9.9.9 of template `minimal`",
         ))

@@ -7,7 +7,7 @@
 mod antipattern;
 mod auth;
 mod manifest;
-mod metadata;
+pub mod metadata;
 mod security;
 mod spec;
 pub(crate) mod tools;
@@ -361,10 +361,10 @@ pub static UNPARSEABLE_FILE: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
-    summary: "A Rust file that does not parse, so no rule could check it.",
-    why: "A file the linter cannot read is a file nothing vouches for; skipping it silently would report a clean project that was never checked.",
+    summary: "A Rust file no rule could check: it does not parse, is not UTF-8, cannot be read, or nests deeper than 1000 levels. Also, as a warning, a symbolic link that leads outside the project (the file is linted).",
+    why: "A file the linter cannot read is a file nothing vouches for; skipping it silently would report a clean project that was never checked. Code nested thousands of levels deep is refused rather than parsed, because parsing it could exhaust the stack; no real code comes near the limit.",
     example: "fn broken( {",
-    fix: "Fix the syntax error (`cargo check` shows it too).",
+    fix: "Fix the syntax error (`cargo check` shows it too), save the file as UTF-8, or flatten the nesting; for a link, copy the file into the project.",
 };
 
 pub static UNKNOWN_RULE: RuleMeta = RuleMeta {

@@ -97,10 +97,12 @@ impl McpServer {
                 .template
                 .as_deref()
                 .unwrap_or(template::DEFAULT_TEMPLATE);
+            let cwd = std::env::current_dir().unwrap_or_default();
             let created = commands::new::create(&commands::new::NewRequest {
                 template,
                 template_version: params.template_version.as_deref(),
                 target: &target,
+                cwd: &cwd,
                 given: &given,
                 prompter: None,
                 force: params.force,

@@ -43,7 +43,7 @@ pub fn hidden_unicode_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
 }
 
 /// The finding for one metadata text, if any.
-fn judge(text: &str) -> Option<String> {
+pub(super) fn judge(text: &str) -> Option<String> {
     let hidden: Vec<String> = text
         .chars()
         .filter(|c| is_hidden(*c))

@@ -55,7 +55,7 @@ pub fn instruction_markup_surface(surface: &Surface, out: &mut Vec<Diagnostic>) 
 }
 
 /// The finding for one metadata text, if any.
-fn judge(text: &str) -> Option<String> {
+pub(super) fn judge(text: &str) -> Option<String> {
     markup()
         .find(text)
         .map(|m| format!("metadata contains instruction markup `{}`", m.as_str()))

@@ -10,3 +10,31 @@ pub use instruction_markup::{INSTRUCTION_MARKUP, instruction_markup, instruction
 pub use model_directed_imperatives::{
     MODEL_DIRECTED_IMPERATIVES, model_directed_imperatives, model_directed_imperatives_surface,
 };
+
+use super::RuleMeta;
+use crate::error::CliError;
+
+/// Checks text that `new` or `add` is about to write into metadata (a description, a
+/// parameter's doc) with the rules `lint` applies to it, so generated and added code lints clean
+/// by construction. `what` names the option (`--description`).
+pub fn check_metadata_text(what: &str, text: &str) -> Result<(), CliError> {
+    type Judge = fn(&str) -> Option<String>;
+    let rules: [(&'static RuleMeta, Judge); 3] = [
+        (&HIDDEN_UNICODE, hidden_unicode::judge),
+        (&INSTRUCTION_MARKUP, instruction_markup::judge),
+        (
+            &MODEL_DIRECTED_IMPERATIVES,
+            model_directed_imperatives::judge,
+        ),
+    ];
+    for (rule, judge) in rules {
+        if let Some(message) = judge(text) {
+            return Err(CliError::usage(format!(
+                "{what} would fail `mcpforge lint`: {message} ({} {})",
+                rule.code, rule.name
+            ))
+            .with_help(rule.fix));
+        }
+    }
+    Ok(())
+}

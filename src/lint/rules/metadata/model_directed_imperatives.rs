@@ -52,7 +52,7 @@ pub fn model_directed_imperatives_surface(surface: &Surface, out: &mut Vec<Diagn
 }
 
 /// The finding for one metadata text, if any.
-fn judge(text: &str) -> Option<String> {
+pub(super) fn judge(text: &str) -> Option<String> {
     phrases()
         .find(text)
         .map(|m| format!("metadata text gives the model an order: \"{}\"", m.as_str()))
