@@ -664,6 +664,14 @@ async fn guard(app: &App, mut request: Request) -> Result<(Request, String), Res
     Ok((request, owner))
 }
 
+/// Where the protected-resource metadata is, for `WWW-Authenticate` challenges.
+fn metadata_url(app: &App) -> String {
+    format!(
+        "{}/.well-known/oauth-protected-resource{MCP_PATH}",
+        app.settings.public_url
+    )
+}
+
 fn rate_limited(seconds: u64) -> Response {
     let mut response = (
         StatusCode::TOO_MANY_REQUESTS,
@@ -707,10 +715,7 @@ async fn unauthenticated(
             Some(Duration::from_secs(5)),
         );
     }
-    let metadata = format!(
-        "{}/.well-known/oauth-protected-resource{MCP_PATH}",
-        app.settings.public_url
-    );
+    let metadata = metadata_url(app);
     let mut response = (
         StatusCode::UNAUTHORIZED,
         axum::Json(serde_json::json!({
@@ -764,10 +769,7 @@ async fn check_scopes(
         && !identity.has_scopes(required)
     {
         let scope = required.iter().cloned().collect::<Vec<_>>().join(" ");
-        let metadata = format!(
-            "{}/.well-known/oauth-protected-resource{MCP_PATH}",
-            app.settings.public_url
-        );
+        let metadata = metadata_url(app);
         let mut response = (
             StatusCode::FORBIDDEN,
             axum::Json(serde_json::json!({
