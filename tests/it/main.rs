@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per command, so the suite links once.
 
 mod add;
+mod docs;
 mod fixtures;
 mod lint;
 mod mcp;
