@@ -6,6 +6,7 @@ mod fixtures;
 mod lint;
 mod mcp;
 mod new;
+mod release;
 mod render;
 #[cfg(unix)]
 mod robustness;
