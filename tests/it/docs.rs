@@ -9,8 +9,9 @@
 //! stands for the scratch directory the file's blocks run in. Commands are `mcpforge …` (the
 //! built binary) and `cd DIR`; the blocks of one file run in order in one scratch directory, so a
 //! later block sees what an earlier one created. Blocks of other languages (`sh`, `toml`, …) are
-//! illustrations and are not run. Run the [`REFRESH`] command to rewrite blocks whose output
-//! changed (then restore any elisions the rewrite replaced).
+//! illustrations and are not run, but every `--option` they (and inline code spans) show for a
+//! `mcpforge` subcommand must exist in its `--help`. Run the [`REFRESH`] command to rewrite
+//! blocks whose output changed (then restore any elisions the rewrite replaced).
 
 use std::fmt::Write as _;
 use std::io::Read as _;
@@ -362,4 +363,133 @@ fn configuration_reference_is_generated_from_the_settings_tables() {
             .to_string();
         panic!("docs/configuration.md is stale; run {REFRESH}\n\n{diff}");
     }
+}
+
+/// The `--help` text of `mcpforge <words>`.
+fn help_of(words: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mcpforge"))
+        .args(words)
+        .arg("--help")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mcpforge {} --help failed",
+        words.join(" ")
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every mcpforge command the docs show without output (synopses, `sh` blocks, inline code):
+/// each line or code span that starts a `mcpforge <subcommand>` command.
+fn illustrated_commands(text: &str) -> Vec<(usize, String)> {
+    let inline = regex::Regex::new(r"`(mcpforge [^`]+)`").unwrap();
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    let mut continued = false;
+    for (n, line) in text.lines().enumerate() {
+        if let Some(rest) = line.trim_start().strip_prefix("```") {
+            fence = match fence {
+                Some(_) => None,
+                None => Some(rest.trim().to_string()),
+            };
+            continued = false;
+            continue;
+        }
+        match fence.as_deref() {
+            Some("console") => {}
+            Some(_) => {
+                let code = line.split(" # ").next().unwrap();
+                if let Some(at) = code.find("mcpforge ") {
+                    out.push((n + 1, code[at..].trim_end().to_string()));
+                    continued = true;
+                } else if continued && line.starts_with(' ') {
+                    // A synopsis continued on an indented line.
+                    let (_, last) = out.last_mut().unwrap();
+                    last.push(' ');
+                    last.push_str(code.trim());
+                } else {
+                    continued = false;
+                }
+            }
+            None => out.extend(
+                inline
+                    .captures_iter(line)
+                    .map(|c| (n + 1, c[1].to_string())),
+            ),
+        }
+    }
+    out
+}
+
+/// Options the docs show for a command exist in its `--help`: a renamed or removed flag fails
+/// here even where the docs show no output.
+#[test]
+fn documented_options_exist() {
+    const SUBCOMMANDS: &[&str] = &[
+        "new",
+        "add",
+        "lint",
+        "upgrade",
+        "inspect",
+        "mcp",
+        "templates",
+        "completions",
+    ];
+    let flag = regex::Regex::new(r"(?:^|[\s\[|(])(--[a-z][a-z0-9-]*)").unwrap();
+    let quoted = regex::Regex::new(r#""[^"]*""#).unwrap();
+    let mut helps: std::collections::BTreeMap<String, String> = Default::default();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for doc in documents() {
+        let name = doc.strip_prefix(repo_root()).unwrap().display().to_string();
+        let text = std::fs::read_to_string(&doc).unwrap();
+        for (line, command) in illustrated_commands(&text) {
+            let words: Vec<&str> = command.split_whitespace().collect();
+            // The subcommand: the first word after `mcpforge` and its global options.
+            let mut i = 1;
+            while i < words.len() && words[i].starts_with('-') {
+                i += if words[i] == "-C" { 2 } else { 1 };
+            }
+            let Some(&sub) = words.get(i).filter(|w| SUBCOMMANDS.contains(w)) else {
+                continue;
+            };
+            let kind = words
+                .get(i + 1)
+                .map(|k| k.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|k| sub == "add" && ["tool", "resource", "prompt"].contains(k));
+            let path: Vec<&str> = [sub].into_iter().chain(kind).collect();
+            let key = path.join(" ");
+            let help = helps.entry(key.clone()).or_insert_with(|| {
+                if key == "add" {
+                    // `add tool|resource|prompt` synopses: any kind's options.
+                    ["tool", "resource", "prompt"]
+                        .iter()
+                        .map(|k| help_of(&["add", k]))
+                        .collect()
+                } else {
+                    help_of(&path)
+                }
+            });
+            // A quoted argument (a server command for `inspect`) is not this command's option.
+            let unquoted = quoted.replace_all(&command, "\"\"");
+            for cap in flag.captures_iter(&unquoted) {
+                checked += 1;
+                let option = &cap[1];
+                let known = help.match_indices(option).any(|(at, _)| {
+                    !help[at + option.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+                });
+                if !known {
+                    failures.push(format!(
+                        "{name}:{line}: `{option}` is not an option of `mcpforge {key}` (in `{command}`)"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} documented options found");
+    eprintln!("{checked} documented options checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
