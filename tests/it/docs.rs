@@ -99,7 +99,6 @@ fn run(root: &Path, cwd: &mut PathBuf, command: &str) -> (i32, String) {
                 .args(&words[1..])
                 .current_dir(&*cwd)
                 .env("NO_COLOR", "1")
-                .env("HOME", root)
                 .env_remove("CLICOLOR_FORCE")
                 .env_remove("RUST_BACKTRACE")
                 .stdin(Stdio::null())
