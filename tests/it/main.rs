@@ -1,10 +1,12 @@
 //! Integration tests: one binary, one module per command, so the suite links once.
 
 mod add;
+mod docs;
 mod fixtures;
 mod lint;
 mod mcp;
 mod new;
+mod release;
 mod render;
 #[cfg(unix)]
 mod robustness;

@@ -219,19 +219,23 @@ fn processes_with(needle: &str) -> Vec<String> {
 #[test]
 fn probe_07_servers_that_time_out_do_not_outlive_mcpforge() {
     let tmp = tempfile::tempdir().unwrap();
+    // Durations unique to this run, so a concurrent run of this test (another checkout) is not
+    // mistaken for a leftover.
+    let pid = std::process::id();
+    let (first, second, third) = (
+        format!("sleep {pid}07"),
+        format!("sleep {pid}08"),
+        format!("sleep {pid}09"),
+    );
+    let shell = format!("sh -c '{first}; {second}'");
     for (args, needle) in [
         (
-            vec![
-                "inspect",
-                "sh -c 'sleep 1607; sleep 1608'",
-                "--timeout",
-                "1",
-            ],
-            "sleep 1607",
+            vec!["inspect", shell.as_str(), "--timeout", "1"],
+            first.as_str(),
         ),
         (
-            vec!["lint", "--server", "sleep 1609", "--timeout", "1"],
-            "sleep 1609",
+            vec!["lint", "--server", third.as_str(), "--timeout", "1"],
+            third.as_str(),
         ),
     ] {
         mcpforge(tmp.path())
