@@ -198,28 +198,40 @@ impl Listener {
                 tokio::spawn(async move {
                     let _permit = permit;
                     tokio::pin!(conn);
+                    // One timer beside the connection, not the shutdown tokens: every branch of
+                    // the select is polled each time the connection wakes (several times per
+                    // request), and a token's poll takes a lock. Shutdown is seen on the next tick.
+                    let tick = idle.min(Duration::from_secs(1));
+                    let mut silent = Duration::ZERO;
                     let mut closing = false;
                     let mut seen = activity.load(Ordering::Relaxed);
                     loop {
                         tokio::select! {
+                            biased;
                             _ = conn.as_mut() => break,
-                            () = kill.cancelled() => break,
-                            () = stop.cancelled(), if !closing => {
-                                closing = true;
-                                conn.as_mut().graceful_shutdown();
+                            () = tokio::time::sleep(tick) => {}
+                        }
+                        if kill.is_cancelled() {
+                            break;
+                        }
+                        let now = activity.load(Ordering::Relaxed);
+                        silent = if now == seen {
+                            silent + tick
+                        } else {
+                            Duration::ZERO
+                        };
+                        seen = now;
+                        if closing {
+                            if silent >= idle {
+                                break; // still silent after a graceful close: drop it
                             }
-                            () = tokio::time::sleep(idle) => {
-                                let now = activity.load(Ordering::Relaxed);
-                                if now != seen {
-                                    seen = now;
-                                } else if closing {
-                                    break; // still silent after a graceful close: drop it
-                                } else {
-                                    tracing::debug!(%peer, "closing an idle connection");
-                                    closing = true;
-                                    conn.as_mut().graceful_shutdown();
-                                }
+                        } else if stop.is_cancelled() || silent >= idle {
+                            if !stop.is_cancelled() {
+                                tracing::debug!(%peer, "closing an idle connection");
                             }
+                            closing = true;
+                            silent = Duration::ZERO;
+                            conn.as_mut().graceful_shutdown();
                         }
                     }
                 });
