@@ -1,10 +1,13 @@
 //! MCP4xx: bypasses of the platform's security abstractions (SSRF-safe fetching, path-safe file
 //! access, sandboxed execution).
 
+mod flow;
 mod handwritten_ip_check;
 mod shell_injection;
 mod string_prefix_containment;
+mod unguarded_outbound_url;
 
 pub use handwritten_ip_check::{HANDWRITTEN_IP_CHECK, handwritten_ip_check};
 pub use shell_injection::{SHELL_INJECTION, shell_injection};
 pub use string_prefix_containment::{STRING_PREFIX_CONTAINMENT, string_prefix_containment};
+pub use unguarded_outbound_url::{UNGUARDED_OUTBOUND_URL, unguarded_outbound_url};
