@@ -60,7 +60,7 @@ fn lint_any(code: &str, kind: &str) -> Report {
 
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
-const RULES_TESTED_ALONE: &[&str] = &["MCP401"];
+const RULES_TESTED_ALONE: &[&str] = &["MCP401", "MCP406"];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
 fn lint_rule_alone(code: &str, kind: &str) -> Report {
@@ -105,6 +105,11 @@ fn check_rule_alone(code: &str) {
 #[test]
 fn mcp401_unguarded_outbound_url() {
     check_rule_alone("MCP401");
+}
+
+#[test]
+fn mcp406_untrusted_path_join() {
+    check_rule_alone("MCP406");
 }
 
 #[test]

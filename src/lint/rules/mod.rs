@@ -242,6 +242,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::UNTRUSTED_PATH_JOIN,
+        check: Check::Source(security::untrusted_path_join),
+        surface: None,
+    },
+    Rule {
         meta: &security::STRING_PREFIX_CONTAINMENT,
         check: Check::Source(security::string_prefix_containment),
         surface: None,
