@@ -60,7 +60,7 @@ fn lint_any(code: &str, kind: &str) -> Report {
 
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
-const RULES_TESTED_ALONE: &[&str] = &["MCP401", "MCP406"];
+const RULES_TESTED_ALONE: &[&str] = &["MCP401", "MCP406", "MCP413"];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
 fn lint_rule_alone(code: &str, kind: &str) -> Report {
@@ -110,6 +110,11 @@ fn mcp401_unguarded_outbound_url() {
 #[test]
 fn mcp406_untrusted_path_join() {
     check_rule_alone("MCP406");
+}
+
+#[test]
+fn mcp413_unsandboxed_code_exec() {
+    check_rule_alone("MCP413");
 }
 
 #[test]

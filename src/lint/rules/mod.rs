@@ -257,6 +257,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::UNSANDBOXED_CODE_EXEC,
+        check: Check::Source(security::unsandboxed_code_exec),
+        surface: None,
+    },
+    Rule {
         meta: &manifest::KNOWN_VULNERABLE_RMCP,
         check: Check::Files(manifest::known_vulnerable_rmcp),
         surface: None,

@@ -33,15 +33,21 @@ pub struct Flow<'f> {
     clean: HashSet<String>,
     /// What each local was built from (access paths), so validating it cleans those too.
     derived: HashMap<String, Vec<String>>,
-    /// For locals bound from a path call (`let c = Command::new(..)`), the resolved path.
-    origins: HashMap<String, String>,
+    /// For locals bound from a path call (`let c = Command::new("python3")`), the resolved
+    /// path and the call's first argument when it is a literal.
+    origins: HashMap<String, (String, Option<String>)>,
     neutral: Neutral,
 }
 
 impl<'f> Flow<'f> {
     /// The resolved path of the call a local was bound from, if any.
     pub fn origin(&self, local: &str) -> Option<&str> {
-        self.origins.get(local).map(String::as_str)
+        self.origins.get(local).map(|(path, _)| path.as_str())
+    }
+
+    /// The literal first argument of the call a local was bound from, if any.
+    pub fn origin_literal(&self, local: &str) -> Option<&str> {
+        self.origins.get(local).and_then(|(_, lit)| lit.as_deref())
     }
 
     /// The tool input `expr` carries, as the access path it came through (`p.url`), if any.
@@ -155,8 +161,16 @@ impl<'f> Flow<'f> {
     fn bind(&mut self, pat: &syn::Pat, from: Option<&syn::Expr>) {
         let source = from.and_then(|e| self.taint(e));
         let origin = from
-            .and_then(|e| root_call(e))
-            .map(|p| self.file.resolve(p));
+            .and_then(root_call_expr)
+            .and_then(|call| match &*call.func {
+                syn::Expr::Path(p) => Some((
+                    self.file.resolve(&p.path),
+                    call.args
+                        .first()
+                        .and_then(crate::lint::rules::tools::literal),
+                )),
+                _ => None,
+            });
         let mut names = Vec::new();
         pat_idents(pat, &mut names);
         for name in names {
@@ -312,16 +326,21 @@ pub fn inline_captures(format: &str) -> Vec<String> {
 /// The path of the call at the root of a method chain: `Command::new` in
 /// `Command::new("x").arg(..)`, after `?`, `.await`, references and parentheses.
 pub fn root_call(expr: &syn::Expr) -> Option<&syn::Path> {
+    match &*root_call_expr(expr)?.func {
+        syn::Expr::Path(p) => Some(&p.path),
+        _ => None,
+    }
+}
+
+/// The call at the root of a method chain.
+pub fn root_call_expr(expr: &syn::Expr) -> Option<&syn::ExprCall> {
     match expr {
-        syn::Expr::Call(c) => match &*c.func {
-            syn::Expr::Path(p) => Some(&p.path),
-            _ => None,
-        },
-        syn::Expr::MethodCall(m) => root_call(&m.receiver),
-        syn::Expr::Try(t) => root_call(&t.expr),
-        syn::Expr::Await(a) => root_call(&a.base),
-        syn::Expr::Reference(r) => root_call(&r.expr),
-        syn::Expr::Paren(p) => root_call(&p.expr),
+        syn::Expr::Call(c) => Some(c),
+        syn::Expr::MethodCall(m) => root_call_expr(&m.receiver),
+        syn::Expr::Try(t) => root_call_expr(&t.expr),
+        syn::Expr::Await(a) => root_call_expr(&a.base),
+        syn::Expr::Reference(r) => root_call_expr(&r.expr),
+        syn::Expr::Paren(p) => root_call_expr(&p.expr),
         _ => None,
     }
 }
