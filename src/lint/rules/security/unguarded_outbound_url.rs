@@ -15,7 +15,7 @@ pub static UNGUARDED_OUTBOUND_URL: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
-    limits: "The flow is followed within the `#[tool]` function only: input handed to a helper function that does the request, stored in `self` or a global, or passed through a macro other than `format!`-like ones is not seen. A value passed to a function or method named `validate*`, `sanitize*`, `check*`, `ensure*`, `verify*`, `is_allowed*` or `is_safe*`, or tested in an `if` that returns (allowlist `contains` on a fixed table, a validator), counts as validated — the linter trusts the name. A URL built as `format!(\"https://api.example.com/{}\", p.x)` (scheme, host and a `/` fixed before the first input) is not reported: the input cannot change the host. `Url::join` with input is reported (`//evil.example` replaces the host).",
+    limits: "The flow is followed within the `#[tool]` function only: input handed to a helper function that does the request, stored in `self` or a global, or passed through a macro other than `format!`-like ones is not seen. A value passed to a function or method named `validate*`, `sanitize*`, `check*`, `ensure*`, `verify*`, `is_allowed*` or `is_safe*`, or tested in an `if` that returns (allowlist `contains` on a fixed table, a validator), counts as validated — the linter trusts the name. A URL built as `format!(\"https://api.example.com/{}\", p.x)` (scheme, host and a `/` fixed before the first input) is not reported: the input cannot change the host. `Url::join` with input is reported (`//evil.example` replaces the host). Without types, a receiver is taken for an HTTP client when it was built by `reqwest::Client::new()`/`builder()` in the function or is named `http…`/`reqwest`; one named only `…client…` (it may be a database or cache client) counts when the input's field is named like a URL (`url`, `uri`, `endpoint`, `link`, `href`, `webhook`, `callback`, `host`, `site`, `target`).",
     summary: "A tool parameter reaches an outbound HTTP request (`reqwest::get`, a client's `.get/.post/.request`, hyper's `Request::builder().uri(..)`, `ureq`/`surf`) without going through the platform's `UrlFetcher`.",
     why: "A model calls a fetch tool with whatever URL it was talked into: `http://169.254.169.254/latest/meta-data/` reads the cloud credentials, `http://localhost:6379` talks to Redis, `http://0x7f000001` is loopback in disguise. A raw client follows all of them (and their redirects) from inside the network perimeter — server-side request forgery. `UrlFetcher` resolves the host, checks every address against the blocked ranges, pins the resolved address for the connection and re-checks each redirect.\n\nThe catalogue first keyed this rule on parameter names (`url`, `endpoint`, `webhook`…); it follows every field of the tool's parameters instead, because a field called `site` or `target` is the same bug, and it leaves out URLs whose host a literal fixes, because those cannot be steered to another server.",
     example: "#[tool]\nasync fn fetch(&self, Parameters(p): Parameters<FetchParams>) -> Result<String, ToolError> {\n    let url = p.url.trim().to_string();\n    Ok(reqwest::get(&url).await?.text().await?)\n}",
@@ -63,11 +63,23 @@ pub fn unguarded_outbound_url(file: &SourceFile, _: &CrateContext, out: &mut Vec
             }
             syn::Expr::MethodCall(m) => {
                 let method = m.method.to_string();
-                let client = is_http_client(flow, &m.receiver);
-                if CLIENT_METHODS.contains(&method.as_str()) && m.args.len() == 1 && client {
-                    (m.args.first(), format!(".{method}(..)"))
-                } else if method == "request" && m.args.len() == 2 && client {
-                    (m.args.iter().nth(1), ".request(..)".to_string())
+                let client = http_client(flow, &m.receiver);
+                let url = if CLIENT_METHODS.contains(&method.as_str()) && m.args.len() == 1 {
+                    m.args.first()
+                } else if method == "request" && m.args.len() == 2 {
+                    m.args.iter().nth(1)
+                } else {
+                    None
+                };
+                if let Some(url) = url
+                    && client != Client::No
+                {
+                    let certain = client == Client::Yes
+                        || flow.taint(url).is_some_and(|input| url_named(&input));
+                    if !certain {
+                        return;
+                    }
+                    (Some(url), format!(".{method}(..)"))
                 } else if method == "uri" && m.args.len() == 1 && is_request_builder(flow, m) {
                     (m.args.first(), ".uri(..)".to_string())
                 } else {
@@ -93,21 +105,50 @@ pub fn unguarded_outbound_url(file: &SourceFile, _: &CrateContext, out: &mut Vec
     });
 }
 
-/// Whether a method's receiver is an HTTP client: built by `reqwest::Client::new()`/`builder()`
-/// (directly or in a local), or named like one (`client`, `http`, `self.http_client`).
-fn is_http_client(flow: &Flow, receiver: &syn::Expr) -> bool {
+/// How sure we are that a method's receiver is an HTTP client.
+#[derive(Clone, Copy, PartialEq)]
+enum Client {
+    No,
+    /// Named `client` and nothing more: a database or cache client looks the same, so only
+    /// inputs named like URLs count.
+    Maybe,
+    /// Built by `reqwest::Client::new()`/`builder()` (directly or in a local), or named `http`,
+    /// `http_client`, `reqwest`.
+    Yes,
+}
+
+fn http_client(flow: &Flow, receiver: &syn::Expr) -> Client {
     let origin = root_call(receiver)
         .map(|p| flow.file.resolve(p))
         .or_else(|| root_local(receiver).and_then(|l| flow.origin(&l).map(str::to_string)));
     if origin.is_some_and(|o| o.starts_with("reqwest::") && o.contains("Client")) {
-        return true;
+        return Client::Yes;
     }
     let mut names = Vec::new();
     chain_names(receiver, &mut names);
-    names.iter().any(|n| {
-        let n = n.to_ascii_lowercase();
-        n.contains("client") || n == "http" || n == "reqwest"
-    })
+    let names: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    if names.iter().any(|n| n.contains("http") || n == "reqwest") {
+        Client::Yes
+    } else if names.iter().any(|n| n.contains("client")) {
+        Client::Maybe
+    } else {
+        Client::No
+    }
+}
+
+/// Whether an input's field is named like a URL (the catalogue's list, plus `host`, `site`,
+/// `target`).
+fn url_named(input: &str) -> bool {
+    let field = input
+        .rsplit('.')
+        .next()
+        .unwrap_or(input)
+        .to_ascii_lowercase();
+    [
+        "url", "uri", "endpoint", "link", "href", "webhook", "callback", "host", "site", "target",
+    ]
+    .iter()
+    .any(|n| field.contains(n))
 }
 
 /// The identifiers along a receiver chain: locals, fields, methods and path segments.
