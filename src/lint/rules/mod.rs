@@ -237,6 +237,16 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::UNVALIDATED_REDIRECTS,
+        check: Check::Source(security::unvalidated_redirects),
+        surface: None,
+    },
+    Rule {
+        meta: &security::PROXY_BYPASSES_RESOLVER,
+        check: Check::Source(security::proxy_bypasses_resolver),
+        surface: None,
+    },
+    Rule {
         meta: &security::HANDWRITTEN_IP_CHECK,
         check: Check::Source(security::handwritten_ip_check),
         surface: None,
