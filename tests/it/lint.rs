@@ -60,7 +60,7 @@ fn lint_any(code: &str, kind: &str) -> Report {
 
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
-const RULES_TESTED_ALONE: &[&str] = &["MCP401", "MCP403", "MCP404", "MCP406", "MCP413"];
+const RULES_TESTED_ALONE: &[&str] = &["MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP413"];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
 fn lint_rule_alone(code: &str, kind: &str) -> Report {
@@ -105,6 +105,11 @@ fn check_rule_alone(code: &str) {
 #[test]
 fn mcp401_unguarded_outbound_url() {
     check_rule_alone("MCP401");
+}
+
+#[test]
+fn mcp402_check_then_fetch() {
+    check_rule_alone("MCP402");
 }
 
 #[test]

@@ -237,6 +237,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::CHECK_THEN_FETCH,
+        check: Check::Source(security::check_then_fetch),
+        surface: None,
+    },
+    Rule {
         meta: &security::UNVALIDATED_REDIRECTS,
         check: Check::Source(security::unvalidated_redirects),
         surface: None,

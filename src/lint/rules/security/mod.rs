@@ -1,6 +1,7 @@
 //! MCP4xx: bypasses of the platform's security abstractions (SSRF-safe fetching, path-safe file
 //! access, sandboxed execution).
 
+mod check_then_fetch;
 mod fetch_client;
 mod flow;
 mod handwritten_ip_check;
@@ -12,6 +13,7 @@ mod unsandboxed_code_exec;
 mod untrusted_path_join;
 mod unvalidated_redirects;
 
+pub use check_then_fetch::{CHECK_THEN_FETCH, check_then_fetch};
 pub use handwritten_ip_check::{HANDWRITTEN_IP_CHECK, handwritten_ip_check};
 pub use proxy_bypasses_resolver::{PROXY_BYPASSES_RESOLVER, proxy_bypasses_resolver};
 pub use shell_injection::{SHELL_INJECTION, shell_injection};
