@@ -60,7 +60,9 @@ fn lint_any(code: &str, kind: &str) -> Report {
 
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
-const RULES_TESTED_ALONE: &[&str] = &["MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP413"];
+const RULES_TESTED_ALONE: &[&str] = &[
+    "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP413",
+];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
 fn lint_rule_alone(code: &str, kind: &str) -> Report {
@@ -125,6 +127,11 @@ fn mcp404_proxy_bypasses_resolver() {
 #[test]
 fn mcp406_untrusted_path_join() {
     check_rule_alone("MCP406");
+}
+
+#[test]
+fn mcp408_canonicalize_then_open() {
+    check_rule_alone("MCP408");
 }
 
 #[test]

@@ -267,6 +267,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::CANONICALIZE_THEN_OPEN,
+        check: Check::Source(security::canonicalize_then_open),
+        surface: None,
+    },
+    Rule {
         meta: &security::SHELL_INJECTION,
         check: Check::Source(security::shell_injection),
         surface: None,

@@ -1,6 +1,7 @@
 //! MCP4xx: bypasses of the platform's security abstractions (SSRF-safe fetching, path-safe file
 //! access, sandboxed execution).
 
+mod canonicalize_then_open;
 mod check_then_fetch;
 mod fetch_client;
 mod flow;
@@ -13,6 +14,7 @@ mod unsandboxed_code_exec;
 mod untrusted_path_join;
 mod unvalidated_redirects;
 
+pub use canonicalize_then_open::{CANONICALIZE_THEN_OPEN, canonicalize_then_open};
 pub use check_then_fetch::{CHECK_THEN_FETCH, check_then_fetch};
 pub use handwritten_ip_check::{HANDWRITTEN_IP_CHECK, handwritten_ip_check};
 pub use proxy_bypasses_resolver::{PROXY_BYPASSES_RESOLVER, proxy_bypasses_resolver};

@@ -22,7 +22,7 @@ pub static UNTRUSTED_PATH_JOIN: RuleMeta = RuleMeta {
 };
 
 /// `std::fs`/`tokio::fs` functions (last segments) taking a path first.
-const PATH_FNS: &[&str] = &[
+pub(super) const PATH_FNS: &[&str] = &[
     "read",
     "read_to_string",
     "write",
@@ -43,7 +43,7 @@ const PATH_FNS: &[&str] = &[
 ];
 
 /// Those taking two paths.
-const TWO_PATH_FNS: &[&str] = &["copy", "rename", "hard_link", "soft_link"];
+pub(super) const TWO_PATH_FNS: &[&str] = &["copy", "rename", "hard_link", "soft_link"];
 
 pub fn untrusted_path_join(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     each_tool_call(file, file_name_only, |flow, expr| {
