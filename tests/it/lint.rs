@@ -135,6 +135,11 @@ fn mcp408_canonicalize_then_open() {
 }
 
 #[test]
+fn mcp412_unsafe_file_permissions() {
+    check_rule_alone("MCP412");
+}
+
+#[test]
 fn mcp413_unsandboxed_code_exec() {
     check_rule_alone("MCP413");
 }

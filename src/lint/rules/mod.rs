@@ -277,6 +277,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::UNSAFE_FILE_PERMISSIONS,
+        check: Check::Source(security::unsafe_file_permissions),
+        surface: None,
+    },
+    Rule {
         meta: &security::UNSANDBOXED_CODE_EXEC,
         check: Check::Source(security::unsandboxed_code_exec),
         surface: None,

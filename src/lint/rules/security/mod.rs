@@ -10,6 +10,7 @@ mod proxy_bypasses_resolver;
 mod shell_injection;
 mod string_prefix_containment;
 mod unguarded_outbound_url;
+mod unsafe_file_permissions;
 mod unsandboxed_code_exec;
 mod untrusted_path_join;
 mod unvalidated_redirects;
@@ -21,6 +22,7 @@ pub use proxy_bypasses_resolver::{PROXY_BYPASSES_RESOLVER, proxy_bypasses_resolv
 pub use shell_injection::{SHELL_INJECTION, shell_injection};
 pub use string_prefix_containment::{STRING_PREFIX_CONTAINMENT, string_prefix_containment};
 pub use unguarded_outbound_url::{UNGUARDED_OUTBOUND_URL, unguarded_outbound_url};
+pub use unsafe_file_permissions::{UNSAFE_FILE_PERMISSIONS, unsafe_file_permissions};
 pub use unsandboxed_code_exec::{UNSANDBOXED_CODE_EXEC, unsandboxed_code_exec};
 pub use untrusted_path_join::{UNTRUSTED_PATH_JOIN, untrusted_path_join};
 pub use unvalidated_redirects::{UNVALIDATED_REDIRECTS, unvalidated_redirects};
