@@ -61,7 +61,7 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP413",
+    "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412", "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -132,6 +132,11 @@ fn mcp406_untrusted_path_join() {
 #[test]
 fn mcp408_canonicalize_then_open() {
     check_rule_alone("MCP408");
+}
+
+#[test]
+fn mcp411_unbounded_read() {
+    check_rule_alone("MCP411");
 }
 
 #[test]

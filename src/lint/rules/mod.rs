@@ -277,6 +277,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::UNBOUNDED_READ,
+        check: Check::Source(security::unbounded_read),
+        surface: None,
+    },
+    Rule {
         meta: &security::UNSAFE_FILE_PERMISSIONS,
         check: Check::Source(security::unsafe_file_permissions),
         surface: None,
