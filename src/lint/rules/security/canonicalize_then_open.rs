@@ -26,6 +26,9 @@ pub static CANONICALIZE_THEN_OPEN: RuleMeta = RuleMeta {
 };
 
 pub fn canonicalize_then_open(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
+    if !file.text.contains("canonicalize") {
+        return;
+    }
     struct Functions<'f, 'o> {
         file: &'f SourceFile,
         out: &'o mut Vec<Diagnostic>,

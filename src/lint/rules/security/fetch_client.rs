@@ -31,6 +31,10 @@ pub struct FetchClient {
 
 /// Every function of `file` that builds a `reqwest` client with its own resolver.
 pub fn fetch_clients(file: &SourceFile) -> Vec<FetchClient> {
+    // Cheap first: a reqwest builder is spelled out in the file or its `use` items.
+    if !file.text.contains("reqwest") {
+        return Vec::new();
+    }
     struct Functions<'f> {
         file: &'f SourceFile,
         found: Vec<FetchClient>,

@@ -46,6 +46,10 @@ pub(super) const PATH_FNS: &[&str] = &[
 pub(super) const TWO_PATH_FNS: &[&str] = &["copy", "rename", "hard_link", "soft_link"];
 
 pub fn untrusted_path_join(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
+    // Cheap first: `std::fs`/`tokio::fs` paths are spelled out in the file or its `use` items.
+    if !file.text.contains("fs::") && !file.text.contains("OpenOptions") {
+        return;
+    }
     each_tool_call(file, file_name_only, |flow, expr| {
         let (paths, what): (Vec<&syn::Expr>, String) = match expr {
             syn::Expr::Call(call) => {
