@@ -26,6 +26,9 @@ pub fn rule_markdown(m: &RuleMeta) -> String {
     );
     let _ = writeln!(out, "## What it does\n\n{}\n", m.summary);
     let _ = writeln!(out, "## Why it matters\n\n{}\n", m.why);
+    if !m.limits.is_empty() {
+        let _ = writeln!(out, "## What it does not see\n\n{}\n", m.limits);
+    }
     let _ = writeln!(out, "## Example\n\n```rust\n{}\n```\n", m.example);
     let _ = writeln!(out, "## How to fix\n\n{}\n", m.fix);
     let _ = writeln!(

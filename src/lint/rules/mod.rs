@@ -70,6 +70,8 @@ pub struct RuleMeta {
     pub status: Status,
     /// Whether `--fix` can fix its findings (safe, mechanical edits).
     pub autofix: bool,
+    /// What the check does not see (data flow it does not follow); empty when nothing to say.
+    pub limits: &'static str,
     /// One line: what the rule reports.
     pub summary: &'static str,
     /// Why it matters.
@@ -230,8 +232,33 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::UNGUARDED_OUTBOUND_URL,
+        check: Check::Source(security::unguarded_outbound_url),
+        surface: None,
+    },
+    Rule {
+        meta: &security::CHECK_THEN_FETCH,
+        check: Check::Source(security::check_then_fetch),
+        surface: None,
+    },
+    Rule {
+        meta: &security::UNVALIDATED_REDIRECTS,
+        check: Check::Source(security::unvalidated_redirects),
+        surface: None,
+    },
+    Rule {
+        meta: &security::PROXY_BYPASSES_RESOLVER,
+        check: Check::Source(security::proxy_bypasses_resolver),
+        surface: None,
+    },
+    Rule {
         meta: &security::HANDWRITTEN_IP_CHECK,
         check: Check::Source(security::handwritten_ip_check),
+        surface: None,
+    },
+    Rule {
+        meta: &security::UNTRUSTED_PATH_JOIN,
+        check: Check::Source(security::untrusted_path_join),
         surface: None,
     },
     Rule {
@@ -240,8 +267,28 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::CANONICALIZE_THEN_OPEN,
+        check: Check::Source(security::canonicalize_then_open),
+        surface: None,
+    },
+    Rule {
         meta: &security::SHELL_INJECTION,
         check: Check::Source(security::shell_injection),
+        surface: None,
+    },
+    Rule {
+        meta: &security::UNBOUNDED_READ,
+        check: Check::Source(security::unbounded_read),
+        surface: None,
+    },
+    Rule {
+        meta: &security::UNSAFE_FILE_PERMISSIONS,
+        check: Check::Source(security::unsafe_file_permissions),
+        surface: None,
+    },
+    Rule {
+        meta: &security::UNSANDBOXED_CODE_EXEC,
+        check: Check::Source(security::unsandboxed_code_exec),
         surface: None,
     },
     Rule {
@@ -335,6 +382,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "A `mcpforge: ignore[..]` comment that suppressed nothing.",
     why: "Suppressions outlive the code they excused; a stale one would silently hide the next real finding on that line.",
     example: "// mcpforge: ignore[MCP107] reason=\"legacy\"\nlet x = 1; // nothing blocking here any more",
@@ -348,6 +396,7 @@ pub static SUPPRESSION_WITHOUT_REASON: RuleMeta = RuleMeta {
     severity: Severity::Info,
     status: Status::Preview,
     autofix: false,
+    limits: "",
     summary: "A `mcpforge: ignore[..]` comment without `reason=\"…\"` (opt-in: `--preview` or `extend-select`).",
     why: "A suppression is a decision someone made about risk. Without the reason, the next reader cannot tell whether it still holds, and auditors reading the SARIF see an unexplained exception.",
     example: "// mcpforge: ignore[MCP107]\nstd::thread::sleep(delay);",
@@ -361,6 +410,7 @@ pub static UNPARSEABLE_FILE: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "A Rust file no rule could check: it does not parse, is not UTF-8, cannot be read, or nests deeper than 1000 levels. Also, as a warning, a symbolic link that leads outside the project (the file is linted).",
     why: "A file the linter cannot read is a file nothing vouches for; skipping it silently would report a clean project that was never checked. Code nested thousands of levels deep is refused rather than parsed, because parsing it could exhaust the stack; no real code comes near the limit.",
     example: "fn broken( {",
@@ -374,6 +424,7 @@ pub static UNKNOWN_RULE: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "A suppression comment names a rule that does not exist.",
     why: "A typo in a suppression would otherwise silently disable nothing, or the reader would believe a rule is silenced when it is not.",
     example: "// mcpforge: ignore[MCP1O7]",

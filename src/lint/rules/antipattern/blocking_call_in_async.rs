@@ -15,6 +15,7 @@ pub static BLOCKING_CALL_IN_ASYNC: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: true,
+    limits: "",
     summary: "A blocking call (`std::thread::sleep`, `std::fs`, `reqwest::blocking`, `block_on`) inside async code.",
     why: "Tool handlers run on the async runtime's few worker threads. A blocking call parks one of them: every other request scheduled there waits, and a handful of slow calls stall the whole server. This is the research's \"sync I/O in async\" anti-pattern.",
     example: "#[tool]\nasync fn wait(&self) -> String {\n    std::thread::sleep(Duration::from_secs(1));\n    \"done\".into()\n}",

@@ -12,6 +12,7 @@ pub static CLIENT_PER_CALL: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "An HTTP client, database pool or Redis client created inside a `#[tool]` function.",
     why: "The research's \"missing cleanup\" anti-pattern: a client per call re-does DNS, TLS and connection setup every time, leaks sockets under load, and is never closed on shutdown.",
     example: "#[tool]\nasync fn lookup(&self) -> String {\n    let client = reqwest::Client::new();\n    ..\n}",

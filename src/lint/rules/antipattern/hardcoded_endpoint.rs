@@ -14,6 +14,7 @@ pub static HARDCODED_ENDPOINT: RuleMeta = RuleMeta {
     severity: Severity::Info,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "A literal `http://` or `https://` URL of an upstream service in tool, resource or prompt code.",
     why: "The research's \"hard-coded config\" anti-pattern: endpoints differ between dev, staging and production; a literal pins every environment to one, and changing it needs a release.",
     example: "let url = \"https://api.internal.example.com/v2/forecast\";",

@@ -18,6 +18,7 @@ pub static LLM_FOR_DETERMINISTIC_TASK: RuleMeta = RuleMeta {
     severity: Severity::Info,
     status: Status::Preview,
     autofix: false,
+    limits: "",
     summary: "A tool whose job is deterministic (calculate, convert, parse, validate, sort, hash, …) that asks a language model to do it.",
     why: "The research's \"AI precision\" anti-pattern: models are slow, costly and occasionally wrong at arithmetic, parsing and formatting. Deterministic work belongs in code; the model should call the tool, not be the tool.",
     example: "/// Calculates the invoice total.\n#[tool]\nasync fn calculate_total(&self, ..) {\n    let reply = self.peer.create_message(..).await?;\n}",

@@ -12,6 +12,7 @@ pub static PLATFORM_BYPASS: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "Tool, resource or prompt code that opens network connections, files or processes directly instead of through the platform's abstractions.",
     why: "The research's \"leaky abstraction\" anti-pattern: the platform's `UrlFetcher`, `FileOps` and `CodeExecutor` carry the SSRF, path-traversal and sandboxing guarantees. Raw `reqwest`, `std::fs` or `Command` in a tool skips all of them.",
     example: "#[tool]\nasync fn fetch(&self, Parameters(p): Parameters<FetchParams>) -> String {\n    reqwest::get(&p.url).await?.text().await?\n}",

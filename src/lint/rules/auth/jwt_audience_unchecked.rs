@@ -14,6 +14,7 @@ pub static JWT_AUDIENCE_UNCHECKED: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "A `jsonwebtoken::Validation` built in a function that never calls `set_audience`, or that turns `validate_aud` off.",
     why: "The MCP authorization spec says servers MUST only accept tokens issued for them. jsonwebtoken checks `aud` only when it is configured (and only if the token has one), so without `set_audience` a token minted for any other service of the same identity provider is accepted — the confused-deputy hole.",
     example: "let mut validation = Validation::new(Algorithm::RS256);\nvalidation.set_issuer(&[issuer]);",

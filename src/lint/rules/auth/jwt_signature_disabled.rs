@@ -12,6 +12,7 @@ pub static JWT_SIGNATURE_DISABLED: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "JWT signature checking switched off: `insecure_disable_signature_validation()` or `dangerous_insecure_decode*`.",
     why: "Without the signature check anyone can write their own token with any subject, scopes and audience: authentication is decoration.",
     example: "validation.insecure_disable_signature_validation();",

@@ -11,6 +11,7 @@ pub static COMMITTED_ENV_FILE: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "A `.env` file that `.gitignore` does not exclude.",
     why: "`.env` holds real secrets for local development. If git does not ignore it, the next `git add -A` publishes them to everyone with access to the repository, and its history keeps them forever.",
     example: ".env present, .gitignore without `.env`",

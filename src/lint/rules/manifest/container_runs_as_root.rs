@@ -11,6 +11,7 @@ pub static CONTAINER_RUNS_AS_ROOT: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "A Dockerfile whose final stage never switches to a non-root `USER`.",
     why: "An MCP server runs model-chosen actions. As root in its container, any bug or injection that reaches code execution owns the container and has a much easier path to the host.",
     example: "FROM debian:bookworm-slim\nCOPY server /usr/local/bin/\nCMD [\"server\"]",

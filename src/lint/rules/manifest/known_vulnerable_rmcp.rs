@@ -11,6 +11,7 @@ pub static KNOWN_VULNERABLE_RMCP: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "`Cargo.lock` resolves `rmcp` to a version older than 1.4.0, which lacks DNS-rebinding protection (RUSTSEC-2026-0189).",
     why: "Before 1.4.0 rmcp's Streamable HTTP server accepted any Host header, so a web page could rebind a name to a local server and call its tools; later releases also added Origin validation.",
     example: "[[package]]\nname = \"rmcp\"\nversion = \"0.8.5\"",

@@ -14,6 +14,7 @@ pub static STRING_PREFIX_CONTAINMENT: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "Checking that a path lies under a root by comparing strings: `path.to_string_lossy().starts_with(root)` / `path.to_str()…starts_with(..)`.",
     why: "String prefixes confuse `/data/allowed` with `/data/allowed-evil`, ignore `..` and symlinks, and differ by normalisation — a known MCP filesystem-server vulnerability class.",
     example: "if !requested.to_string_lossy().starts_with(&root) { return Err(..) }",

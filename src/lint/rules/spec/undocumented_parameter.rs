@@ -13,6 +13,7 @@ pub static UNDOCUMENTED_PARAMETER: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "A field of a tool's `Parameters<T>` struct without a doc comment.",
     why: "Field doc comments become the input schema's `description`s: they are how the model knows what `days` means (ahead or back? inclusive?) and what values are valid. Without them the model guesses.",
     example: "pub struct ForecastParams {\n    pub city: String,\n    pub days: u32,\n}",

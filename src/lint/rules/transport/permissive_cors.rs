@@ -12,6 +12,7 @@ pub static PERMISSIVE_CORS: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "`CorsLayer::permissive()`, `very_permissive()` or `allow_origin(Any)` on an MCP server.",
     why: "The specification requires servers to validate the Origin header. A permissive CORS layer tells every browser that any web page may call the server with the user's network position and cookies.",
     example: "let app = Router::new().nest_service(\"/mcp\", mcp).layer(CorsLayer::permissive());",

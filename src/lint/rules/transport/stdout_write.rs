@@ -15,6 +15,7 @@ pub static STDOUT_WRITE: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "`println!`, `print!` or `std::io::stdout()` in a crate that serves MCP over stdio.",
     why: "In a stdio server stdout is the protocol: the specification says the server MUST NOT write anything to stdout that is not a valid MCP message. One stray line corrupts the stream and the client drops the connection.",
     example: "println!(\"server starting\");\nserver.serve(rmcp::transport::stdio_pipes()).await?;",

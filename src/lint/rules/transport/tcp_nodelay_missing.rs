@@ -12,6 +12,7 @@ pub static TCP_NODELAY_MISSING: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Stable,
     autofix: false,
+    limits: "",
     summary: "An HTTP MCP server served with `axum::serve` without TCP_NODELAY on accepted sockets.",
     why: "rmcp's Streamable HTTP replies are small SSE-framed writes. With Nagle's algorithm on, each reply waits for the client's delayed ACK: about 40 ms added to every tool call, a 20× slowdown for fast tools.",
     example: "axum::serve(listener, app).await?;",

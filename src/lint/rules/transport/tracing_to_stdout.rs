@@ -17,6 +17,7 @@ pub static TRACING_TO_STDOUT: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: true,
+    limits: "",
     summary: "A `tracing_subscriber::fmt` subscriber or layer without `.with_writer(..)` in a stdio server.",
     why: "`tracing_subscriber`'s fmt output goes to stdout unless told otherwise. In a stdio server every log line is then injected into the protocol stream and breaks the client's JSON-RPC parser.",
     example: "tracing_subscriber::fmt().with_env_filter(filter).init();",
