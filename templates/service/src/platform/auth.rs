@@ -395,17 +395,7 @@ impl Authenticator {
     /// An authenticator for `config`; in JWT mode, keys are fetched with a client of their own
     /// (no redirects to other hosts, no system proxy).
     pub fn new(config: AuthConfig) -> Self {
-        let keys = match &config {
-            AuthConfig::Jwt(jwt) => Some(Arc::new(KeyCache::remote(
-                jwt.jwks_url.clone(),
-                JwksPolicy::default(),
-            ))),
-            _ => None,
-        };
-        Self {
-            config: Arc::new(config),
-            keys,
-        }
+        Self::with_jwks_policy(config, JwksPolicy::default())
     }
 
     /// An authenticator whose JWKS is given (tests), instead of fetched.
