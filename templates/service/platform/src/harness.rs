@@ -16,11 +16,10 @@ use rmcp::service::{Peer, RunningService, RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::{IntoTransport, Transport};
 use rmcp::{RoleClient, RoleServer, ServiceExt};
 
-use super::App;
 use super::config::Settings;
-use crate::server::{Server, State};
+use super::{App, Project};
 
-/// A connected client; see the tests in `src/tools/` for use.
+/// A connected client; see the tests in the team's `src/tools/` for use.
 pub struct Harness {
     client: RunningService<RoleClient, ()>,
     server: tokio::task::JoinHandle<()>,
@@ -33,14 +32,9 @@ impl std::fmt::Debug for Harness {
 }
 
 impl Harness {
-    /// Connects to a server with default settings and every registered tool.
-    pub async fn start() -> Self {
-        Self::with_app(test_app(Settings::defaults())).await
-    }
-
-    /// Connects to the given server, wrapped in the standard stack with default settings.
-    pub async fn with_server(server: Server) -> Self {
-        Self::with_app(App::for_server(server).expect("valid auth settings")).await
+    /// Connects to `project`'s server with default settings.
+    pub async fn start(project: &Project) -> Self {
+        Self::with_app(test_app(project, Settings::defaults())).await
     }
 
     /// Connects to `app` as a local (stdio-like) client.
@@ -185,9 +179,9 @@ impl Drop for Harness {
     }
 }
 
-/// Settings-built app with a state for tests.
-pub fn test_app(settings: Settings) -> App {
-    App::for_server(Server::new(State::new(settings))).expect("valid auth settings")
+/// `project`'s server with `settings` (its own settings at their defaults), for tests.
+pub fn test_app(project: &Project, settings: Settings) -> App {
+    App::for_settings(project, settings).expect("valid settings")
 }
 
 /// The server's side of the pipe, adding HTTP request parts to each request (what the

@@ -199,9 +199,9 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::platform::config::Settings;
-    use crate::platform::harness::Harness;
-    use crate::server::{Server, State};
+    use crate::config::Settings;
+    use crate::harness::Harness;
+    use crate::testing::{Probe, app_with_tools};
 
     #[tokio::test]
     async fn incidents_are_logged_under_the_scoped_request_id() {
@@ -243,7 +243,7 @@ mod tests {
     }
 
     #[tool_router(router = failing_router)]
-    impl Server {
+    impl Probe {
         /// Always panics.
         #[tool]
         async fn explode(&self) -> String {
@@ -258,9 +258,8 @@ mod tests {
     }
 
     async fn harness() -> Harness {
-        let tools: ToolRouter<Server> = Server::failing_router() + crate::tools::router();
-        let state = State::new(Settings::defaults());
-        Harness::with_server(Server::with_tools(state, tools)).await
+        let tools: ToolRouter<Probe> = Probe::failing_router();
+        Harness::with_app(app_with_tools(Settings::defaults(), tools)).await
     }
 
     #[tokio::test]

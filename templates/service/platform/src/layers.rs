@@ -348,13 +348,13 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::platform::App;
-    use crate::platform::auth::testing::{TestIssuer, now};
-    use crate::platform::auth::{AuthConfig, token_sha256};
-    use crate::platform::config::Settings;
-    use crate::platform::harness::{Harness, test_app};
-    use crate::platform::middleware::{BoxFuture, Next, Reply};
-    use crate::server::{Server, State};
+    use crate::App;
+    use crate::auth::testing::{TestIssuer, now};
+    use crate::auth::{AuthConfig, token_sha256};
+    use crate::config::Settings;
+    use crate::harness::Harness;
+    use crate::middleware::{BoxFuture, Next, Reply};
+    use crate::testing::test_app;
 
     const AUDIENCE: &str = "https://mcp.example.com/mcp";
     const ISSUER: &str = "https://issuer.example.com/";
@@ -396,8 +396,9 @@ mod tests {
             AuthConfig::from_settings(&settings).unwrap(),
             issuer.jwks(),
         );
-        let server = Server::new(State::new(settings.clone()));
-        App::assemble(settings, server, auth).unwrap()
+        let services = crate::Services::new(settings, Default::default());
+        let catalog = (crate::testing::PROJECT.catalog)(&services).unwrap();
+        App::assemble(&crate::testing::PROJECT, services, catalog, auth).unwrap()
     }
 
     fn claims(overrides: Value) -> Value {
@@ -729,16 +730,13 @@ mod tests {
     #[test]
     fn scopes_for_a_tool_that_does_not_exist_refuse_to_start() {
         let settings = Settings::with(&[("TOOL_SCOPES", "whoam=profile:read")]).unwrap();
-        let Err(err) = App::build(settings) else {
+        let Err(err) = App::for_settings(&crate::testing::PROJECT, settings) else {
             panic!("the server started with scopes for a tool it does not have");
         };
         let err = err
-            .downcast_ref::<crate::platform::config::ConfigError>()
+            .downcast_ref::<crate::config::ConfigError>()
             .expect("a settings error");
-        assert_eq!(
-            err.variable,
-            crate::platform::config::variable("TOOL_SCOPES")
-        );
+        assert_eq!(err.variable, crate::config::variable("TOOL_SCOPES"));
         assert!(err.reason.contains("`whoam` is not a tool"), "{err}");
     }
 
@@ -758,7 +756,7 @@ mod tests {
             },
             app.in_flight.clone(),
         );
-        app.server = crate::platform::middleware::Platform::new(app.server.inner().clone(), stack);
+        app.server = crate::middleware::Platform::new(app.server.inner().clone(), stack);
         app
     }
 
@@ -779,7 +777,7 @@ mod tests {
             },
             app.in_flight.clone(),
         );
-        app.server = crate::platform::middleware::Platform::new(app.server.inner().clone(), stack);
+        app.server = crate::middleware::Platform::new(app.server.inner().clone(), stack);
         let h = Harness::as_http_client(app, &[("x-request-id", "req-123")]).await;
         let err = call(&h, "greet", json!({"name": "Ada"})).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::INTERNAL_ERROR);
@@ -795,7 +793,7 @@ mod tests {
 
     #[tokio::test]
     async fn request_ids_are_fresh_unless_the_caller_sends_a_sane_one() {
-        let h = Harness::start().await;
+        let h = crate::testing::start().await;
         let first = call(&h, "whoami", json!({}))
             .await
             .unwrap()
@@ -828,7 +826,7 @@ mod tests {
     /// the stack.
     #[tokio::test]
     async fn the_stack_changes_no_answer() {
-        let bare = Server::new(State::new(Settings::defaults()));
+        let bare = crate::testing::bare_handler();
         let (client_io, server_io) = tokio::io::duplex(64 * 1024);
         tokio::spawn(async move {
             if let Ok(running) = bare.serve(server_io).await {
@@ -836,7 +834,7 @@ mod tests {
             }
         });
         let bare = ().serve(client_io).await.unwrap();
-        let wrapped = Harness::start().await;
+        let wrapped = crate::testing::start().await;
         let wrapped = wrapped.peer();
 
         assert_eq!(
@@ -860,12 +858,8 @@ mod tests {
             wrapped.list_all_prompts().await.unwrap()
         );
         let params = || {
-            CallToolRequestParams::new("convert_temperature").with_arguments(
-                json!({"value": 0, "from": "celsius", "to": "kelvin"})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            )
+            CallToolRequestParams::new("greet")
+                .with_arguments(json!({"name": "Ada"}).as_object().unwrap().clone())
         };
         assert_eq!(
             bare.call_tool(params()).await.unwrap(),

@@ -343,11 +343,7 @@ impl UrlFetcher {
     pub fn with_resolver(config: FetchConfig, resolver: Arc<dyn Resolver>) -> anyhow::Result<Self> {
         let policy = Arc::new(Policy::new(config.allowed.clone()));
         let mut builder = reqwest::Client::builder()
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "/",
-                env!("CARGO_PKG_VERSION")
-            ))
+            .user_agent(crate::USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)

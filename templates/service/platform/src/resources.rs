@@ -16,12 +16,13 @@ use futures::future::BoxFuture;
 use rmcp::ErrorData;
 use rmcp::model::{ReadResourceResult, Resource, ResourceContents, ResourceTemplate};
 
-use super::errors::{self, ToolError};
-use crate::server::Server;
+use rmcp::model::{ListResourceTemplatesResult, ListResourcesResult};
 
-type ReadFn = Arc<
-    dyn Fn(Server, ResourceRequest) -> BoxFuture<'static, Result<String, ToolError>> + Send + Sync,
->;
+use super::errors::{self, ToolError};
+use crate::catalog::ResourceList;
+
+type ReadFn<S> =
+    Arc<dyn Fn(S, ResourceRequest) -> BoxFuture<'static, Result<String, ToolError>> + Send + Sync>;
 
 /// A read request: the URI asked for and, for templates, the values of its `{variables}`.
 #[derive(Debug, Clone)]
@@ -42,18 +43,34 @@ enum Listing {
     Template(ResourceTemplate, UriTemplate),
 }
 
-struct Entry {
+struct Entry<S> {
     listing: Listing,
-    read: ReadFn,
+    read: ReadFn<S>,
 }
 
-/// The server's resources. Each resource file contributes one; `+=` combines them.
-#[derive(Clone, Default)]
-pub struct ResourceRouter {
-    entries: Vec<Arc<Entry>>,
+/// The server's resources, read with the server `S`. Each resource file contributes one; `+=`
+/// combines them.
+pub struct ResourceRouter<S> {
+    entries: Vec<Arc<Entry<S>>>,
 }
 
-impl ResourceRouter {
+impl<S> Clone for ResourceRouter<S> {
+    fn clone(&self) -> Self {
+        Self {
+            entries: self.entries.clone(),
+        }
+    }
+}
+
+impl<S> Default for ResourceRouter<S> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<S: Clone + Send + Sync + 'static> ResourceRouter<S> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -61,7 +78,7 @@ impl ResourceRouter {
     /// A resource at one fixed URI.
     pub fn fixed<F, Fut>(resource: Resource, read: F) -> Self
     where
-        F: Fn(Server, ResourceRequest) -> Fut + Send + Sync + 'static,
+        F: Fn(S, ResourceRequest) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<String, ToolError>> + Send + 'static,
     {
         Self::entry(Listing::Fixed(resource), read)
@@ -70,7 +87,7 @@ impl ResourceRouter {
     /// Resources whose URIs match a template such as `weather://{city}/current`.
     pub fn template<F, Fut>(template: ResourceTemplate, read: F) -> Self
     where
-        F: Fn(Server, ResourceRequest) -> Fut + Send + Sync + 'static,
+        F: Fn(S, ResourceRequest) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<String, ToolError>> + Send + 'static,
     {
         let matcher = UriTemplate::parse(&template.uri_template);
@@ -79,10 +96,10 @@ impl ResourceRouter {
 
     fn entry<F, Fut>(listing: Listing, read: F) -> Self
     where
-        F: Fn(Server, ResourceRequest) -> Fut + Send + Sync + 'static,
+        F: Fn(S, ResourceRequest) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<String, ToolError>> + Send + 'static,
     {
-        let read: ReadFn = Arc::new(move |server, request| read(server, request).boxed());
+        let read: ReadFn<S> = Arc::new(move |server, request| read(server, request).boxed());
         Self {
             entries: vec![Arc::new(Entry { listing, read })],
         }
@@ -111,7 +128,7 @@ impl ResourceRouter {
     }
 
     /// Reads `uri`, masking failures.
-    pub async fn read(&self, server: &Server, uri: &str) -> Result<ReadResourceResult, ErrorData> {
+    pub async fn read(&self, server: &S, uri: &str) -> Result<ReadResourceResult, ErrorData> {
         let found = self.entries.iter().find_map(|e| match &e.listing {
             Listing::Fixed(r) if r.uri == uri => Some((e, BTreeMap::new(), r.mime_type.clone())),
             Listing::Template(t, m) => m.matches(uri).map(|vars| (e, vars, t.mime_type.clone())),
@@ -140,7 +157,17 @@ impl ResourceRouter {
     }
 }
 
-impl AddAssign for ResourceRouter {
+impl<S: Clone + Send + Sync + 'static> ResourceList for ResourceRouter<S> {
+    fn list(&self) -> ListResourcesResult {
+        ListResourcesResult::with_all_items(ResourceRouter::list(self))
+    }
+
+    fn templates(&self) -> ListResourceTemplatesResult {
+        ListResourceTemplatesResult::with_all_items(ResourceRouter::templates(self))
+    }
+}
+
+impl<S> AddAssign for ResourceRouter<S> {
     fn add_assign(&mut self, other: Self) {
         self.entries.extend(other.entries);
     }

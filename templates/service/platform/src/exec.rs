@@ -479,7 +479,7 @@ impl Scratch {
         use std::os::unix::fs::DirBuilderExt;
         let path = std::env::temp_dir().join(format!(
             "{}-exec-{}",
-            env!("CARGO_PKG_NAME"),
+            crate::SERVICE_NAME,
             uuid::Uuid::new_v4().simple()
         ));
         std::fs::DirBuilder::new().mode(0o700).create(&path)?;
@@ -526,7 +526,7 @@ fn prepare_cgroup_base(root: &Path, own: &str) -> Result<PathBuf, String> {
         .find_map(|l| l.strip_prefix("0::"))
         .ok_or("/proc/self/cgroup has no cgroup v2 entry")?;
     let mut dir = root.join(own.trim().trim_start_matches('/'));
-    let leaf = format!("{}-server", env!("CARGO_PKG_NAME"));
+    let leaf = format!("{}-server", crate::SERVICE_NAME);
     if dir.file_name().is_some_and(|n| n == leaf.as_str()) {
         dir.pop();
     }
@@ -591,7 +591,7 @@ impl RunCgroup {
     fn create(base: &Path, memory_bytes: u64, processes: u64) -> std::io::Result<Self> {
         let path = base.join(format!(
             "{}-run-{}",
-            env!("CARGO_PKG_NAME"),
+            crate::SERVICE_NAME,
             uuid::Uuid::new_v4().simple()
         ));
         std::fs::create_dir(&path)?;
@@ -1223,7 +1223,7 @@ mod tests {
             ("svc/cgroup.controllers", "memory pids"),
             ("svc/cgroup.subtree_control", "memory pids"),
         ]);
-        let leaf = format!("0::/svc/{}-server\n", env!("CARGO_PKG_NAME"));
+        let leaf = format!("0::/svc/{}-server\n", crate::SERVICE_NAME);
         assert_eq!(
             prepare_cgroup_base(tree.path(), &leaf).unwrap(),
             tree.path().join("svc")

@@ -60,7 +60,7 @@ use super::config::HttpLimits;
 use super::layers::Admitted;
 use super::middleware::Platform;
 use super::ratelimit::{BucketKey, Decision, retry_after_seconds};
-use crate::server::Server;
+use crate::catalog::Handler;
 
 /// The path MCP is served at.
 pub const MCP_PATH: &str = "/mcp";
@@ -477,7 +477,7 @@ fn protected_resource_metadata(app: &App) -> serde_json::Value {
     metadata
 }
 
-type Mcp = StreamableHttpService<Platform<Server>, LocalSessionManager>;
+type Mcp = StreamableHttpService<Platform<Handler>, LocalSessionManager>;
 
 /// `/mcp` behind authentication, the per-principal rate limit, scope checks and session
 /// ownership, which run before any MCP processing. A plain service rather than an axum

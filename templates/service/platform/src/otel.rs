@@ -95,11 +95,11 @@ mod export {
             .with_batch_exporter(exporter)
             .with_resource(
                 Resource::builder()
-                    .with_service_name(env!("CARGO_PKG_NAME"))
+                    .with_service_name(crate::SERVICE_NAME)
                     .build(),
             )
             .build();
-        let tracer = provider.tracer(env!("CARGO_PKG_NAME"));
+        let tracer = provider.tracer(crate::SERVICE_NAME);
         let _ = PROVIDER.set(provider);
         let only_requests = tracing_subscriber::filter::filter_fn(|meta| meta.target() == "mcp");
         Ok(tracing_opentelemetry::layer()
