@@ -63,6 +63,8 @@ pub struct Template {
     sources: Vec<Source>,
     /// Shared partials (folders starting with `_`) the template can include.
     partials: Vec<Source>,
+    /// The files `[[mount]]` brings in: output path and index into `partials`.
+    mounted: Vec<(String, usize)>,
 }
 
 impl Template {
@@ -89,11 +91,14 @@ impl Template {
             .with_context(|| format!("templates/{manifest_path} is not UTF-8"))?;
         let manifest =
             Manifest::parse(text).with_context(|| format!("templates/{manifest_path}"))?;
+        let mounted = mounted_files(&manifest, root, &sources, &partials)
+            .with_context(|| format!("templates/{manifest_path}"))?;
         Ok(Self {
             manifest,
             root: root.to_string(),
             sources,
             partials,
+            mounted,
         })
     }
 
@@ -101,6 +106,57 @@ impl Template {
     pub(crate) fn all_sources(&self) -> impl Iterator<Item = &Source> {
         self.sources.iter().chain(&self.partials)
     }
+}
+
+/// The files each `[[mount]]` renders into the project (output path, index into `partials`).
+/// A mount of a folder with no files, or one whose output lands on a path the template (or an
+/// earlier mount) already renders, is a template-author error.
+fn mounted_files(
+    manifest: &Manifest,
+    root: &str,
+    sources: &[Source],
+    partials: &[Source],
+) -> anyhow::Result<Vec<(String, usize)>> {
+    manifest.check_mounts()?;
+    let own_prefix = format!("{root}/");
+    let mut taken: std::collections::BTreeMap<String, String> = sources
+        .iter()
+        .filter_map(|s| {
+            let rel = s.path.strip_prefix(&own_prefix)?;
+            (rel != MANIFEST_FILE).then(|| (render::output_path(rel), s.path.clone()))
+        })
+        .collect();
+    let mut mounted = Vec::new();
+    for mount in &manifest.mounts {
+        let from = format!("{}/", mount.from);
+        let before = mounted.len();
+        for (index, partial) in partials.iter().enumerate() {
+            let Some(rel) = partial.path.strip_prefix(&from) else {
+                continue;
+            };
+            let out = format!("{}/{}", mount.to, render::output_path(rel));
+            if let Some(other) = taken.get(&out) {
+                anyhow::bail!(
+                    "[[mount]] from = \"{}\" to = \"{}\": templates/{} would be rendered to \
+                     `{out}`, which templates/{other} already renders; rename one of them or \
+                     mount elsewhere",
+                    mount.from,
+                    mount.to,
+                    partial.path,
+                );
+            }
+            taken.insert(out.clone(), partial.path.clone());
+            mounted.push((out, index));
+        }
+        anyhow::ensure!(
+            mounted.len() > before,
+            "[[mount]] from = \"{}\": templates/{}/ has no files (is the folder missing, or \
+             misspelt?)",
+            mount.from,
+            mount.from
+        );
+    }
+    Ok(mounted)
 }
 
 /// Every embedded template, sorted by name.
@@ -167,7 +223,13 @@ mod tests {
                 "template.toml `name` must equal its folder"
             );
             t.manifest
-                .check(t.files().map(|f| f.0).collect::<Vec<_>>().as_slice())
+                .check(
+                    t.files()
+                        .into_iter()
+                        .map(|f| f.0)
+                        .collect::<Vec<_>>()
+                        .as_slice(),
+                )
                 .unwrap();
         }
     }

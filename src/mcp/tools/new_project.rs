@@ -35,12 +35,14 @@ pub struct NewProjectParams {
     pub dry_run: bool,
 }
 
-/// An answer: text for string and choice questions, true or false for bool questions.
+/// An answer: text for string and choice questions, true or false for bool questions, a list of
+/// values for multi questions (`[]` for none).
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Answer {
     Bool(bool),
     Text(String),
+    List(Vec<String>),
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -51,7 +53,7 @@ pub struct NewProjectOutput {
     pub version: String,
     /// The package name the project was generated with.
     pub name: String,
-    /// Every answer used, defaults included.
+    /// Every answer used, defaults included (a multi answer's values comma-separated).
     pub answers: BTreeMap<String, String>,
     /// Every file, relative to the project.
     pub files: Vec<String>,
@@ -82,17 +84,25 @@ impl McpServer {
             if target.exists() {
                 roots.check_tree(&target)?;
             }
-            let given: Vec<(String, String)> = params
-                .answers
-                .iter()
-                .map(|(key, answer)| {
-                    let text = match answer {
-                        Answer::Bool(b) => b.to_string(),
-                        Answer::Text(t) => t.clone(),
-                    };
-                    (key.clone(), text)
-                })
-                .collect();
+            let mut given: Vec<(String, String)> = Vec::new();
+            for (key, answer) in &params.answers {
+                let text = match answer {
+                    Answer::Bool(b) => b.to_string(),
+                    Answer::Text(t) => t.clone(),
+                    Answer::List(values) => {
+                        // The flag's form is comma-separated: one value must not hold a comma.
+                        if let Some(bad) = values.iter().find(|v| v.contains(',')) {
+                            return Err(crate::error::CliError::usage(format!(
+                                "answers.{key}: `{bad}` is not one value"
+                            ))
+                            .with_help("give each value as its own list item")
+                            .into());
+                        }
+                        values.join(",")
+                    }
+                };
+                given.push((key.clone(), text));
+            }
             let template = params
                 .template
                 .as_deref()
