@@ -394,12 +394,20 @@ fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
         if let Some(q) = target.question(key)
             && let Err(e) = template::parse_answer(q, value)
         {
-            return Err(CliError::usage(format!(
-                "`--set {key}=…`: {}",
-                e.message.replace(&format!("`--{key}` "), "the value ")
-            ))
-            .with_help(format!("pass a valid value with `--set {key}=<value>`"))
-            .into());
+            let message = e
+                .message
+                .replace(&format!("`--{key}` value "), "")
+                .replace(&format!("`--{key}` "), "the value ");
+            // A list's help (the valid set, the missing requirement) reads as well for `--set`.
+            let help = match (q.kind, e.help) {
+                (template::QuestionKind::Multi, Some(help)) => help
+                    .replace(&format!("`--{key} ''`"), &format!("`--set {key}=`"))
+                    .replace(&format!("`--{key} "), &format!("`--set {key}=")),
+                _ => format!("pass a valid value with `--set {key}=<value>`"),
+            };
+            return Err(CliError::usage(format!("`--set {key}=…`: {message}"))
+                .with_help(help)
+                .into());
         }
     }
     for (key, value) in request.set {
