@@ -43,6 +43,10 @@ choices = [
   { value = "fetch", help = "SSRF-safe outbound HTTP", provides = ["platform::fetch", "fetcher"] },
 ]
 files = { jwt = ["platform/src/jwt.rs"], fetch = ["platform/src/fetch.rs"] }
+
+[items.tool]
+dir = "src/tools"
+registry = "src/tools/mod.rs"
 "#;
 
 /// A templates folder holding the synthetic template `plat` and its shared `_platform`.
