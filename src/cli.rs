@@ -87,7 +87,8 @@ pub enum Command {
 const NEW_LONG_ABOUT: &str = "Create a new MCP server project from a template.\n\n\
 Every template question has a flag. Questions you do not answer with a flag are asked \
 interactively when stdin is a terminal; with --yes, or without a terminal (CI), their defaults \
-are used. The same answers always produce byte-identical files.";
+are used. An option that takes several values takes them comma-separated (`a,b`; an empty \
+value for none). The same answers always produce byte-identical files.";
 
 const NEW_AFTER_HELP: &str = "Examples:\n  \
 mcpforge new weather --yes\n  \
