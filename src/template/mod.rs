@@ -1,9 +1,11 @@
 //! Embedded templates: their manifests, the answers to their questions, and rendering.
 //!
 //! Every folder in `templates/` that holds a `template.toml` is a template; folders whose names
-//! start with `_` hold partials that any template (and `mcpforge add`) may include. Templates are
+//! start with `_` hold partials that any template (and `mcpforge add`) may include, or that a
+//! template mounts (`[[mount]]`) to render a whole shared folder into its projects. Templates are
 //! compiled into the binary with `include_dir`, so mcpforge works offline from one file.
-//! This module never touches the file system: it turns answers into an in-memory tree.
+//! This module never writes: it turns answers into an in-memory tree. It reads the file system
+//! only for templates a template author points `MCPFORGE_TEMPLATES_DIR` at.
 
 mod answers;
 pub mod history;

@@ -1,7 +1,8 @@
 //! Rendering: a template plus answers becomes a sorted in-memory tree of files.
 //!
 //! Files ending in `.tera` are rendered with tera (the suffix is dropped); every other file is
-//! copied byte for byte. Rendering is a pure function of the template and the answers: no clock,
+//! copied byte for byte. A template's own files and the files of its `[[mount]]`s are rendered
+//! alike. Rendering is a pure function of the template and the answers: no clock,
 //! no environment, no absolute paths, sorted output. Template errors name the template file and
 //! line. The tree includes `.mcpforge.toml`, which records the answers and a hash per file.
 
@@ -190,6 +191,8 @@ fn rust_string(value: &str, _: Kwargs, _: &State) -> String {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use std::borrow::Cow;
+
     use super::*;
 
     #[test]
@@ -200,8 +203,6 @@ pub(crate) mod tests {
         assert_eq!(parsed["k"].as_str(), Some(s));
         assert_eq!(env_prefix("weather-mcp"), "WEATHER_MCP");
     }
-
-    use std::borrow::Cow;
 
     fn source(path: &str, text: &str) -> Source {
         Source {

@@ -185,6 +185,21 @@ fn a_broken_template_folder_is_the_authors_error() {
         .stderr(contains(
             "[[mount]] from = \"_platform\": templates/_platform/ has no files",
         ));
+    let fresh = tempfile::tempdir().unwrap();
+    let tpl = templates(fresh.path());
+    std::fs::rename(tpl.join("plat"), tpl.join("other")).unwrap();
+    cli(tmp.path(), &tpl)
+        .arg("templates")
+        .assert()
+        .code(2)
+        .stderr(contains("`name` must equal the folder name `other`"));
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    cli(tmp.path(), &empty)
+        .arg("templates")
+        .assert()
+        .code(2)
+        .stderr(contains("no folder with a template.toml"));
 }
 
 #[test]
