@@ -308,6 +308,21 @@ async fn the_mcp_tools_describe_and_take_lists() {
     assert_eq!(created["answers"]["features"], "http,jwt");
     assert!(root.join("p/platform/src/jwt.rs").is_file());
 
+    let planned = call(
+        "upgrade_plan",
+        json!({"project": "p", "set": {"features": ["http"]}}),
+    )
+    .await;
+    assert_eq!(planned.is_error, Some(false));
+    let planned = planned.structured_content.unwrap();
+    assert!(
+        planned["diff"]
+            .as_str()
+            .unwrap()
+            .contains("platform/src/jwt.rs"),
+        "{planned}"
+    );
+
     for (answer, message) in [
         (json!(["jwt"]), "`--features` value `jwt` needs `http`"),
         (json!(["http,jwt"]), "`http,jwt` is not one value"),
