@@ -543,7 +543,15 @@ fn question_args() -> Vec<Arg> {
                     .value_parser(["true", "false"]),
                 QuestionKind::String => arg.value_name(q.key.to_uppercase()),
                 QuestionKind::Choice => arg.value_name(q.key.to_uppercase()),
-                QuestionKind::Multi => arg.value_name(format!("{},…", q.key.to_uppercase())),
+                QuestionKind::Multi => {
+                    let values: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
+                    arg.value_name(format!("{},…", q.key.to_uppercase()))
+                        .help(format!(
+                            "{} [any of: {}; '' for none]",
+                            q.help,
+                            values.join(", ")
+                        ))
+                }
             };
             let choices = (q.kind != QuestionKind::Multi)
                 .then(|| q.choices.iter().map(|c| c.value.clone()).collect());

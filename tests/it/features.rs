@@ -170,7 +170,10 @@ fn templates_lists_the_values_and_the_default() {
         .args(["new", "--help"])
         .assert()
         .success()
-        .stdout(contains("--features <FEATURES,…>"));
+        .stdout(contains("--features <FEATURES,…>"))
+        .stdout(contains(
+            "Optional platform subsystems [any of: http, jwt, fetch; '' for none]",
+        ));
 }
 
 #[test]
