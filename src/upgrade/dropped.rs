@@ -69,15 +69,34 @@ pub fn check(
             }
         }
     }
-    let Some(first) = culprits.first() else {
+    if culprits.is_empty() {
         return Ok(());
-    };
-    let key = &first.question.key;
+    }
     let values: Vec<String> = culprits.iter().map(|c| format!("`{}`", c.value)).collect();
-    let kept = kept_answer(first.question, new, &culprits);
+    let mut keys: Vec<&str> = Vec::new();
+    for c in &culprits {
+        if !keys.contains(&c.question.key.as_str()) {
+            keys.push(&c.question.key);
+        }
+    }
+    let what = match keys.as_slice() {
+        [key] => format!("changing `{key}` drops {}", values.join(" and ")),
+        _ => format!("the new answers drop {}", values.join(" and ")),
+    };
+    // One `--set` per question, each keeping its dropped values.
+    let keep: Vec<String> = keys
+        .iter()
+        .map(|key| {
+            let mine: Vec<&Dropped<'_>> = culprits
+                .iter()
+                .copied()
+                .filter(|c| c.question.key == *key)
+                .collect();
+            format!("--set {key}={}", kept_answer(mine[0].question, new, &mine))
+        })
+        .collect();
     Err(CliError::usage(format!(
-        "changing `{key}` drops {}, but team code still uses {}:\n{}",
-        values.join(" and "),
+        "{what}, but team code still uses {}:\n{}",
         if culprits.len() == 1 {
             "its API"
         } else {
@@ -86,8 +105,9 @@ pub fn check(
         lines.join("\n")
     ))
     .with_help(format!(
-        "remove those uses first, or keep {}: `--set {key}={kept}`",
-        values.join(" and ")
+        "remove those uses first, or keep {}: `{}`",
+        values.join(" and "),
+        keep.join(" ")
     ))
     .into())
 }
@@ -135,4 +155,107 @@ fn kept_answer(q: &Question, new: &Answers, culprits: &[&Dropped<'_>]) -> String
         .filter(|v| chosen.contains(v) || culprits.iter().any(|c| c.value == *v))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::template::{self, Source};
+
+    const MANIFEST: &str = r#"name = "t"
+version = "1.0.0"
+description = "d"
+
+[ownership]
+platform = ["platform/**"]
+
+[[question]]
+key = "auth"
+prompt = "Auth"
+help = "Auth"
+kind = "choice"
+default = "jwt"
+choices = [
+  { value = "none", help = "none" },
+  { value = "jwt", help = "JWT", provides = ["platform::auth::jwt"] },
+]
+
+[[question]]
+key = "features"
+prompt = "Subsystems"
+help = "Subsystems"
+kind = "multi"
+default = ["fetch", "files"]
+choices = [
+  { value = "fetch", help = "fetch", provides = ["fetcher"] },
+  { value = "files", help = "files", provides = ["platform::files"] },
+]
+"#;
+
+    fn answers(template: &Template, given: &[(&str, &str)]) -> Answers {
+        let given: Vec<(String, String)> = given
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        template::resolve_answers(&template.manifest, &given, None, None).unwrap()
+    }
+
+    #[test]
+    fn names_every_dropped_value_in_use_with_one_set_per_question() {
+        let sources = vec![Source {
+            path: "t/template.toml".into(),
+            contents: Cow::Borrowed(MANIFEST.as_bytes()),
+        }];
+        let template = Template::from_sources("t", sources, Vec::new()).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let files = [
+            ("src/a.rs", "fn a(c: C) { c.fetcher(); }\n"),
+            ("src/b.rs", "use platform::auth::jwt::Claims;\n"),
+            ("src/c.rs", "fn c() { platform::files::open(); }\n"),
+            ("platform/x.rs", "fn x(c: C) { c.fetcher(); }\n"),
+            ("src/gone.rs", "fn g(c: C) { c.fetcher(); }\n"),
+        ];
+        for (path, text) in files {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let rust: BTreeSet<String> = files.iter().map(|(p, _)| p.to_string()).collect();
+        // The upgrade removes src/gone.rs and rewrites src/c.rs without the use.
+        let change = |path: &str, after: Option<&str>| Change {
+            path: tmp.path().join(path),
+            display: path.to_string(),
+            before: None,
+            after: after.map(|a| a.as_bytes().to_vec()),
+        };
+        let writes = BTreeMap::from([
+            ("src/gone.rs".to_string(), change("src/gone.rs", None)),
+            (
+                "src/c.rs".to_string(),
+                change("src/c.rs", Some("fn c() {}\n")),
+            ),
+        ]);
+        let old = answers(&template, &[]);
+        let new = answers(&template, &[("auth", "none"), ("features", "")]);
+        let err = check(tmp.path(), &template, &old, &new, &rust, &writes).unwrap_err();
+        let err = err.downcast::<CliError>().unwrap();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.message,
+            "the new answers drop `fetch` and `jwt`, but team code still uses their APIs:\n  \
+             src/a.rs:1: fetcher (from `fetch`)\n  \
+             src/b.rs:1: platform::auth::jwt (from `jwt`)"
+        );
+        assert_eq!(
+            err.help.as_deref(),
+            Some(
+                "remove those uses first, or keep `fetch` and `jwt`: `--set features=fetch --set auth=jwt`"
+            )
+        );
+        // Keeping them is fine; so is dropping a value nobody uses.
+        let kept = answers(&template, &[("features", "fetch")]);
+        check(tmp.path(), &template, &old, &kept, &rust, &writes).unwrap();
+    }
 }
