@@ -87,7 +87,8 @@ pub enum Command {
 const NEW_LONG_ABOUT: &str = "Create a new MCP server project from a template.\n\n\
 Every template question has a flag. Questions you do not answer with a flag are asked \
 interactively when stdin is a terminal; with --yes, or without a terminal (CI), their defaults \
-are used. The same answers always produce byte-identical files.";
+are used. An option that takes several values takes them comma-separated (`a,b`; an empty \
+value for none). The same answers always produce byte-identical files.";
 
 const NEW_AFTER_HELP: &str = "Examples:\n  \
 mcpforge new weather --yes\n  \
@@ -508,13 +509,21 @@ pub fn given_answers(matches: &ArgMatches) -> Vec<(String, String)> {
 /// One flag per distinct question key across all templates. A key shared by several templates
 /// keeps the first template's help; choices are the union, checked per template later.
 fn question_args() -> Vec<Arg> {
-    let mut args: Vec<(String, Arg, Vec<String>, Vec<&'static str>)> = Vec::new();
+    // The values clap checks; `None` for a list answer, which each template checks itself.
+    type Checked = Option<Vec<String>>;
+    // (key, flag, checked values, templates asking it)
+    let mut args: Vec<(String, Arg, Checked, Vec<&'static str>)> = Vec::new();
     for tpl in template::all() {
         for q in &tpl.manifest.questions {
             if let Some(entry) = args.iter_mut().find(|(key, ..)| *key == q.key) {
-                for choice in &q.choices {
-                    if !entry.2.contains(&choice.value) {
-                        entry.2.push(choice.value.clone());
+                if q.kind == QuestionKind::Multi {
+                    entry.2 = None;
+                }
+                if let Some(values) = &mut entry.2 {
+                    for choice in &q.choices {
+                        if !values.contains(&choice.value) {
+                            values.push(choice.value.clone());
+                        }
                     }
                 }
                 entry.3.push(&tpl.manifest.name);
@@ -534,8 +543,18 @@ fn question_args() -> Vec<Arg> {
                     .value_parser(["true", "false"]),
                 QuestionKind::String => arg.value_name(q.key.to_uppercase()),
                 QuestionKind::Choice => arg.value_name(q.key.to_uppercase()),
+                QuestionKind::Multi => {
+                    let values: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
+                    arg.value_name(format!("{},…", q.key.to_uppercase()))
+                        .help(format!(
+                            "{} [any of: {}; '' for none]",
+                            q.help,
+                            values.join(", ")
+                        ))
+                }
             };
-            let choices = q.choices.iter().map(|c| c.value.clone()).collect();
+            let choices = (q.kind != QuestionKind::Multi)
+                .then(|| q.choices.iter().map(|c| c.value.clone()).collect());
             args.push((
                 q.key.clone(),
                 arg,
@@ -547,10 +566,11 @@ fn question_args() -> Vec<Arg> {
     let template_count = template::all().len();
     args.into_iter()
         .map(|(_, arg, choices, templates)| {
-            let arg = if choices.is_empty() {
-                arg
-            } else {
-                arg.value_parser(PossibleValuesParser::new(choices))
+            let arg = match choices {
+                Some(values) if !values.is_empty() => {
+                    arg.value_parser(PossibleValuesParser::new(values))
+                }
+                _ => arg,
             };
             if templates.len() == template_count {
                 arg

@@ -358,6 +358,36 @@ impl Prompter for DialoguerPrompter {
                     .interact()?;
                 AnswerValue::Text(q.choices[picked].value.clone())
             }
+            QuestionKind::Multi => {
+                let items: Vec<String> = q
+                    .choices
+                    .iter()
+                    .map(|c| format!("{} — {}", c.value, c.help))
+                    .collect();
+                let mut checked: Vec<bool> = q
+                    .choices
+                    .iter()
+                    .map(|c| default.is_some_and(|d| d.selected().contains(&c.value.as_str())))
+                    .collect();
+                loop {
+                    let picked = dialoguer::MultiSelect::with_theme(&theme)
+                        .with_prompt(format!("{} (space toggles, enter accepts)", q.prompt))
+                        .items(&items)
+                        .defaults(&checked)
+                        .interact()?;
+                    let answer = AnswerValue::List(
+                        picked.iter().map(|&i| q.choices[i].value.clone()).collect(),
+                    );
+                    // A choice without what it requires: say so and ask again, keeping the picks.
+                    match template::check_answer(q, &answer) {
+                        Ok(()) => break answer,
+                        Err(e) => {
+                            eprintln!("{}", e.message);
+                            checked = (0..q.choices.len()).map(|i| picked.contains(&i)).collect();
+                        }
+                    }
+                }
+            }
             QuestionKind::String => {
                 let mut input =
                     dialoguer::Input::<String>::with_theme(&theme).with_prompt(&q.prompt);

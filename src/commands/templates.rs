@@ -34,6 +34,12 @@ pub fn run(ui: &Ui) -> anyhow::Result<()> {
                     .map(|c| c.value.as_str())
                     .collect::<Vec<_>>()
                     .join("|"),
+                QuestionKind::Multi => q
+                    .choices
+                    .iter()
+                    .map(|c| c.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
                 QuestionKind::Bool => "true|false".to_string(),
                 QuestionKind::String => "text".to_string(),
             };
@@ -41,6 +47,10 @@ pub fn run(ui: &Ui) -> anyhow::Result<()> {
                 (_, true) => " [default: the directory name]".to_string(),
                 (Some(AnswerValue::Text(d)), _) => format!(" [default: {d}]"),
                 (Some(AnswerValue::Bool(b)), _) => format!(" [default: {b}]"),
+                (Some(AnswerValue::List(values)), _) if values.is_empty() => {
+                    " [default: none]".to_string()
+                }
+                (Some(AnswerValue::List(values)), _) => format!(" [default: {}]", values.join(",")),
                 (None, _) => String::new(),
             };
             ui.out(format!("  --{} <{detail}>  {}{default}", q.key, q.help));

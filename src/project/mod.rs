@@ -8,6 +8,7 @@
 //! belong to the user and are kept as written.
 
 pub mod registry;
+pub mod uses;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -100,6 +101,12 @@ impl ProjectManifest {
             answers[key.as_str()] = match answer {
                 AnswerValue::Bool(b) => value(*b),
                 AnswerValue::Text(s) => value(s.as_str()),
+                AnswerValue::List(values) => value(
+                    values
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<toml_edit::Array>(),
+                ),
             };
         }
         doc["answers"] = Item::Table(answers);
@@ -148,10 +155,20 @@ impl ProjectManifest {
         let mut answers = BTreeMap::new();
         if let Some(table) = doc.get("answers").and_then(Item::as_table) {
             for (key, item) in table {
-                let answer = match (item.as_bool(), item.as_str()) {
-                    (Some(b), _) => AnswerValue::Bool(b),
-                    (_, Some(s)) => AnswerValue::Text(s.to_string()),
-                    _ => return Err(bad(&format!("answers.{key} must be a string or a bool"))),
+                let list = item.as_array().and_then(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                });
+                let answer = match (item.as_bool(), item.as_str(), list) {
+                    (Some(b), ..) => AnswerValue::Bool(b),
+                    (_, Some(s), _) => AnswerValue::Text(s.to_string()),
+                    (.., Some(values)) => AnswerValue::List(values),
+                    _ => {
+                        return Err(bad(&format!(
+                            "answers.{key} must be a string, a bool or an array of strings"
+                        )));
+                    }
                 };
                 answers.insert(key.to_string(), answer);
             }
@@ -363,6 +380,31 @@ mod tests {
             m
         );
         insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn list_answers_are_toml_arrays() {
+        let mut m = sample();
+        m.answers.0.insert(
+            "features".into(),
+            AnswerValue::List(vec!["http".into(), "jwt".into()]),
+        );
+        m.answers
+            .0
+            .insert("none".into(), AnswerValue::List(Vec::new()));
+        let text = m.to_toml();
+        assert!(text.contains("features = [\"http\", \"jwt\"]\n"), "{text}");
+        assert!(text.contains("none = []\n"), "{text}");
+        assert_eq!(
+            ProjectManifest::parse(&text, Path::new(".mcpforge.toml")).unwrap(),
+            m
+        );
+        let err = ProjectManifest::parse(
+            &text.replace("none = []", "none = [1]"),
+            Path::new(".mcpforge.toml"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("answers.none"), "{err}");
     }
 
     #[test]

@@ -8,19 +8,36 @@ use serde::{Deserialize, Serialize};
 use super::{Manifest, Question, QuestionKind, Validation};
 use crate::error::CliError;
 
-/// One answer: text for `string` and `choice` questions, a bool for `bool` ones.
+/// One answer: text for `string` and `choice` questions, a bool for `bool` ones, the chosen
+/// values (in the order the question lists them) for `multi` ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AnswerValue {
     Bool(bool),
     Text(String),
+    List(Vec<String>),
 }
 
+/// The text form of an answer, as flags and `--set` take it: a list is comma-separated (and
+/// empty for none), so the text form parses back to the same answer.
 impl std::fmt::Display for AnswerValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AnswerValue::Bool(b) => write!(f, "{b}"),
             AnswerValue::Text(s) => f.write_str(s),
+            AnswerValue::List(values) => f.write_str(&values.join(",")),
+        }
+    }
+}
+
+impl AnswerValue {
+    /// The values an answer selects among a question's choices: one for a `choice` answer, any
+    /// number for a `multi` one, none for other kinds.
+    pub fn selected(&self) -> Vec<&str> {
+        match self {
+            AnswerValue::Text(s) => vec![s.as_str()],
+            AnswerValue::List(values) => values.iter().map(String::as_str).collect(),
+            AnswerValue::Bool(_) => Vec::new(),
         }
     }
 }
@@ -141,6 +158,27 @@ pub fn parse_answer(q: &Question, raw: &str) -> Result<AnswerValue, CliError> {
             }
         },
         QuestionKind::String | QuestionKind::Choice => AnswerValue::Text(raw.to_string()),
+        QuestionKind::Multi => {
+            let picked: Vec<&str> = raw
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .collect();
+            if let Some(unknown) = picked
+                .iter()
+                .find(|v| !q.choices.iter().any(|c| c.value == **v))
+            {
+                return Err(not_a_choice(q, unknown));
+            }
+            // The question's order, once each: `b,a,a` and `a,b` render the same bytes.
+            AnswerValue::List(
+                q.choices
+                    .iter()
+                    .filter(|c| picked.contains(&c.value.as_str()))
+                    .map(|c| c.value.clone())
+                    .collect(),
+            )
+        }
     };
     check_answer(q, &value)?;
     Ok(value)
@@ -154,10 +192,45 @@ pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
             if q.choices.iter().any(|c| &c.value == v) {
                 Ok(())
             } else {
-                let values: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
-                Err(CliError::usage(format!("`{v}` is not a valid `--{}`", q.key))
-                    .with_help(format!("choose one of: {}", values.join(", "))))
+                Err(not_a_choice(q, v))
             }
+        }
+        (QuestionKind::Multi, AnswerValue::List(picked)) => {
+            if let Some(unknown) = picked
+                .iter()
+                .find(|v| !q.choices.iter().any(|c| &c.value == *v))
+            {
+                return Err(not_a_choice(q, unknown));
+            }
+            for choice in q.choices.iter().filter(|c| picked.contains(&c.value)) {
+                let missing: Vec<&str> = choice
+                    .requires
+                    .iter()
+                    .filter(|r| !picked.contains(r))
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    let with: Vec<&str> = q
+                        .choices
+                        .iter()
+                        .map(|c| c.value.as_str())
+                        .filter(|v| picked.iter().any(|p| p == v) || missing.contains(v))
+                        .collect();
+                    return Err(CliError::usage(format!(
+                        "`--{key}` value `{}` needs {}",
+                        choice.value,
+                        quoted_list(&missing),
+                        key = q.key
+                    ))
+                    .with_help(format!(
+                        "add {}: `--{} {}`",
+                        if missing.len() == 1 { "it" } else { "them" },
+                        q.key,
+                        with.join(",")
+                    )));
+                }
+            }
+            Ok(())
         }
         (QuestionKind::String, AnswerValue::Text(v)) => match q.validate {
             Some(Validation::PackageName) => validate_package_name(v).map_err(|why| {
@@ -177,6 +250,28 @@ pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
                 }),
         },
         _ => Err(CliError::usage(format!("`--{}` got a value of the wrong kind", q.key))),
+    }
+}
+
+fn not_a_choice(q: &Question, value: &str) -> CliError {
+    let values: Vec<&str> = q.choices.iter().map(|c| c.value.as_str()).collect();
+    let help = match q.kind {
+        QuestionKind::Multi => format!(
+            "choose any of: {} (comma-separated; `--{} ''` for none)",
+            values.join(", "),
+            q.key
+        ),
+        _ => format!("choose one of: {}", values.join(", ")),
+    };
+    CliError::usage(format!("`{value}` is not a valid `--{}`", q.key)).with_help(help)
+}
+
+/// `a`, `a` and `b`, `a`, `b` and `c`: for messages.
+fn quoted_list(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
     }
 }
 
@@ -407,5 +502,88 @@ default = "ok"
             )
             .is_err()
         );
+    }
+
+    fn features() -> Manifest {
+        Manifest::parse(
+            r#"
+name = "t"
+version = "0.1.0"
+description = "d"
+[[question]]
+key = "features"
+prompt = "Subsystems?"
+help = "h"
+kind = "multi"
+default = ["http", "metrics"]
+choices = [
+  { value = "http", help = "Streamable HTTP" },
+  { value = "jwt", help = "JWT auth", requires = ["http"] },
+  { value = "metrics", help = "Prometheus", requires = ["http"] },
+  { value = "fetch", help = "UrlFetcher" },
+]
+"#,
+        )
+        .unwrap()
+    }
+
+    fn resolve(m: &Manifest, raw: &str) -> Result<AnswerValue, CliError> {
+        resolve_answers(m, &[("features".into(), raw.into())], None, None)
+            .map(|a| a.get("features").unwrap().clone())
+            .map_err(|e| e.downcast::<CliError>().unwrap())
+    }
+
+    #[test]
+    fn multi_answers_are_lists_in_the_questions_order() {
+        let m = features();
+        let list = |v: &[&str]| AnswerValue::List(v.iter().map(ToString::to_string).collect());
+        let defaults = resolve_answers(&m, &[], None, None).unwrap();
+        assert_eq!(defaults.get("features"), Some(&list(&["http", "metrics"])));
+        assert_eq!(resolve(&m, "jwt,http").unwrap(), list(&["http", "jwt"]));
+        assert_eq!(resolve(&m, " fetch , fetch,").unwrap(), list(&["fetch"]));
+        assert_eq!(resolve(&m, "").unwrap(), list(&[]));
+        // The text form parses back to the same answer (upgrade re-reads answers this way).
+        let answer = resolve(&m, "fetch,jwt,http").unwrap();
+        assert_eq!(resolve(&m, &answer.to_string()).unwrap(), answer);
+    }
+
+    #[test]
+    fn unknown_values_and_missing_requirements_are_usage_errors() {
+        let m = features();
+        let err = resolve(&m, "http,redis").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.message, "`redis` is not a valid `--features`");
+        assert_eq!(
+            err.help.as_deref(),
+            Some(
+                "choose any of: http, jwt, metrics, fetch (comma-separated; `--features ''` for none)"
+            )
+        );
+        let err = resolve(&m, "jwt,fetch").unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.message, "`--features` value `jwt` needs `http`");
+        assert_eq!(
+            err.help.as_deref(),
+            Some("add it: `--features http,jwt,fetch`")
+        );
+        let wrong_kind = check_answer(m.question("features").unwrap(), &AnswerValue::Bool(true));
+        assert!(wrong_kind.is_err());
+    }
+
+    struct Picks(Vec<&'static str>);
+    impl Prompter for Picks {
+        fn ask(&self, _: &Question, _: Option<&AnswerValue>) -> anyhow::Result<AnswerValue> {
+            Ok(AnswerValue::List(
+                self.0.iter().map(ToString::to_string).collect(),
+            ))
+        }
+    }
+
+    #[test]
+    fn prompted_lists_are_checked_for_requirements() {
+        let m = features();
+        let ok = resolve_answers(&m, &[], None, Some(&Picks(vec!["http", "jwt"]))).unwrap();
+        assert_eq!(ok.get("features").unwrap().to_string(), "http,jwt");
+        assert!(resolve_answers(&m, &[], None, Some(&Picks(vec!["jwt"]))).is_err());
     }
 }

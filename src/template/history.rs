@@ -139,20 +139,32 @@ mod tests {
     use super::*;
 
     /// What a snapshot of `template` records: each source path it renders from with its hash.
-    /// Partials are included only when the template's files name them, so editing a partial used
-    /// only by `mcpforge add` does not count as a change to every template.
+    /// Partials are included when a `[[mount]]` renders them or the template's files (mounted
+    /// ones included) name them, so editing a partial used only by `mcpforge add` does not count
+    /// as a change to every template.
     fn snapshot_of(template: &Template) -> BTreeMap<String, (String, &[u8])> {
+        let mounted: Vec<&Source> = template
+            .mounted
+            .iter()
+            .map(|(_, index)| &template.partials[*index])
+            .collect();
         let mentions = |partial: &Source| {
             let name = format!("templates/{}", partial.path);
             template
                 .sources
                 .iter()
+                .chain(mounted.iter().copied())
                 .any(|s| s.contents.windows(name.len()).any(|w| w == name.as_bytes()))
         };
         template
             .sources
             .iter()
-            .chain(template.partials.iter().filter(|p| mentions(p)))
+            .chain(
+                template
+                    .partials
+                    .iter()
+                    .filter(|p| mounted.contains(p) || mentions(p)),
+            )
             .map(|s| {
                 let sha = crate::project::sha256_hex(&s.contents);
                 (s.path.clone(), (sha, &*s.contents))
@@ -267,6 +279,41 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn snapshots_record_mounted_files() {
+        let template = super::super::render::tests::mounting(
+            r#"
+name = "t"
+version = "1.0.0"
+description = "d"
+[[mount]]
+from = "_platform"
+to = "platform"
+[[question]]
+key = "name"
+prompt = "Name"
+help = "Name"
+kind = "string"
+default = "demo"
+"#,
+            &[],
+        )
+        .unwrap();
+        let recorded: Vec<String> = snapshot_of(&template).into_keys().collect();
+        assert_eq!(
+            recorded,
+            [
+                "_platform/Cargo.toml.tera",
+                "_platform/src/http.rs",
+                "_platform/src/jwt.rs",
+                "_platform/src/lib.rs",
+                "t/src/main.rs",
+                "t/src/serve.rs",
+                "t/template.toml",
+            ]
+        );
     }
 
     #[test]

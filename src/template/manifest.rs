@@ -20,6 +20,9 @@ pub struct Manifest {
     pub description: String,
     #[serde(default, rename = "question")]
     pub questions: Vec<Question>,
+    /// Shared folders rendered into the project (`[[mount]]`), in order.
+    #[serde(default, rename = "mount")]
+    pub mounts: Vec<Mount>,
     #[serde(default)]
     pub ownership: Ownership,
     /// Where `mcpforge add` puts each kind of item (`tool`, …) and which registry it edits.
@@ -44,11 +47,13 @@ pub struct Question {
     pub default_from_directory: bool,
     #[serde(default)]
     pub validate: Option<Validation>,
-    /// For `choice` questions: the allowed values.
+    /// For `choice` and `multi` questions: the allowed values.
     #[serde(default)]
     pub choices: Vec<Choice>,
-    /// Files rendered only when the answer has a given value (`"true"`/`"false"` for bools).
-    /// Files not listed under any question are always rendered.
+    /// Files rendered only when the answer has a given value (`"true"`/`"false"` for bools; for
+    /// `multi`, when that value is among those chosen). A file listed under several values of
+    /// one question is rendered when any of them is chosen. Files not listed under any question
+    /// are always rendered.
     #[serde(default)]
     pub files: BTreeMap<String, Vec<String>>,
 }
@@ -59,6 +64,8 @@ pub enum QuestionKind {
     String,
     Bool,
     Choice,
+    /// Any number of `choices` (a list answer; `--key a,b` on the command line).
+    Multi,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -75,6 +82,25 @@ pub enum Validation {
 pub struct Choice {
     pub value: String,
     pub help: String,
+    /// For `multi` questions: other values of the same question this one cannot go without.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// The API this value brings into the project, as crate paths (`platform::fetch`) or
+    /// identifiers of methods and items (`fetcher`). `upgrade --set` refuses to drop the value
+    /// while team code still uses any of them.
+    #[serde(default)]
+    pub provides: Vec<String>,
+}
+
+/// A shared folder rendered into every project of the template: each file below
+/// `templates/<from>/` becomes `<to>/<its path below from>`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mount {
+    /// A folder of `templates/` whose name starts with `_`, such as `_platform`.
+    pub from: String,
+    /// The folder of the project it renders into, such as `platform`.
+    pub to: String,
 }
 
 /// Who owns which generated files. Paths match globs; the first list that matches wins, in the
@@ -148,22 +174,91 @@ impl Manifest {
                 (QuestionKind::Bool, Some(_)) => {
                     bail!("question `{}`: a bool needs a bool default", q.key)
                 }
-                (_, Some(AnswerValue::Bool(_))) => {
+                (QuestionKind::Multi, Some(AnswerValue::List(_)) | None) => {}
+                (QuestionKind::Multi, Some(_)) => {
+                    bail!(
+                        "question `{}`: a multi question needs a list default, e.g. `default = []`",
+                        q.key
+                    )
+                }
+                (_, Some(AnswerValue::Text(_)) | None) => {}
+                (_, Some(_)) => {
                     bail!("question `{}`: default must be a string", q.key)
                 }
-                _ => {}
             }
+            let has_choices = matches!(q.kind, QuestionKind::Choice | QuestionKind::Multi);
             ensure!(
-                (q.kind == QuestionKind::Choice) != q.choices.is_empty(),
-                "question `{}`: `choices` go with kind = \"choice\" and only with it",
+                has_choices != q.choices.is_empty(),
+                "question `{}`: `choices` go with kind = \"choice\" or \"multi\" and only with them",
                 q.key
             );
+            for (i, choice) in q.choices.iter().enumerate() {
+                ensure!(
+                    !q.choices[..i].iter().any(|c| c.value == choice.value),
+                    "question `{}`: choice `{}` is listed twice",
+                    q.key,
+                    choice.value
+                );
+                if q.kind == QuestionKind::Multi {
+                    ensure!(
+                        !choice.value.is_empty() && !choice.value.contains([',', ' ']),
+                        "question `{}`: choice `{}` must not be empty or contain `,` or spaces \
+                         (answers are comma-separated)",
+                        q.key,
+                        choice.value
+                    );
+                } else {
+                    ensure!(
+                        choice.requires.is_empty(),
+                        "question `{}`: `requires` is for kind = \"multi\" choices",
+                        q.key
+                    );
+                }
+                for required in &choice.requires {
+                    ensure!(
+                        required != &choice.value && q.choices.iter().any(|c| &c.value == required),
+                        "question `{}`: choice `{}` requires `{required}`, which is not another \
+                         choice of the question",
+                        q.key,
+                        choice.value
+                    );
+                }
+                for api in &choice.provides {
+                    ensure!(
+                        crate::project::uses::Api::parse(api).is_some(),
+                        "question `{}`: choice `{}` provides `{api}`, which is neither a path \
+                         (`platform::fetch`) nor an identifier (`fetcher`)",
+                        q.key,
+                        choice.value
+                    );
+                }
+            }
             if let (QuestionKind::Choice, Some(AnswerValue::Text(d))) = (q.kind, &q.default) {
                 ensure!(
                     q.choices.iter().any(|c| &c.value == d),
                     "question `{}`: default `{d}` is not a choice",
                     q.key
                 );
+            }
+            if let Some(default) = &q.default
+                && q.kind == QuestionKind::Multi
+            {
+                super::answers::check_answer(q, default).map_err(|e| {
+                    anyhow::anyhow!(
+                        "question `{}`: default `{default}` is refused: {}",
+                        q.key,
+                        e.message
+                    )
+                })?;
+            }
+            if q.kind == QuestionKind::Multi {
+                for value in q.files.keys() {
+                    ensure!(
+                        q.choices.iter().any(|c| &c.value == value),
+                        "question `{}`: `files` names `{value}`, which is not a choice",
+                        q.key
+                    );
+                }
             }
             ensure!(
                 q.default.is_some() || q.default_from_directory,
@@ -187,7 +282,32 @@ impl Manifest {
                 layout.registry
             );
         }
+        self.check_mounts()?;
         self.ownership_matcher()?;
+        Ok(())
+    }
+
+    /// Checks each `[[mount]]`'s folders (their contents are checked when the template is built).
+    pub fn check_mounts(&self) -> anyhow::Result<()> {
+        for mount in &self.mounts {
+            ensure!(
+                mount.from.starts_with('_') && !mount.from.contains(['/', '\\']),
+                "[[mount]] from = \"{}\": mount a shared folder of templates/, one whose name \
+                 starts with `_` (such as `_platform`)",
+                mount.from
+            );
+            let plain = !mount.to.is_empty()
+                && !mount.to.ends_with('/')
+                && std::path::Path::new(&mount.to)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+                && !mount.to.contains('\\');
+            ensure!(
+                plain,
+                "[[mount]] to = \"{}\": give a relative folder of the project, such as `platform`",
+                mount.to
+            );
+        }
         Ok(())
     }
 
@@ -285,5 +405,111 @@ files = { jwt = ["src/platform/jwt.rs"] }
                 .to_string()
                 .contains("not a choice")
         );
+    }
+
+    const MULTI: &str = r#"
+name = "sample"
+version = "1.2.3"
+description = "A sample"
+
+[[question]]
+key = "features"
+prompt = "Subsystems?"
+help = "Optional subsystems"
+kind = "multi"
+default = ["http"]
+choices = [
+  { value = "http", help = "HTTP" },
+  { value = "jwt", help = "JWT", requires = ["http"], provides = ["platform::jwt", "claims"] },
+]
+files = { jwt = ["src/jwt.rs"] }
+"#;
+
+    fn multi_error(from: &str, to: &str) -> String {
+        let m = Manifest::parse(&MULTI.replace(from, to)).unwrap();
+        format!("{:#}", m.check(&["src/jwt.rs".into()]).unwrap_err())
+    }
+
+    #[test]
+    fn checks_multi_questions() {
+        let m = Manifest::parse(MULTI).unwrap();
+        m.check(&["src/jwt.rs".into()]).unwrap();
+        let jwt = &m.question("features").unwrap().choices[1];
+        assert_eq!(jwt.requires, ["http"]);
+        assert_eq!(jwt.provides, ["platform::jwt", "claims"]);
+        for (from, to, message) in [
+            (
+                "default = [\"http\"]",
+                "default = \"http\"",
+                "needs a list default",
+            ),
+            (
+                "default = [\"http\"]",
+                "default = [\"jwt\"]",
+                "`jwt` needs `http`",
+            ),
+            (
+                "default = [\"http\"]",
+                "default = [\"grpc\"]",
+                "`grpc` is not a valid",
+            ),
+            (
+                "requires = [\"http\"]",
+                "requires = [\"jwt\"]",
+                "requires `jwt`, which is not another choice",
+            ),
+            (
+                "requires = [\"http\"]",
+                "requires = [\"tls\"]",
+                "requires `tls`",
+            ),
+            ("\"claims\"", "\"claims()\"", "provides `claims()`"),
+            (
+                "value = \"jwt\"",
+                "value = \"j,w\"",
+                "must not be empty or contain `,`",
+            ),
+            (
+                "files = { jwt",
+                "files = { jwtt",
+                "`files` names `jwtt`, which is not a choice",
+            ),
+            ("{ value = \"jwt\"", "{ value = \"http\"", "listed twice"),
+        ] {
+            let err = multi_error(from, to);
+            assert!(err.contains(message), "{to}: {err}");
+        }
+        let choice = MULTI.replace("kind = \"multi\"", "kind = \"choice\"");
+        let m =
+            Manifest::parse(&choice.replace("default = [\"http\"]", "default = \"http\"")).unwrap();
+        let err = m.check(&["src/jwt.rs".into()]).unwrap_err().to_string();
+        assert!(err.contains("`requires` is for kind = \"multi\""), "{err}");
+    }
+
+    #[test]
+    fn checks_mount_folders() {
+        let with = |mount: &str| {
+            let m = Manifest::parse(&format!("{SAMPLE}\n[[mount]]\n{mount}\n")).unwrap();
+            m.check(&["src/platform/jwt.rs".into()])
+                .map_err(|e| e.to_string())
+        };
+        with("from = \"_platform\"\nto = \"platform\"").unwrap();
+        with("from = \"_platform\"\nto = \"crates/platform\"").unwrap();
+        for (mount, message) in [
+            (
+                "from = \"minimal\"\nto = \"p\"",
+                "one whose name starts with `_`",
+            ),
+            (
+                "from = \"_a/b\"\nto = \"p\"",
+                "one whose name starts with `_`",
+            ),
+            ("from = \"_p\"\nto = \"../p\"", "relative folder"),
+            ("from = \"_p\"\nto = \"/p\"", "relative folder"),
+            ("from = \"_p\"\nto = \"\"", "relative folder"),
+        ] {
+            let err = with(mount).unwrap_err();
+            assert!(err.contains(message), "{mount}: {err}");
+        }
     }
 }

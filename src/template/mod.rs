@@ -1,9 +1,11 @@
 //! Embedded templates: their manifests, the answers to their questions, and rendering.
 //!
 //! Every folder in `templates/` that holds a `template.toml` is a template; folders whose names
-//! start with `_` hold partials that any template (and `mcpforge add`) may include. Templates are
+//! start with `_` hold partials that any template (and `mcpforge add`) may include, or that a
+//! template mounts (`[[mount]]`) to render a whole shared folder into its projects. Templates are
 //! compiled into the binary with `include_dir`, so mcpforge works offline from one file.
-//! This module never touches the file system: it turns answers into an in-memory tree.
+//! This module never writes: it turns answers into an in-memory tree. It reads the file system
+//! only for templates a template author points `MCPFORGE_TEMPLATES_DIR` at.
 
 mod answers;
 pub mod history;
@@ -63,6 +65,8 @@ pub struct Template {
     sources: Vec<Source>,
     /// Shared partials (folders starting with `_`) the template can include.
     partials: Vec<Source>,
+    /// The files `[[mount]]` brings in: output path and index into `partials`.
+    mounted: Vec<(String, usize)>,
 }
 
 impl Template {
@@ -89,11 +93,14 @@ impl Template {
             .with_context(|| format!("templates/{manifest_path} is not UTF-8"))?;
         let manifest =
             Manifest::parse(text).with_context(|| format!("templates/{manifest_path}"))?;
+        let mounted = mounted_files(&manifest, root, &sources, &partials)
+            .with_context(|| format!("templates/{manifest_path}"))?;
         Ok(Self {
             manifest,
             root: root.to_string(),
             sources,
             partials,
+            mounted,
         })
     }
 
@@ -103,13 +110,75 @@ impl Template {
     }
 }
 
+/// The files each `[[mount]]` renders into the project (output path, index into `partials`).
+/// A mount of a folder with no files, or one whose output lands on a path the template (or an
+/// earlier mount) already renders, is a template-author error.
+fn mounted_files(
+    manifest: &Manifest,
+    root: &str,
+    sources: &[Source],
+    partials: &[Source],
+) -> anyhow::Result<Vec<(String, usize)>> {
+    manifest.check_mounts()?;
+    let own_prefix = format!("{root}/");
+    let mut taken: std::collections::BTreeMap<String, String> = sources
+        .iter()
+        .filter_map(|s| {
+            let rel = s.path.strip_prefix(&own_prefix)?;
+            (rel != MANIFEST_FILE).then(|| (render::output_path(rel), s.path.clone()))
+        })
+        .collect();
+    let mut mounted = Vec::new();
+    for mount in &manifest.mounts {
+        let from = format!("{}/", mount.from);
+        let before = mounted.len();
+        for (index, partial) in partials.iter().enumerate() {
+            let Some(rel) = partial.path.strip_prefix(&from) else {
+                continue;
+            };
+            let out = format!("{}/{}", mount.to, render::output_path(rel));
+            if let Some(other) = taken.get(&out) {
+                anyhow::bail!(
+                    "[[mount]] from = \"{}\" to = \"{}\": templates/{} would be rendered to \
+                     `{out}`, which templates/{other} already renders; rename one of them or \
+                     mount elsewhere",
+                    mount.from,
+                    mount.to,
+                    partial.path,
+                );
+            }
+            taken.insert(out.clone(), partial.path.clone());
+            mounted.push((out, index));
+        }
+        anyhow::ensure!(
+            mounted.len() > before,
+            "[[mount]] from = \"{}\": templates/{}/ has no files (is the folder missing, or \
+             misspelt?)",
+            mount.from,
+            mount.from
+        );
+    }
+    Ok(mounted)
+}
+
 /// Every embedded template, sorted by name.
 ///
 /// Manifests are parsed once. They are part of the binary and checked by this crate's tests, so a
 /// broken one is a build defect, not a user error: it panics with the manifest's message.
+///
+/// With [`TEMPLATES_DIR_ENV`] set, the templates come from that folder instead (laid out like
+/// `templates/`), so template authors and tests can render a template without rebuilding; a
+/// broken one there is the author's error: mcpforge prints it and exits with code 2.
 pub fn all() -> &'static [Template] {
     static ALL: OnceLock<Vec<Template>> = OnceLock::new();
     ALL.get_or_init(|| {
+        if let Some(dir) = std::env::var_os(TEMPLATES_DIR_ENV).filter(|d| !d.is_empty()) {
+            let dir = std::path::PathBuf::from(dir);
+            return from_folder(&dir).unwrap_or_else(|e| {
+                eprintln!("error: {TEMPLATES_DIR_ENV}={}: {e:#}", dir.display());
+                std::process::exit(2)
+            });
+        }
         let mut templates: Vec<Template> = TEMPLATES_DIR
             .dirs()
             .filter(|dir| dir.get_file(dir.path().join(MANIFEST_FILE)).is_some())
@@ -123,6 +192,75 @@ pub fn all() -> &'static [Template] {
         templates.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
         templates
     })
+}
+
+/// The variable naming a folder of templates to use instead of the embedded ones.
+pub const TEMPLATES_DIR_ENV: &str = "MCPFORGE_TEMPLATES_DIR";
+
+/// The templates in `dir`, a folder laid out like `templates/`, sorted by name.
+fn from_folder(dir: &std::path::Path) -> anyhow::Result<Vec<Template>> {
+    fn read_all(
+        base: &std::path::Path,
+        dir: &std::path::Path,
+        out: &mut Vec<Source>,
+    ) -> anyhow::Result<()> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .collect::<Result<_, _>>()?;
+        entries.sort_by_key(std::fs::DirEntry::path);
+        for entry in entries {
+            let path = entry.path();
+            if path.is_dir() {
+                read_all(base, &path, out)?;
+            } else {
+                let rel = path
+                    .strip_prefix(base)?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                out.push(Source {
+                    path: rel,
+                    contents: Cow::Owned(bytes),
+                });
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    read_all(dir, dir, &mut files)?;
+    let folder = |path: &str| path.split('/').next().unwrap_or_default().to_string();
+    let (partials, own): (Vec<Source>, Vec<Source>) =
+        files.into_iter().partition(|f| f.path.starts_with('_'));
+    let mut templates = Vec::new();
+    let roots: std::collections::BTreeSet<String> = own
+        .iter()
+        .filter(|f| {
+            f.path.ends_with(&format!("/{MANIFEST_FILE}")) && f.path.matches('/').count() == 1
+        })
+        .map(|f| folder(&f.path))
+        .collect();
+    for root in roots {
+        let sources = own
+            .iter()
+            .filter(|f| folder(&f.path) == root)
+            .cloned()
+            .collect();
+        let template = Template::from_sources(&root, sources, partials.clone())?;
+        anyhow::ensure!(
+            template.name() == root,
+            "templates/{root}/{MANIFEST_FILE}: `name` must equal the folder name `{root}`"
+        );
+        let outputs: Vec<String> = template.files().into_iter().map(|f| f.0).collect();
+        template
+            .manifest
+            .check(&outputs)
+            .with_context(|| format!("templates/{root}/{MANIFEST_FILE}"))?;
+        templates.push(template);
+    }
+    anyhow::ensure!(!templates.is_empty(), "no folder with a {MANIFEST_FILE}");
+    templates.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
+    Ok(templates)
 }
 
 /// Looks a template up by name.
@@ -167,7 +305,13 @@ mod tests {
                 "template.toml `name` must equal its folder"
             );
             t.manifest
-                .check(t.files().map(|f| f.0).collect::<Vec<_>>().as_slice())
+                .check(
+                    t.files()
+                        .into_iter()
+                        .map(|f| f.0)
+                        .collect::<Vec<_>>()
+                        .as_slice(),
+                )
                 .unwrap();
         }
     }

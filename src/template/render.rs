@@ -1,7 +1,8 @@
 //! Rendering: a template plus answers becomes a sorted in-memory tree of files.
 //!
 //! Files ending in `.tera` are rendered with tera (the suffix is dropped); every other file is
-//! copied byte for byte. Rendering is a pure function of the template and the answers: no clock,
+//! copied byte for byte. A template's own files and the files of its `[[mount]]`s are rendered
+//! alike. Rendering is a pure function of the template and the answers: no clock,
 //! no environment, no absolute paths, sorted output. Template errors name the template file and
 //! line. The tree includes `.mcpforge.toml`, which records the answers and a hash per file.
 
@@ -10,7 +11,7 @@ use std::collections::BTreeMap;
 use anyhow::Context as _;
 use tera::{Kwargs, State, Tera};
 
-use super::{Answers, Source, Template};
+use super::{AnswerValue, Answers, Source, Template};
 use crate::project::ProjectManifest;
 
 /// A rendered project: relative path (with `/`) → contents, sorted by path.
@@ -22,35 +23,51 @@ pub struct Rendered {
 const TERA_SUFFIX: &str = ".tera";
 
 impl Template {
-    /// The template's files as (output path, source), excluding the manifest, sorted.
-    pub(crate) fn files(&self) -> impl Iterator<Item = (String, &Source)> {
+    /// The template's files as (output path, source), excluding the manifest: its own files,
+    /// then the files of each `[[mount]]`.
+    pub(crate) fn files(&self) -> Vec<(String, &Source)> {
         let prefix = format!("{}/", self.root);
-        self.sources.iter().filter_map(move |source| {
+        let own = self.sources.iter().filter_map(move |source| {
             let rel = source.path.strip_prefix(&prefix)?;
             if rel == super::MANIFEST_FILE {
                 return None;
             }
-            let out = rel.strip_suffix(TERA_SUFFIX).unwrap_or(rel).to_string();
-            Some((out, source))
-        })
+            Some((output_path(rel), source))
+        });
+        let mounted = self
+            .mounted
+            .iter()
+            .map(|(out, index)| (out.clone(), &self.partials[*index]));
+        own.chain(mounted).collect()
     }
 
-    /// Output paths that the answers leave out.
+    /// Output paths that the answers leave out: a path listed in a question's `files` is
+    /// rendered only when one of the values listing it is chosen.
     fn excluded(&self, answers: &Answers) -> Vec<&str> {
         let mut excluded = Vec::new();
         for q in &self.manifest.questions {
-            let answer = answers
-                .get(&q.key)
-                .map(ToString::to_string)
-                .unwrap_or_default();
+            let chosen: Vec<String> = match answers.get(&q.key) {
+                Some(AnswerValue::List(values)) => values.clone(),
+                Some(answer) => vec![answer.to_string()],
+                None => Vec::new(),
+            };
+            let mut wanted = std::collections::BTreeSet::new();
+            let mut listed = std::collections::BTreeSet::new();
             for (value, paths) in &q.files {
-                if *value != answer {
-                    excluded.extend(paths.iter().map(String::as_str));
+                listed.extend(paths.iter().map(String::as_str));
+                if chosen.contains(value) {
+                    wanted.extend(paths.iter().map(String::as_str));
                 }
             }
+            excluded.extend(listed.difference(&wanted));
         }
         excluded
     }
+}
+
+/// The output path of a template file below its folder: `.tera` dropped.
+pub(crate) fn output_path(rel: &str) -> String {
+    rel.strip_suffix(TERA_SUFFIX).unwrap_or(rel).to_string()
 }
 
 /// Renders `template` with `answers` (already resolved and validated).
@@ -140,8 +157,9 @@ fn context(template: &Template, answers: &Answers) -> anyhow::Result<tera::Conte
     let mut ctx = tera::Context::new();
     for (key, value) in &answers.0 {
         match value {
-            super::AnswerValue::Bool(b) => ctx.insert(key.replace('-', "_"), b),
-            super::AnswerValue::Text(s) => ctx.insert(key.replace('-', "_"), s),
+            AnswerValue::Bool(b) => ctx.insert(key.replace('-', "_"), b),
+            AnswerValue::Text(s) => ctx.insert(key.replace('-', "_"), s),
+            AnswerValue::List(values) => ctx.insert(key.replace('-', "_"), values),
         }
     }
     let name = answers
@@ -172,7 +190,9 @@ fn rust_string(value: &str, _: Kwargs, _: &State) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use std::borrow::Cow;
+
     use super::*;
 
     #[test]
@@ -182,5 +202,157 @@ mod tests {
         let parsed: toml_edit::DocumentMut = format!("k = {toml}").parse().unwrap();
         assert_eq!(parsed["k"].as_str(), Some(s));
         assert_eq!(env_prefix("weather-mcp"), "WEATHER_MCP");
+    }
+
+    fn source(path: &str, text: &str) -> Source {
+        Source {
+            path: path.to_string(),
+            contents: Cow::Owned(text.as_bytes().to_vec()),
+        }
+    }
+
+    const MANIFEST: &str = r#"
+name = "t"
+version = "1.0.0"
+description = "d"
+
+[[mount]]
+from = "_platform"
+to = "platform"
+
+[ownership]
+platform = ["platform/**"]
+
+[[question]]
+key = "name"
+prompt = "Name"
+help = "Name"
+kind = "string"
+default = "demo"
+
+[[question]]
+key = "features"
+prompt = "Subsystems?"
+help = "h"
+kind = "multi"
+default = ["http"]
+choices = [
+  { value = "http", help = "HTTP" },
+  { value = "jwt", help = "JWT", requires = ["http"] },
+  { value = "fetch", help = "fetch" },
+]
+files = { http = ["platform/src/http.rs", "src/serve.rs"], jwt = ["platform/src/jwt.rs"], fetch = ["src/serve.rs"] }
+"#;
+
+    /// A template `t` mounting `_platform`, with `extra` own files.
+    pub(crate) fn mounting(manifest: &str, extra: &[(&str, &str)]) -> anyhow::Result<Template> {
+        let mut sources = vec![
+            source("t/template.toml", manifest),
+            source("t/src/main.rs", "fn main() {}\n"),
+            source("t/src/serve.rs", "// serves\n"),
+        ];
+        sources.extend(extra.iter().map(|(p, t)| source(&format!("t/{p}"), t)));
+        let partials = vec![
+            source(
+                "_platform/Cargo.toml.tera",
+                "[package]\nname = \"{{ crate_name }}-platform\"\n\n[features]\n\
+                 default = [{% for f in features %}\"{{ f }}\"{% if not loop.last %}, {% endif %}{% endfor %}]\n\
+                 {% if \"jwt\" in features %}jwt = [\"http\"]\n{% endif %}",
+            ),
+            source("_platform/src/http.rs", "// http\n"),
+            source("_platform/src/jwt.rs", "// jwt\n"),
+            source("_platform/src/lib.rs", "// lib\n"),
+            source("_items/tool.rs.tera", "{{ nope }}"),
+        ];
+        Template::from_sources("t", sources, partials)
+    }
+
+    fn render_with(features: &str) -> Rendered {
+        let template = mounting(MANIFEST, &[]).unwrap();
+        let given = [("features".to_string(), features.to_string())];
+        let answers =
+            super::super::resolve_answers(&template.manifest, &given, None, None).unwrap();
+        render(&template, &answers).unwrap()
+    }
+
+    #[test]
+    fn mounts_render_shared_folders_with_the_same_context_and_exclusions() {
+        let rendered = render_with("http,jwt");
+        let paths: Vec<&str> = rendered.files.keys().map(String::as_str).collect();
+        assert_eq!(
+            paths,
+            [
+                ".mcpforge.toml",
+                "platform/Cargo.toml",
+                "platform/src/http.rs",
+                "platform/src/jwt.rs",
+                "platform/src/lib.rs",
+                "src/main.rs",
+                "src/serve.rs",
+            ]
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&rendered.files["platform/Cargo.toml"]),
+            "[package]\nname = \"demo-platform\"\n\n[features]\ndefault = [\"http\", \"jwt\"]\njwt = [\"http\"]\n"
+        );
+        let manifest = String::from_utf8_lossy(&rendered.files[".mcpforge.toml"]).to_string();
+        assert!(
+            manifest.contains("features = [\"http\", \"jwt\"]"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("\"platform/src/jwt.rs\" = { owner = \"platform\""),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("\"src/main.rs\" = { owner = \"shared\""),
+            "{manifest}"
+        );
+    }
+
+    #[test]
+    fn multi_files_follow_the_chosen_values() {
+        let none = render_with("");
+        assert!(!none.files.contains_key("platform/src/http.rs"));
+        assert!(!none.files.contains_key("platform/src/jwt.rs"));
+        // Listed under `http` and `fetch`: rendered when either is chosen.
+        assert!(!none.files.contains_key("src/serve.rs"));
+        assert!(render_with("fetch").files.contains_key("src/serve.rs"));
+        assert_eq!(
+            String::from_utf8_lossy(&none.files["platform/Cargo.toml"]),
+            "[package]\nname = \"demo-platform\"\n\n[features]\ndefault = []\n"
+        );
+        let http = render_with("http");
+        assert!(http.files.contains_key("platform/src/http.rs"));
+        assert!(!http.files.contains_key("platform/src/jwt.rs"));
+    }
+
+    #[test]
+    fn a_missing_or_colliding_mount_is_a_template_error() {
+        let err = mounting(&MANIFEST.replace("\"_platform\"", "\"_platfrom\""), &[]).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "templates/t/template.toml: [[mount]] from = \"_platfrom\": templates/_platfrom/ has \
+             no files (is the folder missing, or misspelt?)"
+        );
+        let err = mounting(MANIFEST, &[("platform/src/lib.rs", "// mine\n")]).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "templates/t/template.toml: [[mount]] from = \"_platform\" to = \"platform\": \
+             templates/_platform/src/lib.rs would be rendered to `platform/src/lib.rs`, which \
+             templates/t/platform/src/lib.rs already renders; rename one of them or mount elsewhere"
+        );
+        // `.tera` is dropped before comparing.
+        let err = mounting(MANIFEST, &[("platform/Cargo.toml", "")]).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("`platform/Cargo.toml`"),
+            "{err:#}"
+        );
+        let err = mounting(
+            &MANIFEST.replace("to = \"platform\"", "to = \"../up\""),
+            &[],
+        )
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("relative folder"), "{err:#}");
     }
 }

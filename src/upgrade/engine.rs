@@ -304,6 +304,19 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
     }
 
     let migrations = run_migrations(request, &from, &to, &mut writes, &mut files)?;
+    if !request.set.is_empty() {
+        let mut rust = BTreeSet::new();
+        rust_files(request.root, request.root, &mut rust);
+        rust.extend(writes.keys().filter(|p| p.ends_with(".rs")).cloned());
+        super::dropped::check(
+            request.root,
+            target,
+            &manifest.answers,
+            &new_answers,
+            &rust,
+            &writes,
+        )?;
+    }
 
     let mut transaction = Transaction::new();
     for change in writes.into_values() {
@@ -381,12 +394,20 @@ fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
         if let Some(q) = target.question(key)
             && let Err(e) = template::parse_answer(q, value)
         {
-            return Err(CliError::usage(format!(
-                "`--set {key}=…`: {}",
-                e.message.replace(&format!("`--{key}` "), "the value ")
-            ))
-            .with_help(format!("pass a valid value with `--set {key}=<value>`"))
-            .into());
+            let message = e
+                .message
+                .replace(&format!("`--{key}` value "), "")
+                .replace(&format!("`--{key}` "), "the value ");
+            // A list's help (the valid set, the missing requirement) reads as well for `--set`.
+            let help = match (q.kind, e.help) {
+                (template::QuestionKind::Multi, Some(help)) => help
+                    .replace(&format!("`--{key} ''`"), &format!("`--set {key}=`"))
+                    .replace(&format!("`--{key} "), &format!("`--set {key}=")),
+                _ => format!("pass a valid value with `--set {key}=<value>`"),
+            };
+            return Err(CliError::usage(format!("`--set {key}=…`: {message}"))
+                .with_help(help)
+                .into());
         }
     }
     for (key, value) in request.set {
@@ -605,6 +626,148 @@ mod tests {
         assert!(
             !recorded.contains("\".mcpforge.toml\""),
             "the manifest records itself:\n{recorded}"
+        );
+    }
+
+    const FEATURES: &str = r#"name = "t"
+version = "1.0.0"
+description = "test"
+
+[ownership]
+platform = ["platform/**"]
+team = ["src/tools/**"]
+
+[[question]]
+key = "name"
+prompt = "Name"
+help = "Name"
+kind = "string"
+default = "demo"
+
+[[question]]
+key = "features"
+prompt = "Subsystems"
+help = "Subsystems"
+kind = "multi"
+default = ["http", "fetch"]
+choices = [
+  { value = "http", help = "HTTP" },
+  { value = "fetch", help = "outbound HTTP", provides = ["platform::fetch", "fetcher"] },
+]
+files = { fetch = ["platform/fetch.rs", "src/fetch_example.rs"] }
+"#;
+
+    fn features_template() -> Template {
+        let files: &[(&str, &str)] = &[
+            ("template.toml", FEATURES),
+            ("platform/fetch.rs", "pub fn fetcher() {}\n"),
+            (
+                "src/lib.rs.tera",
+                "pub mod tools;\n{% if \"fetch\" in features %}pub mod fetch_example;\n{% endif %}",
+            ),
+            ("src/fetch_example.rs", "pub fn f(c: &C) { c.fetcher(); }\n"),
+            ("src/tools/mod.rs", "pub mod greet;\n"),
+            ("src/tools/greet.rs", "pub fn greet() {}\n"),
+        ];
+        let sources = files
+            .iter()
+            .map(|(path, text)| Source {
+                path: format!("t/{path}"),
+                contents: Cow::Owned(text.as_bytes().to_vec()),
+            })
+            .collect();
+        Template::from_sources("t", sources, Vec::new()).unwrap()
+    }
+
+    fn plan_set(
+        root: &Path,
+        template: &Template,
+        set: &[(String, String)],
+    ) -> anyhow::Result<UpgradePlan> {
+        let text = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
+        let manifest = ProjectManifest::parse(&text, Path::new(MANIFEST_FILE)).unwrap();
+        plan(&Request {
+            root,
+            manifest: &manifest,
+            manifest_text: &text,
+            base: template,
+            target: template,
+            set,
+        })
+    }
+
+    #[test]
+    fn dropping_a_choice_that_team_code_uses_is_refused_naming_the_uses() {
+        let template = features_template();
+        let answers = template::resolve_answers(&template.manifest, &[], None, None).unwrap();
+        let rendered = template::render(&template, &answers).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("p");
+        crate::edit::create_tree(&root, &rendered.files).unwrap();
+        std::fs::write(
+            root.join("src/tools/greet.rs"),
+            "use platform::fetch::get;\n\npub fn greet(c: &C) {\n    // c.fetcher() in a comment\n    assert!(c.fetcher().ok());\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("src/lib.rs"),
+            "//! The team's crate.\npub mod tools;\npub mod fetch_example;\n",
+        )
+        .unwrap();
+        let set = [("features".to_string(), "http".to_string())];
+
+        let Err(err) = plan_set(&root, &template, &set) else {
+            panic!("dropping `fetch` was not refused");
+        };
+        let cli = err.downcast_ref::<CliError>().unwrap();
+        assert_eq!(cli.exit_code(), 2);
+        // The platform file and the untouched shared example that the change removes are not
+        // uses; the team's tool is.
+        assert_eq!(
+            cli.message,
+            "changing `features` drops `fetch`, but team code still uses its API:\n  \
+             src/tools/greet.rs:1: platform::fetch (from `fetch`)\n  \
+             src/tools/greet.rs:5: fetcher (from `fetch`)"
+        );
+        assert_eq!(
+            cli.help.as_deref(),
+            Some("remove those uses first, or keep `fetch`: `--set features=http,fetch`")
+        );
+
+        // Without the uses, the change goes through: the platform file and the example go, and
+        // the team's edit of the shared lib.rs survives the three-way merge.
+        std::fs::write(root.join("src/tools/greet.rs"), "pub fn greet() {}\n").unwrap();
+        let plan = plan_set(&root, &template, &set).unwrap();
+        assert_eq!(
+            plan.answers_changed,
+            [(
+                "features".to_string(),
+                "http,fetch".to_string(),
+                "http".to_string()
+            )]
+        );
+        plan.transaction.commit().unwrap();
+        assert!(!root.join("platform/fetch.rs").exists());
+        assert!(!root.join("src/fetch_example.rs").exists());
+        assert_eq!(
+            std::fs::read_to_string(root.join("src/lib.rs")).unwrap(),
+            "//! The team's crate.\npub mod tools;\n"
+        );
+        let recorded = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
+        assert!(recorded.contains("features = [\"http\"]"), "{recorded}");
+
+        // And back: adding the choice again renders its files.
+        let set = [("features".to_string(), "fetch,http".to_string())];
+        plan_set(&root, &template, &set)
+            .unwrap()
+            .transaction
+            .commit()
+            .unwrap();
+        assert!(root.join("platform/fetch.rs").exists());
+        let recorded = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
+        assert!(
+            recorded.contains("features = [\"http\", \"fetch\"]"),
+            "{recorded}"
         );
     }
 }

@@ -2,6 +2,7 @@
 
 mod add;
 mod docs;
+mod features;
 mod fixtures;
 mod lint;
 mod mcp;

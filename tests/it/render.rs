@@ -1,5 +1,5 @@
 //! Snapshot of every template's rendered tree: with default answers, and with each non-default
-//! value of every choice or bool question, one at a time. A template change shows up here as a
+//! value of every choice or bool question, one at a time (none and all for a multi question). A template change shows up here as a
 //! reviewable diff (`cargo insta review`).
 
 use mcpforge::template::{self, AnswerValue, QuestionKind};
@@ -24,11 +24,28 @@ fn variants(tpl: &template::Template) -> Vec<(String, Vec<(String, String)>)> {
         let values: Vec<String> = match q.kind {
             QuestionKind::Choice => q.choices.iter().map(|c| c.value.clone()).collect(),
             QuestionKind::Bool => vec!["true".into(), "false".into()],
+            // None and all: single values may need others (`jwt` needs `http`).
+            QuestionKind::Multi => vec![
+                String::new(),
+                q.choices
+                    .iter()
+                    .map(|c| c.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ],
             QuestionKind::String => continue,
         };
         let default = q.default.as_ref().map(AnswerValue::to_string);
         for value in values.into_iter().filter(|v| Some(v) != default.as_ref()) {
-            out.push((format!("{}-{value}", q.key), vec![(q.key.clone(), value)]));
+            let name = match (q.kind, value.as_str()) {
+                (QuestionKind::Multi, "") => "none",
+                (QuestionKind::Multi, _) => "all",
+                _ => &value,
+            };
+            out.push((
+                format!("{}-{name}", q.key),
+                vec![(q.key.clone(), value.clone())],
+            ));
         }
     }
     out

@@ -35,12 +35,42 @@ pub struct NewProjectParams {
     pub dry_run: bool,
 }
 
-/// An answer: text for string and choice questions, true or false for bool questions.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+/// An answer: text for string and choice questions, true or false for bool questions, a list of
+/// values for multi questions (`[]` for none).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Answer {
     Bool(bool),
     Text(String),
+    List(Vec<String>),
+}
+
+impl Answer {
+    /// Answers as the command line gives them (`--key value`): a list comma-separated, so a
+    /// list value holding a comma is refused rather than split.
+    pub(super) fn flags(
+        answers: &BTreeMap<String, Answer>,
+    ) -> anyhow::Result<Vec<(String, String)>> {
+        let mut given = Vec::new();
+        for (key, answer) in answers {
+            let text = match answer {
+                Answer::Bool(b) => b.to_string(),
+                Answer::Text(t) => t.clone(),
+                Answer::List(values) => {
+                    if let Some(bad) = values.iter().find(|v| v.contains(',')) {
+                        return Err(crate::error::CliError::usage(format!(
+                            "answers.{key}: `{bad}` is not one value"
+                        ))
+                        .with_help("give each value as its own list item")
+                        .into());
+                    }
+                    values.join(",")
+                }
+            };
+            given.push((key.clone(), text));
+        }
+        Ok(given)
+    }
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -51,7 +81,7 @@ pub struct NewProjectOutput {
     pub version: String,
     /// The package name the project was generated with.
     pub name: String,
-    /// Every answer used, defaults included.
+    /// Every answer used, defaults included (a multi answer's values comma-separated).
     pub answers: BTreeMap<String, String>,
     /// Every file, relative to the project.
     pub files: Vec<String>,
@@ -82,17 +112,7 @@ impl McpServer {
             if target.exists() {
                 roots.check_tree(&target)?;
             }
-            let given: Vec<(String, String)> = params
-                .answers
-                .iter()
-                .map(|(key, answer)| {
-                    let text = match answer {
-                        Answer::Bool(b) => b.to_string(),
-                        Answer::Text(t) => t.clone(),
-                    };
-                    (key.clone(), text)
-                })
-                .collect();
+            let given = Answer::flags(&params.answers)?;
             let template = params
                 .template
                 .as_deref()

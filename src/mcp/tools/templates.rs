@@ -38,13 +38,15 @@ pub struct QuestionInfo {
     pub key: String,
     /// What the answer means.
     pub help: String,
-    /// `string`, `bool` or `choice`.
+    /// `string`, `bool`, `choice` or `multi` (any number of the choices: answer with a list of
+    /// values, `[]` for none).
     pub kind: String,
-    /// The default answer, if any (`true`/`false` for bools).
+    /// The default answer, if any (`true`/`false` for bools; the values comma-separated for
+    /// `multi`, empty for none).
     pub default: Option<String>,
     /// The default is the target directory's name.
     pub default_from_directory: bool,
-    /// For `choice`: the allowed values and what each means.
+    /// For `choice` and `multi`: the allowed values and what each means.
     pub choices: Vec<ChoiceInfo>,
 }
 
@@ -52,6 +54,9 @@ pub struct QuestionInfo {
 pub struct ChoiceInfo {
     pub value: String,
     pub help: String,
+    /// For `multi`: other values that must be chosen with this one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
 }
 
 /// The template list, shared with the `mcpforge://templates/<name>` resources.
@@ -77,6 +82,7 @@ pub fn template_info(tpl: &template::Template) -> TemplateInfo {
                     QuestionKind::String => "string",
                     QuestionKind::Bool => "bool",
                     QuestionKind::Choice => "choice",
+                    QuestionKind::Multi => "multi",
                 }
                 .to_string(),
                 default: q.default.as_ref().map(ToString::to_string),
@@ -87,6 +93,7 @@ pub fn template_info(tpl: &template::Template) -> TemplateInfo {
                     .map(|c| ChoiceInfo {
                         value: c.value.clone(),
                         help: c.help.clone(),
+                        requires: c.requires.clone(),
                     })
                     .collect(),
             })

@@ -6,6 +6,7 @@ use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{Peer, RoleServer, schemars, tool, tool_router};
 use serde::{Deserialize, Serialize};
 
+use super::new_project::Answer;
 use super::{blocking, check_writes, confined_project};
 use crate::commands;
 use crate::mcp::McpServer;
@@ -16,9 +17,10 @@ use crate::upgrade::{Outcome, UpgradePlan};
 pub struct UpgradePlanParams {
     /// The project directory (or a directory inside it), relative to the first root or absolute.
     pub project: String,
-    /// Answers to change while upgrading, by question key (the project is re-rendered with them).
+    /// Answers to change while upgrading, by question key (the project is re-rendered with them):
+    /// like new_project's answers, a list of values for a multi question.
     #[serde(default)]
-    pub set: BTreeMap<String, String>,
+    pub set: BTreeMap<String, Answer>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -26,9 +28,10 @@ pub struct UpgradePlanParams {
 pub struct UpgradeApplyParams {
     /// The project directory (or a directory inside it), relative to the first root or absolute.
     pub project: String,
-    /// Answers to change while upgrading, by question key.
+    /// Answers to change while upgrading, by question key (a list of values for a multi
+    /// question).
     #[serde(default)]
-    pub set: BTreeMap<String, String>,
+    pub set: BTreeMap<String, Answer>,
     /// Upgrade even if the git working tree has uncommitted changes (or there is no git), so the
     /// upgrade is not one reviewable diff.
     #[serde(default)]
@@ -133,10 +136,6 @@ fn upgrade_output(plan: &UpgradePlan, diff: String, written: usize) -> UpgradeOu
     }
 }
 
-fn set_pairs(set: &BTreeMap<String, String>) -> Vec<(String, String)> {
-    set.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-}
-
 #[tool_router(router = upgrade_router, vis = "pub(super)")]
 impl McpServer {
     /// Show what upgrading a generated project to the current template version would do (like
@@ -157,7 +156,7 @@ impl McpServer {
         let roots = self.roots(&peer).await;
         blocking(move || {
             let project = confined_project(&roots, &params.project)?;
-            let plan = commands::upgrade::plan(&project, &set_pairs(&params.set), false)?;
+            let plan = commands::upgrade::plan(&project, &Answer::flags(&params.set)?, false)?;
             let diff = plan.transaction.diff();
             Ok(upgrade_output(&plan, diff, 0))
         })
@@ -183,8 +182,11 @@ impl McpServer {
         let roots = self.roots(&peer).await;
         blocking(move || {
             let project = confined_project(&roots, &params.project)?;
-            let plan =
-                commands::upgrade::plan(&project, &set_pairs(&params.set), !params.allow_dirty)?;
+            let plan = commands::upgrade::plan(
+                &project,
+                &Answer::flags(&params.set)?,
+                !params.allow_dirty,
+            )?;
             check_writes(&roots, &plan.transaction)?;
             let mut output = upgrade_output(&plan, String::new(), 0);
             let applied = commands::upgrade::apply(plan)?;
