@@ -1,7 +1,14 @@
 //! A Rust file as rules see it: its text, its syntax tree without test-only code, a map of its
 //! `use` imports for resolving paths, and helpers to turn spans into diagnostics.
+//!
+//! A large file is checked a part at a time ([`SourceFile::check`]): each part is a run of whole
+//! top-level items, parsed alone, so peak memory follows the part, not the file. Rules see no
+//! difference: every part carries the whole file's text and `use` map, and its spans map to the
+//! file's lines and columns.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use proc_macro2::Span;
 use syn::visit::Visit;
@@ -19,41 +26,214 @@ pub struct CrateContext {
     pub options: super::config::RuleOptions,
 }
 
-/// A parsed Rust file.
+/// Files up to this size are parsed whole; larger ones are checked in parts of about this size
+/// (a syn tree takes about 180 bytes per byte of source, so a part peaks near 12 MB).
+pub const PART_BYTES: usize = 64 * 1024;
+
+/// Rules whose findings in one item depend on other items of the file, each with the words
+/// without which it cannot look across items. A large file is parsed whole when one of these is
+/// enabled and finds its words in it; every other rule checks one part at a time. Found by reading
+/// every rule (2026-12-03): MCP006 and MCP102 look up a tool's `Parameters<T>` struct anywhere
+/// in the file; MCP104, MCP105 and MCP112 apply to files that define a `#[tool]` or `#[prompt]`
+/// anywhere; MCP413 asks whether the file starts an interpreter anywhere. A rule added to this
+/// kind must be listed here: the test `files_checked_in_parts_have_the_findings_of_a_whole_parse`
+/// fails on its fixture otherwise.
+pub const ACROSS_ITEMS: &[(&str, &[&str])] = &[
+    ("MCP006", &["Parameters"]),
+    ("MCP102", &["Parameters"]),
+    ("MCP104", &["tool", "prompt"]),
+    ("MCP105", &["tool", "prompt"]),
+    ("MCP112", &["tool", "prompt"]),
+    ("MCP413", &["Command"]),
+];
+
+/// Whether `text` must be checked whole because an enabled rule (`enabled(code)`) may look
+/// across its items.
+pub fn needs_whole_file(text: &str, enabled: impl Fn(&str) -> bool) -> bool {
+    ACROSS_ITEMS
+        .iter()
+        .any(|(code, words)| enabled(code) && words.iter().any(|w| text.contains(w)))
+}
+
+/// A parsed Rust file, or one part of a large one.
 pub struct SourceFile {
     /// Path relative to the linted root, with `/`.
     pub path: String,
-    pub text: String,
-    /// The syntax tree with `#[cfg(test)]` items removed: rules judge shipped code.
+    /// The whole file's text, in every part.
+    pub text: SourceText,
+    /// The syntax tree with `#[cfg(test)]` items removed: rules judge shipped code. For a part
+    /// of a large file, that part's items.
     pub ast: syn::File,
-    uses: HashMap<String, String>,
-    lines: LineIndex,
+    uses: Rc<HashMap<String, String>>,
+    lines: Rc<LineIndex>,
+    /// The file's lines before this part (0 for a whole file): spans count from the part.
+    line_base: usize,
+}
+
+/// The text of a file, shared by its parts. Rules ask `text.contains(..)` as a whole-file gate
+/// ("does the file mention `canonicalize` at all?"); the answer is remembered, so a file checked
+/// in a hundred parts is still searched once per question.
+pub struct SourceText(Rc<TextInner>);
+
+struct TextInner {
+    text: String,
+    answers: RefCell<HashMap<String, bool>>,
+}
+
+impl SourceText {
+    fn new(text: String) -> Self {
+        Self(Rc::new(TextInner {
+            text,
+            answers: RefCell::default(),
+        }))
+    }
+
+    /// Whether the file contains `pattern` anywhere.
+    pub fn contains(&self, pattern: &str) -> bool {
+        if let Some(found) = self.0.answers.borrow().get(pattern) {
+            return *found;
+        }
+        let found = self.0.text.contains(pattern);
+        self.0
+            .answers
+            .borrow_mut()
+            .insert(pattern.to_string(), found);
+        found
+    }
+}
+
+impl Clone for SourceText {
+    fn clone(&self) -> Self {
+        Self(Rc::clone(&self.0))
+    }
+}
+
+impl std::ops::Deref for SourceText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0.text
+    }
+}
+
+fn parse_error(e: &syn::Error) -> (Position, String) {
+    let at = e.span().start();
+    (
+        Position {
+            line: at.line.max(1),
+            column: at.column + 1,
+        },
+        e.to_string(),
+    )
 }
 
 impl SourceFile {
-    /// Parses `text`; on failure returns where and why.
+    /// Parses `text` whole; on failure returns where and why.
     pub fn parse(path: String, text: String) -> Result<Self, (Position, String)> {
-        let mut ast = crate::edit::rust::parse_file(&text).map_err(|e| {
-            let at = e.span().start();
-            (
-                Position {
-                    line: at.line.max(1),
-                    column: at.column + 1,
-                },
-                e.to_string(),
-            )
-        })?;
+        let mut ast = crate::edit::rust::parse_file(&text).map_err(|e| parse_error(&e))?;
         strip_test_items(&mut ast.items);
         let mut collector = UseCollector::default();
         collector.visit_file(&ast);
         let lines = LineIndex::new(&text);
         Ok(Self {
             path,
-            text,
+            text: SourceText::new(text),
             ast,
-            uses: collector.map,
-            lines,
+            uses: Rc::new(collector.map),
+            lines: Rc::new(lines),
+            line_base: 0,
         })
+    }
+
+    /// Parses `text` and runs `check` on it: once on the whole file when it is at most
+    /// `part_bytes` long, else once per part of about `part_bytes` of whole top-level items
+    /// (`0`: every item alone), each part's tree dropped before the next is parsed. Rules see the
+    /// same spans, text and `use` map either way. When the file does not split cleanly (a part
+    /// fails to parse on its own, or the scan cannot find item boundaries), it is parsed whole, so
+    /// errors and findings never depend on the split. On a parse error returns where and why.
+    pub fn check<T>(
+        path: String,
+        text: String,
+        part_bytes: usize,
+        mut check: impl FnMut(&SourceFile) -> T,
+    ) -> Result<Vec<T>, (Position, String)> {
+        if text.len() > part_bytes
+            && let Some(items) = Self::item_ends(&text)
+        {
+            let text = SourceText::new(text);
+            if let Some(out) = Self::check_parts(&path, &text, &items, part_bytes, &mut check) {
+                return Ok(out);
+            }
+            let text = Rc::try_unwrap(text.0).map_or_else(|t| t.text.clone(), |t| t.text);
+            return Self::parse(path, text).map(|file| vec![check(&file)]);
+        }
+        Self::parse(path, text).map(|file| vec![check(&file)])
+    }
+
+    /// Where each top-level item ends, the end of the text included; `None` for text the item
+    /// scan cannot split, or that starts with a byte-order mark or a shebang line (which only
+    /// the whole-file parse handles).
+    fn item_ends(text: &str) -> Option<Vec<usize>> {
+        if text.starts_with('\u{feff}') || (text.starts_with("#!") && !text.starts_with("#![")) {
+            return None;
+        }
+        let mut ends = super::parts::item_ends(text)?;
+        if ends.last() != Some(&text.len()) {
+            ends.push(text.len());
+        }
+        Some(ends)
+    }
+
+    /// Checks runs of whole items (`items`: where each ends) of at least `part_bytes` (the last
+    /// one may be shorter); `None` when an item or a part does not parse on its own.
+    fn check_parts<T>(
+        path: &str,
+        text: &SourceText,
+        items: &[usize],
+        part_bytes: usize,
+        check: &mut impl FnMut(&SourceFile) -> T,
+    ) -> Option<Vec<T>> {
+        // The `use` map is the whole file's, so it is gathered first, from the items that can
+        // hold a `use` (an item without the word cannot), before any part is checked.
+        let mut uses = UseCollector::default();
+        let mut start = 0;
+        for &end in items {
+            let item = &text[start..end];
+            if item.contains("use") {
+                let mut ast = crate::edit::rust::parse_file(item).ok()?;
+                strip_test_items(&mut ast.items);
+                uses.visit_file(&ast);
+            }
+            start = end;
+        }
+        let uses = Rc::new(uses.map);
+        let lines = Rc::new(LineIndex::new(text));
+        let mut out = Vec::new();
+        let (mut start, mut line_base) = (0, 0);
+        for &end in items {
+            if end - start < part_bytes.max(1) && end != text.len() {
+                continue;
+            }
+            // The part is parsed with its first line's columns kept (spaces stand in for what
+            // precedes it on that line), so only lines need shifting.
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let mut source = " ".repeat(text[line_start..start].chars().count());
+            source.push_str(&text[start..end]);
+            let mut ast = crate::edit::rust::parse_file(&source).ok()?;
+            drop(source);
+            strip_test_items(&mut ast.items);
+            let file = SourceFile {
+                path: path.to_string(),
+                text: text.clone(),
+                ast,
+                uses: Rc::clone(&uses),
+                lines: Rc::clone(&lines),
+                line_base,
+            };
+            out.push(check(&file));
+            line_base += text[start..end].bytes().filter(|b| *b == b'\n').count();
+            start = end;
+        }
+        Some(out)
     }
 
     /// The full path a written path refers to, through this file's `use` items:
@@ -74,6 +254,10 @@ impl SourceFile {
 
     /// The byte offset of a span position in [`SourceFile::text`].
     pub fn offset(&self, at: proc_macro2::LineColumn) -> usize {
+        let at = proc_macro2::LineColumn {
+            line: at.line + self.line_base,
+            column: at.column,
+        };
         self.lines.offset(&self.text, at)
     }
 
@@ -82,11 +266,11 @@ impl SourceFile {
         let (start, end) = (span.start(), span.end());
         (
             Position {
-                line: start.line,
+                line: start.line + self.line_base,
                 column: start.column + 1,
             },
             Position {
-                line: end.line,
+                line: end.line + self.line_base,
                 column: end.column + 1,
             },
         )
@@ -201,6 +385,16 @@ mod tests {
             4,
             "the #[cfg(test)] module is removed"
         );
+    }
+
+    #[test]
+    fn rules_listed_as_looking_across_items_exist() {
+        for (code, _) in ACROSS_ITEMS {
+            assert!(
+                crate::lint::rules::find(code).is_some(),
+                "{code} is listed in ACROSS_ITEMS but is no rule"
+            );
+        }
     }
 
     #[test]
