@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 pub use diagnostic::{Diagnostic, Position, Report, Severity};
 use rules::{Check, RULES, RuleMeta, Status};
-pub use source::{ACROSS_ITEMS, CrateContext, PART_BYTES, SourceFile, SourceText};
+pub use source::{ACROSS_ITEMS, Across, CrateContext, PART_BYTES, SourceFile, SourceText};
 
 use crate::error::CliError;
 
@@ -220,7 +220,10 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
             {
                 part_bytes = usize::MAX;
             }
-            let parts = SourceFile::check(path.clone(), text.clone(), part_bytes, |file| {
+            let keep = source::Keep::for_rules(|code| {
+                rules::find(code).is_some_and(|r| settings.enabled_in(&path, r.meta))
+            });
+            let parts = SourceFile::check(path.clone(), text.clone(), part_bytes, keep, |file| {
                 let mut diagnostics = Vec::new();
                 for check in &source_rules {
                     check(file, &context, &mut diagnostics);

@@ -30,29 +30,63 @@ pub struct CrateContext {
 /// (a syn tree takes about 180 bytes per byte of source, so a part peaks near 12 MB).
 pub const PART_BYTES: usize = 64 * 1024;
 
-/// Rules whose findings in one item depend on other items of the file, each with the words
-/// without which it cannot look across items. A large file is parsed whole when one of these is
-/// enabled and finds its words in it; every other rule checks one part at a time. Found by reading
-/// every rule (2026-12-03): MCP006 and MCP102 look up a tool's `Parameters<T>` struct anywhere
-/// in the file; MCP104, MCP105 and MCP112 apply to files that define a `#[tool]` or `#[prompt]`
-/// anywhere; MCP413 asks whether the file starts an interpreter anywhere. A rule added to this
-/// kind must be listed here: the test `files_checked_in_parts_have_the_findings_of_a_whole_parse`
-/// fails on its fixture otherwise.
-pub const ACROSS_ITEMS: &[(&str, &[&str])] = &[
-    ("MCP006", &["Parameters"]),
-    ("MCP102", &["Parameters"]),
-    ("MCP104", &["tool", "prompt"]),
-    ("MCP105", &["tool", "prompt"]),
-    ("MCP112", &["tool", "prompt"]),
-    ("MCP413", &["Command"]),
+/// Rules whose findings in one item depend on other items of the file, and what the engine
+/// does about it when it checks a large file in parts. Found by reading every rule (2026-12-03).
+/// A rule added to this kind must be listed here: the test
+/// `files_checked_in_parts_have_the_findings_of_a_whole_parse` fails on its fixture otherwise.
+pub const ACROSS_ITEMS: &[(&str, Across)] = &[
+    ("MCP006", Across::ParamsStruct),
+    ("MCP102", Across::ParamsStruct),
+    ("MCP104", Across::ItemModule),
+    ("MCP105", Across::ItemModule),
+    ("MCP112", Across::ItemModule),
+    ("MCP413", Across::WholeFile(&["Command"])),
 ];
 
-/// Whether `text` must be checked whole because an enabled rule (`enabled(code)`) may look
-/// across its items.
+/// How a rule looks across a file's items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Across {
+    /// It looks up a tool's `Parameters<T>` struct anywhere in the file (and reports each
+    /// struct once): a tool, the structs its parameters name and the other tools naming them
+    /// are kept in one part.
+    ParamsStruct,
+    /// It applies to files that define a `#[tool]` or `#[prompt]` anywhere (or sit in an item
+    /// folder): every part of such a file gets at least one of them.
+    ItemModule,
+    /// It asks a question of the whole file: a file holding one of these words is parsed whole.
+    WholeFile(&'static [&'static str]),
+}
+
+/// Which item-grouping constraints a file checked in parts must keep (see [`Across`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keep {
+    pub params_structs: bool,
+    pub item_module: bool,
+}
+
+impl Keep {
+    /// What the enabled rules (`enabled(code)`) need kept together.
+    pub fn for_rules(enabled: impl Fn(&str) -> bool) -> Self {
+        let mut keep = Self::default();
+        for (code, across) in ACROSS_ITEMS {
+            if enabled(code) {
+                match across {
+                    Across::ParamsStruct => keep.params_structs = true,
+                    Across::ItemModule => keep.item_module = true,
+                    Across::WholeFile(_) => {}
+                }
+            }
+        }
+        keep
+    }
+}
+
+/// Whether `text` must be checked whole because an enabled rule (`enabled(code)`) asks a
+/// question of the whole file and finds its words in it.
 pub fn needs_whole_file(text: &str, enabled: impl Fn(&str) -> bool) -> bool {
-    ACROSS_ITEMS
-        .iter()
-        .any(|(code, words)| enabled(code) && words.iter().any(|w| text.contains(w)))
+    ACROSS_ITEMS.iter().any(|(code, across)| {
+        matches!(across, Across::WholeFile(words) if enabled(code) && words.iter().any(|w| text.contains(w)))
+    })
 }
 
 /// A parsed Rust file, or one part of a large one.
@@ -154,13 +188,15 @@ impl SourceFile {
         path: String,
         text: String,
         part_bytes: usize,
+        keep: Keep,
         mut check: impl FnMut(&SourceFile) -> T,
     ) -> Result<Vec<T>, (Position, String)> {
         if text.len() > part_bytes
             && let Some(items) = Self::item_ends(&text)
         {
             let text = SourceText::new(text);
-            if let Some(out) = Self::check_parts(&path, &text, &items, part_bytes, &mut check) {
+            if let Some(out) = Self::check_parts(&path, &text, &items, part_bytes, keep, &mut check)
+            {
                 return Ok(out);
             }
             let text = Rc::try_unwrap(text.0).map_or_else(|t| t.text.clone(), |t| t.text);
@@ -184,17 +220,21 @@ impl SourceFile {
     }
 
     /// Checks runs of whole items (`items`: where each ends) of at least `part_bytes` (the last
-    /// one may be shorter); `None` when an item or a part does not parse on its own.
+    /// one may be shorter), cut only where `keep` allows; `None` when an item or a part does
+    /// not parse on its own.
     fn check_parts<T>(
         path: &str,
         text: &SourceText,
         items: &[usize],
         part_bytes: usize,
+        keep: Keep,
         check: &mut impl FnMut(&SourceFile) -> T,
     ) -> Option<Vec<T>> {
         // The `use` map is the whole file's, so it is gathered first, from the items that can
-        // hold a `use` (an item without the word cannot), before any part is checked.
+        // hold a `use` (an item without the word cannot), before any part is checked. The same
+        // pass notes, for rules that look across items, each item's tools and structs.
         let mut uses = UseCollector::default();
+        let mut facts: Vec<ItemFacts> = Vec::with_capacity(items.len());
         let mut start = 0;
         for &end in items {
             let item = &text[start..end];
@@ -203,14 +243,23 @@ impl SourceFile {
                 strip_test_items(&mut ast.items);
                 uses.visit_file(&ast);
             }
+            let looks = (keep.params_structs
+                && (item.contains("Parameters") || item.contains("struct")))
+                || (keep.item_module && (item.contains("tool") || item.contains("prompt")));
+            facts.push(if looks {
+                ItemFacts::of(&SourceFile::parse(path.to_string(), item.to_string()).ok()?)
+            } else {
+                ItemFacts::default()
+            });
             start = end;
         }
+        let cuttable = Self::cuttable(path, &facts, keep);
         let uses = Rc::new(uses.map);
         let lines = Rc::new(LineIndex::new(text));
         let mut out = Vec::new();
         let (mut start, mut line_base) = (0, 0);
-        for &end in items {
-            if end - start < part_bytes.max(1) && end != text.len() {
+        for (k, &end) in items.iter().enumerate() {
+            if (end - start < part_bytes.max(1) || !cuttable[k]) && end != text.len() {
                 continue;
             }
             // The part is parsed with its first line's columns kept (spaces stand in for what
@@ -234,6 +283,50 @@ impl SourceFile {
             start = end;
         }
         Some(out)
+    }
+
+    /// For each item, whether a part may end after it: not inside the span from a tool to the
+    /// structs its `Parameters<T>` names (and the other tools naming them), and, in a file whose
+    /// rules apply only to files defining a tool or prompt, not where a part would be left
+    /// without one.
+    fn cuttable(path: &str, facts: &[ItemFacts], keep: Keep) -> Vec<bool> {
+        let mut cuttable = vec![true; facts.len()];
+        if keep.params_structs {
+            let named: std::collections::BTreeSet<&String> =
+                facts.iter().flat_map(|f| &f.params).collect();
+            for name in named {
+                let involved = facts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.params.contains(name) || f.structs.contains(name));
+                let (mut lo, mut hi) = (usize::MAX, 0);
+                for (k, _) in involved {
+                    (lo, hi) = (lo.min(k), hi.max(k));
+                }
+                for c in cuttable.iter_mut().take(hi).skip(lo) {
+                    *c = false;
+                }
+            }
+        }
+        let by_path = SourceFile::parse(path.to_string(), String::new())
+            .is_ok_and(|f| crate::lint::rules::tools::is_item_module(&f));
+        if keep.item_module && !by_path && facts.iter().any(|f| f.defines_items) {
+            // Cut only after a part has one, and while one is still to come.
+            let mut later: usize = facts.iter().filter(|f| f.defines_items).count();
+            let mut seen = false;
+            for (k, f) in facts.iter().enumerate() {
+                if f.defines_items {
+                    seen = true;
+                    later -= 1;
+                }
+                if !(seen && later > 0) {
+                    cuttable[k] = false;
+                } else if cuttable[k] {
+                    seen = false;
+                }
+            }
+        }
+        cuttable
     }
 
     /// The full path a written path refers to, through this file's `use` items:
@@ -285,6 +378,41 @@ impl SourceFile {
     ) -> Diagnostic {
         let (start, end) = self.range(span);
         Diagnostic::new(rule, self.path.clone(), start, end, message)
+    }
+}
+
+/// What the rules that look across items need to know of one top-level item.
+#[derive(Default)]
+struct ItemFacts {
+    /// The `T` of every `#[tool]`'s `Parameters<T>`.
+    params: Vec<String>,
+    /// Every struct it defines, nested ones included.
+    structs: Vec<String>,
+    /// It defines a `#[tool]` or `#[prompt]` function.
+    defines_items: bool,
+}
+
+impl ItemFacts {
+    fn of(file: &SourceFile) -> Self {
+        use crate::lint::rules::tools::{item_fns, params_type};
+        struct Structs(Vec<String>);
+        impl<'a> Visit<'a> for Structs {
+            fn visit_item_struct(&mut self, item: &'a syn::ItemStruct) {
+                self.0.push(item.ident.to_string());
+                syn::visit::visit_item_struct(self, item);
+            }
+        }
+        let mut structs = Structs(Vec::new());
+        structs.visit_file(&file.ast);
+        let tools = item_fns(file, "tool");
+        Self {
+            params: tools
+                .iter()
+                .filter_map(|t| params_type(&t.func.sig))
+                .collect(),
+            structs: structs.0,
+            defines_items: !tools.is_empty() || !item_fns(file, "prompt").is_empty(),
+        }
     }
 }
 
