@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
+mod parts;
 pub mod rules;
 mod source;
 mod suppress;
@@ -22,7 +23,7 @@ use rayon::prelude::*;
 
 pub use diagnostic::{Diagnostic, Position, Report, Severity};
 use rules::{Check, RULES, RuleMeta, Status};
-pub use source::{CrateContext, SourceFile};
+pub use source::{ACROSS_ITEMS, Across, CrateContext, PART_BYTES, SourceFile, SourceText};
 
 use crate::error::CliError;
 
@@ -61,6 +62,8 @@ pub struct Settings {
     severity: std::collections::BTreeMap<String, Severity>,
     per_file: config::PerFileIgnores,
     options: config::RuleOptions,
+    /// Files larger than this are checked a part at a time; `None`: [`source::PART_BYTES`].
+    part_bytes: Option<usize>,
     /// Where the project configuration was read from, if anywhere.
     pub config_source: Option<String>,
 }
@@ -116,6 +119,14 @@ impl Settings {
             self.select.iter().any(|s| rules::selects(s, meta))
         } || self.extend_select.iter().any(|s| rules::selects(s, meta));
         selected && !self.ignore.iter().any(|s| rules::selects(s, meta))
+    }
+
+    /// Checks files larger than `bytes` a part of about `bytes` at a time (`0`: every top-level
+    /// item alone) instead of [`source::PART_BYTES`]. Findings do not change; tests use it to show
+    /// that, benchmarks to measure what a part size costs.
+    pub fn with_part_bytes(mut self, bytes: usize) -> Self {
+        self.part_bytes = Some(bytes);
+        self
     }
 
     fn enabled_in(&self, path: &str, meta: &RuleMeta) -> bool {
@@ -193,15 +204,44 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
     let checked: Vec<(String, String, Option<FileFacts>, Vec<Diagnostic>)> = files
         .into_par_iter()
         .map(|(path, text)| {
+            let source_rules: Vec<_> = RULES
+                .iter()
+                .filter(|r| settings.enabled_in(&path, r.meta))
+                .filter_map(|r| match r.check {
+                    Check::Source(check) | Check::SourceAndFiles(check, _) => Some(check),
+                    _ => None,
+                })
+                .collect();
+            let mut part_bytes = settings.part_bytes.unwrap_or(source::PART_BYTES);
+            if text.len() > part_bytes
+                && source::needs_whole_file(&text, |code| {
+                    rules::find(code).is_some_and(|r| settings.enabled_in(&path, r.meta))
+                })
+            {
+                part_bytes = usize::MAX;
+            }
+            let keep = source::Keep::for_rules(|code| {
+                rules::find(code).is_some_and(|r| settings.enabled_in(&path, r.meta))
+            });
+            let parts = SourceFile::check(path.clone(), text.clone(), part_bytes, keep, |file| {
+                let mut diagnostics = Vec::new();
+                for check in &source_rules {
+                    check(file, &context, &mut diagnostics);
+                }
+                (diagnostics, FileFacts::of(file))
+            });
             let mut diagnostics = Vec::new();
-            let facts = match SourceFile::parse(path.clone(), text.clone()) {
-                Ok(file) => {
-                    for rule in RULES.iter().filter(|r| settings.enabled_in(&path, r.meta)) {
-                        if let Check::Source(check) | Check::SourceAndFiles(check, _) = rule.check {
-                            check(&file, &context, &mut diagnostics);
-                        }
+            let facts = match parts {
+                Ok(parts) => {
+                    let mut tools = Vec::new();
+                    for (found, facts) in parts {
+                        diagnostics.extend(found);
+                        tools.extend(facts.tools);
                     }
-                    Some(FileFacts::of(&file))
+                    Some(FileFacts {
+                        path: path.clone(),
+                        tools,
+                    })
                 }
                 Err((at, message)) => {
                     diagnostics.push(

@@ -708,3 +708,101 @@ fn a_workspace_is_linted_member_by_member() {
         )
         .stderr(contains("Linted 2 files"));
 }
+
+/// Every `.rs` file below `dir` (not in `target/`), sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("target") {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Large files are parsed and checked a part at a time; the findings (positions, messages, fixes)
+/// must be exactly those of a whole-file parse. Every rule fixture, generated project and
+/// mcpforge's own source is checked with each top-level item as its own part: with every rule
+/// but those listed as looking across items (so this shows each other rule only looks within
+/// an item), and with every rule (where those listed keep items together or make the file
+/// whole). Then all of them concatenated into one large file at the default part size.
+#[test]
+fn files_checked_in_parts_have_the_findings_of_a_whole_parse() {
+    let root = repo_root();
+    let all = Options {
+        preview: true,
+        ..Options::default()
+    };
+    let item_local = Options {
+        ignore: mcpforge::lint::ACROSS_ITEMS
+            .iter()
+            .map(|(code, _)| code.to_string())
+            .collect(),
+        ..all.clone()
+    };
+    let same = |path: &str, text: &str, options: &Options, part_bytes: Option<usize>| {
+        let whole = Settings::from_options(options).with_part_bytes(usize::MAX);
+        let mut parts = Settings::from_options(options);
+        if let Some(bytes) = part_bytes {
+            parts = parts.with_part_bytes(bytes);
+        }
+        let expected = format!("{:#?}", lint_file(path.into(), text.into(), &whole));
+        let actual = format!("{:#?}", lint_file(path.into(), text.into(), &parts));
+        assert!(
+            expected == actual,
+            "{path}: findings differ when checked in parts (if a rule now looks across items, \
+             list it in ACROSS_ITEMS in src/lint/source.rs):\n{}",
+            similar_lines(&expected, &actual)
+        );
+    };
+    let mut big = String::new();
+    let mut checked = 0;
+    for dir in ["tests/fixtures/lint", "generated-fixtures", "src"] {
+        for path in rust_files(&root.join(dir)) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let rel = path.strip_prefix(&root).unwrap().display().to_string();
+            same(&rel, &text, &item_local, Some(0));
+            same(&rel, &text, &all, Some(0));
+            checked += 1;
+            // Inner attributes belong at a file's top; elsewhere they would not parse.
+            if !text.contains("#!") {
+                big.push_str(&text);
+                big.push('\n');
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} files found");
+    assert!(
+        big.len() > 4 * mcpforge::lint::PART_BYTES,
+        "{} bytes",
+        big.len()
+    );
+    same("all.rs", &big, &item_local, None);
+    same("all.rs", &big, &all, None);
+    // MCP413 makes any file that mentions `Command` whole; without it, the parts keep tools with
+    // their parameter structs and a tool in every part.
+    let grouped = Options {
+        ignore: vec!["MCP413".into()],
+        ..all.clone()
+    };
+    same("all.rs", &big, &grouped, None);
+}
+
+/// The first lines where two texts differ, for a readable failure.
+fn similar_lines(expected: &str, actual: &str) -> String {
+    expected
+        .lines()
+        .zip(actual.lines())
+        .enumerate()
+        .filter(|(_, (e, a))| e != a)
+        .take(8)
+        .map(|(i, (e, a))| format!("line {i}:\n  whole: {e}\n  parts: {a}\n"))
+        .collect()
+}
