@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
+pub mod facts;
 pub mod rules;
 mod source;
 mod suppress;
@@ -184,21 +185,31 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
 pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diagnostic> {
     let context = CrateContext {
         options: settings.options,
-        stdio_server: files
-            .iter()
-            .any(|(_, t)| t.contains("stdio_pipes(") || t.contains("transport::stdio(")),
     };
     // syn trees are not `Send`: each file is parsed, checked and summarised on one thread; crate
-    // rules see the summaries.
-    let checked: Vec<(String, String, Option<FileFacts>, Vec<Diagnostic>)> = files
+    // rules see the summaries. Findings of rules that apply only to stdio servers are held
+    // until the crate's facts are known.
+    type Checked = (
+        String,
+        String,
+        Option<FileFacts>,
+        Vec<Diagnostic>,
+        Vec<Diagnostic>,
+    );
+    let checked: Vec<Checked> = files
         .into_par_iter()
         .map(|(path, text)| {
             let mut diagnostics = Vec::new();
+            let mut if_stdio = Vec::new();
             let facts = match SourceFile::parse(path.clone(), text.clone()) {
                 Ok(file) => {
                     for rule in RULES.iter().filter(|r| settings.enabled_in(&path, r.meta)) {
-                        if let Check::Source(check) | Check::SourceAndFiles(check, _) = rule.check {
-                            check(&file, &context, &mut diagnostics);
+                        match rule.check {
+                            Check::Source(check) | Check::SourceAndFiles(check, _) => {
+                                check(&file, &context, &mut diagnostics);
+                            }
+                            Check::InStdioServer(check) => check(&file, &context, &mut if_stdio),
+                            _ => {}
                         }
                     }
                     Some(FileFacts::of(&file))
@@ -219,14 +230,15 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
                     None
                 }
             };
-            (path, text, facts, diagnostics)
+            (path, text, facts, diagnostics, if_stdio)
         })
         .collect();
 
     let facts: Vec<&FileFacts> = checked
         .iter()
-        .filter_map(|(_, _, f, _)| f.as_ref())
+        .filter_map(|(_, _, f, _, _)| f.as_ref())
         .collect();
+    let crate_facts = facts::CrateFacts::of(facts.iter().map(|f| &f.paths));
     let mut crate_wide = Vec::new();
     for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
         if let Check::Crate(check) = rule.check {
@@ -235,7 +247,10 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
     }
 
     let mut out = Vec::new();
-    for (path, text, _, mut diagnostics) in checked {
+    for (path, text, _, mut diagnostics, if_stdio) in checked {
+        if crate_facts.in_stdio_server(&path) {
+            diagnostics.extend(if_stdio);
+        }
         diagnostics.extend(crate_wide.iter().filter(|d| d.path == path).cloned());
         let mut suppressions = suppress::parse(&path, &text, &mut diagnostics);
         let unused = suppress::apply(&path, &mut suppressions, &mut diagnostics, |r| {
@@ -254,6 +269,8 @@ pub struct FileFacts {
     pub path: String,
     /// Every `#[tool]` function: the name clients see and where it is.
     pub tools: Vec<(String, Position, Position)>,
+    /// What its paths resolve to and what it re-exports (for [`facts::CrateFacts`]).
+    pub paths: facts::PathFacts,
 }
 
 impl FileFacts {
@@ -268,6 +285,7 @@ impl FileFacts {
         Self {
             path: file.path.clone(),
             tools,
+            paths: facts::PathFacts::of(file),
         }
     }
 }

@@ -13,8 +13,6 @@ use crate::edit::rust::LineIndex;
 /// Facts about the crate a file belongs to, gathered before rules run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CrateContext {
-    /// The crate serves MCP over stdin/stdout, so stdout belongs to the protocol.
-    pub stdio_server: bool,
     /// Configured rule thresholds.
     pub options: super::config::RuleOptions,
 }
@@ -70,6 +68,11 @@ impl SourceFile {
                 .join("::"),
             _ => segments.join("::"),
         }
+    }
+
+    /// Whether a `use` item of this file brings `name` into scope.
+    pub fn imports(&self, name: &str) -> bool {
+        self.uses.contains_key(name)
     }
 
     /// The byte offset of a span position in [`SourceFile::text`].
@@ -161,6 +164,10 @@ impl UseCollector {
                     (name, full.trim_start_matches("::").to_string())
                 };
                 self.map.insert(key, full);
+            }
+            // `use a::b::{self as c}` names `a::b`.
+            syn::UseTree::Rename(r) if r.ident == "self" => {
+                self.map.insert(r.rename.to_string(), prefix.join("::"));
             }
             syn::UseTree::Rename(r) => {
                 let full = [prefix, &[r.ident.to_string()]].concat().join("::");

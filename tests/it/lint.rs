@@ -61,7 +61,8 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412", "MCP413",
+    "MCP201", "MCP202", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411",
+    "MCP412", "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -102,6 +103,73 @@ fn check_rule_alone(code: &str) {
         wrong.is_empty(),
         "{code}: the passing fixture raised {wrong:?}"
     );
+}
+
+#[test]
+fn mcp201_stdout_write_in_stdio_server() {
+    check_rule_alone("MCP201");
+}
+
+#[test]
+fn mcp202_tracing_to_stdout() {
+    check_rule_alone("MCP202");
+}
+
+/// A package whose `src/` holds `files` (path below `src/`, text).
+fn project_with(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("shaped");
+    for (path, text) in files {
+        let path = root.join("src").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"shaped\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn a_stdio_server_is_found_through_re_exports_in_other_files() {
+    // The transport is re-exported by a platform module under another name and called from a
+    // third file; the file that prints names no transport at all.
+    let (_tmp, root) = project_with(&[
+        (
+            "main.rs",
+            "mod platform;\nmod report;\n\n#[tokio::main]\nasync fn main() -> anyhow::Result<()> {\n    platform::run().await\n}\n",
+        ),
+        (
+            "platform/mod.rs",
+            "mod io;\npub use self::io::open as pipes;\n\npub async fn run() -> anyhow::Result<()> {\n    let running = crate::Server::default().serve(pipes()).await?;\n    running.waiting().await?;\n    Ok(())\n}\n",
+        ),
+        (
+            "platform/io.rs",
+            "pub(crate) use rmcp::transport::stdio as open;\n",
+        ),
+        ("report.rs", "pub fn done() {\n    println!(\"done\");\n}\n"),
+    ]);
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP201", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout("src/report.rs:2:5: MCP201 [error] `println!` writes to stdout, which carries the MCP protocol in this stdio server\n");
+
+    // The same crate serving over HTTP may print: a local `stdio` function is not rmcp's.
+    let (_tmp, root) = project_with(&[
+        (
+            "main.rs",
+            "mod report;\nfn stdio() -> u16 { 8080 }\nfn main() {\n    let _port = stdio();\n    let _ = \"rmcp::transport::stdio()\";\n}\n",
+        ),
+        ("report.rs", "pub fn done() {\n    println!(\"done\");\n}\n"),
+    ]);
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP201", "--output-format", "concise"])
+        .assert()
+        .success()
+        .stdout("");
 }
 
 #[test]

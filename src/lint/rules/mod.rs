@@ -86,6 +86,9 @@ pub struct RuleMeta {
 pub enum Check {
     /// Per parsed file.
     Source(fn(&SourceFile, &CrateContext, &mut Vec<Diagnostic>)),
+    /// Per parsed file, kept only when the crate serves MCP over stdio (a fact of the whole
+    /// crate, known once every file is parsed: see [`super::facts`]).
+    InStdioServer(fn(&SourceFile, &CrateContext, &mut Vec<Diagnostic>)),
     /// Over all parsed files of a crate at once (counts, cross-file facts).
     Crate(fn(&[&super::FileFacts], &CrateContext, &mut Vec<Diagnostic>)),
     /// Over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`, YAML).
@@ -188,12 +191,12 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         meta: &transport::STDOUT_WRITE,
-        check: Check::Source(transport::stdout_write),
+        check: Check::InStdioServer(transport::stdout_write),
         surface: None,
     },
     Rule {
         meta: &transport::TRACING_TO_STDOUT,
-        check: Check::Source(transport::tracing_to_stdout),
+        check: Check::InStdioServer(transport::tracing_to_stdout),
         surface: None,
     },
     Rule {

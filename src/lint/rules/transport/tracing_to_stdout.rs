@@ -17,7 +17,7 @@ pub static TRACING_TO_STDOUT: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: true,
-    limits: "",
+    limits: super::stdout_write::STDIO_LIMITS,
     summary: "A `tracing_subscriber::fmt` subscriber or layer without `.with_writer(..)` in a stdio server.",
     why: "`tracing_subscriber`'s fmt output goes to stdout unless told otherwise. In a stdio server every log line is then injected into the protocol stream and breaks the client's JSON-RPC parser.",
     example: "tracing_subscriber::fmt().with_env_filter(filter).init();",
@@ -31,10 +31,8 @@ const ROOTS: &[&str] = &[
     "tracing_subscriber::fmt::Subscriber::builder",
 ];
 
-pub fn tracing_to_stdout(file: &SourceFile, ctx: &CrateContext, out: &mut Vec<Diagnostic>) {
-    if !ctx.stdio_server {
-        return;
-    }
+/// Runs on every file; the engine keeps the findings only in crates that serve over stdio.
+pub fn tracing_to_stdout(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     let mut visitor = Visitor {
         file,
         out,
