@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-pub use diagnostic::{Diagnostic, Position, Report, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Position, Report, Severity};
 use rules::{Check, RULES, RuleMeta, Status};
 pub use source::{CrateContext, SourceFile};
 
@@ -252,7 +252,8 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
             diagnostics.extend(if_stdio);
         }
         diagnostics.extend(crate_wide.iter().filter(|d| d.path == path).cloned());
-        let mut suppressions = suppress::parse(&path, &text, &mut diagnostics);
+        let mut suppressions =
+            suppress::parse(&path, &text, suppress::Syntax::Rust, &mut diagnostics);
         let unused = suppress::apply(&path, &mut suppressions, &mut diagnostics, |r| {
             settings.enabled_in(&path, r)
         });
@@ -330,11 +331,29 @@ pub fn lint_project_files(root: &Path, settings: &Settings) -> Vec<Diagnostic> {
             check(&files, &mut diagnostics);
         }
     }
-    let mut out = Vec::new();
+    // Each file's `#` suppression comments (TOML, YAML, Dockerfiles, `.env`) apply to its findings.
+    let mut by_file: std::collections::BTreeMap<String, Vec<Diagnostic>> =
+        std::collections::BTreeMap::new();
     for d in diagnostics {
-        let path = d.path.clone();
-        out.extend(finish(vec![d], &path, settings));
+        by_file.entry(d.path.clone()).or_default().push(d);
     }
+    for (path, text) in &files.files {
+        if let Some(syntax) = suppress::Syntax::of_project_file(path)
+            && text.contains("mcpforge:")
+        {
+            let found = by_file.entry(path.clone()).or_default();
+            let mut suppressions = suppress::parse(path, text, syntax, found);
+            let unused = suppress::apply(path, &mut suppressions, found, |r| {
+                settings.enabled_in(path, r)
+            });
+            found.extend(unused);
+        }
+    }
+    let mut out = Vec::new();
+    for (path, diagnostics) in by_file {
+        out.extend(finish(diagnostics, &path, settings));
+    }
+    out.sort_by(|a, b| (&a.path, a.start, a.rule.code).cmp(&(&b.path, b.start, b.rule.code)));
     out
 }
 
@@ -430,16 +449,28 @@ impl ProjectFiles {
     }
 }
 
-/// The fixes of a report's unsuppressed findings, applied per file in memory and checked to
-/// still parse. Returns the planned writes and how many findings they fix.
-pub fn plan_fixes(
-    root: &Path,
-    report: &Report,
-) -> anyhow::Result<(crate::edit::Transaction, usize)> {
+/// What `--fix` would do.
+pub struct FixPlan {
+    /// The planned writes.
+    pub tx: crate::edit::Transaction,
+    /// How many findings they fix.
+    pub fixed: usize,
+    /// Findings with an unsafe fix that was left out (no `--unsafe-fixes`).
+    pub unsafe_skipped: usize,
+}
+
+/// The fixes of a report's unsuppressed findings — safe ones, and unsafe ones too when
+/// `unsafe_fixes` — applied per file in memory and checked to still parse.
+pub fn plan_fixes(root: &Path, report: &Report, unsafe_fixes: bool) -> anyhow::Result<FixPlan> {
     let mut by_file: std::collections::BTreeMap<&str, Vec<&diagnostic::Fix>> =
         std::collections::BTreeMap::new();
+    let mut unsafe_skipped = 0;
     for d in report.active() {
         if let Some(fix) = &d.fix {
+            if fix.applicability == diagnostic::Applicability::Unsafe && !unsafe_fixes {
+                unsafe_skipped += 1;
+                continue;
+            }
             by_file.entry(d.path.as_str()).or_default().push(fix);
         }
     }
@@ -472,7 +503,11 @@ pub fn plan_fixes(
             after: Some(after.into_bytes()),
         });
     }
-    Ok((tx, fixed))
+    Ok(FixPlan {
+        tx,
+        fixed,
+        unsafe_skipped,
+    })
 }
 
 /// Whether two edit ranges touch (an insertion counts as one byte wide).

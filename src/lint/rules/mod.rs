@@ -13,6 +13,7 @@ mod spec;
 pub(crate) mod tools;
 mod transport;
 
+pub use super::diagnostic::Applicability;
 use super::diagnostic::{Diagnostic, Severity};
 use super::source::{CrateContext, SourceFile};
 
@@ -68,8 +69,9 @@ pub struct RuleMeta {
     pub family: Family,
     pub severity: Severity,
     pub status: Status,
-    /// Whether `--fix` can fix its findings (safe, mechanical edits).
-    pub autofix: bool,
+    /// Whether `--fix` can fix its findings, and whether the fix keeps the code's behaviour
+    /// (safe) or may change it (unsafe: only with `--unsafe-fixes`).
+    pub autofix: Option<Applicability>,
     /// What the check does not see (data flow it does not follow); empty when nothing to say.
     pub limits: &'static str,
     /// One line: what the rule reports.
@@ -384,7 +386,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A `mcpforge: ignore[..]` comment that suppressed nothing.",
     why: "Suppressions outlive the code they excused; a stale one would silently hide the next real finding on that line.",
@@ -398,7 +400,7 @@ pub static SUPPRESSION_WITHOUT_REASON: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Info,
     status: Status::Preview,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A `mcpforge: ignore[..]` comment without `reason=\"…\"` (opt-in: `--preview` or `extend-select`).",
     why: "A suppression is a decision someone made about risk. Without the reason, the next reader cannot tell whether it still holds, and auditors reading the SARIF see an unexplained exception.",
@@ -412,7 +414,7 @@ pub static UNPARSEABLE_FILE: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A Rust file no rule could check: it does not parse, is not UTF-8, cannot be read, or nests deeper than 1000 levels. Also, as a warning, a symbolic link that leads outside the project (the file is linted).",
     why: "A file the linter cannot read is a file nothing vouches for; skipping it silently would report a clean project that was never checked. Code nested thousands of levels deep is refused rather than parsed, because parsing it could exhaust the stack; no real code comes near the limit.",
@@ -426,7 +428,7 @@ pub static UNKNOWN_RULE: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A suppression comment names a rule that does not exist.",
     why: "A typo in a suppression would otherwise silently disable nothing, or the reader would believe a rule is silenced when it is not.",

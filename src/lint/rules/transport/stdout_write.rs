@@ -4,7 +4,8 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 
-use crate::lint::diagnostic::{Diagnostic, Severity};
+use crate::edit::rust::Replacement;
+use crate::lint::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
 
@@ -17,12 +18,12 @@ pub static STDOUT_WRITE: RuleMeta = RuleMeta {
     family: Family::Transport,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: Some(Applicability::Unsafe),
     limits: STDIO_LIMITS,
     summary: "`println!`, `print!` or `std::io::stdout()` in a crate that serves MCP over stdio.",
     why: "In a stdio server stdout is the protocol: the specification says the server MUST NOT write anything to stdout that is not a valid MCP message. One stray line corrupts the stream and the client drops the connection.",
     example: "use rmcp::{ServiceExt, transport::stdio};\n\nprintln!(\"server starting\");\nserver.serve(stdio()).await?;",
-    fix: "Log with `tracing` (to stderr) or use `eprintln!`.",
+    fix: "Log with `tracing` (to stderr) or use `eprintln!`. `mcpforge lint --fix --unsafe-fixes` turns `println!`/`print!` into `eprintln!`/`eprint!` (unsafe: whatever read that output from stdout no longer gets it); `std::io::stdout()` writes are left to you.",
 };
 
 /// Runs on every file; the engine keeps the findings only in crates that serve over stdio.
@@ -43,12 +44,25 @@ pub fn stdout_write(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnosti
                 .last()
                 .map(|s| s.ident.to_string())
                 .unwrap_or_default();
-            if matches!(name.as_str(), "println" | "print") {
-                self.out.push(self.file.diagnostic(
+            if matches!(name.as_str(), "println" | "print")
+                && let Some(last) = mac.path.segments.last()
+            {
+                let mut d = self.file.diagnostic(
                     &STDOUT_WRITE,
                     mac.span(),
                     format!("`{name}!` writes to stdout, which carries the MCP protocol in this stdio server"),
-                ));
+                );
+                let span = last.ident.span();
+                d.fix = Some(Fix {
+                    description: "print to stderr",
+                    // Whoever read that output on stdout (a script, a test) no longer sees it.
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Replacement {
+                        range: self.file.offset(span.start())..self.file.offset(span.end()),
+                        text: format!("e{name}"),
+                    }],
+                });
+                self.out.push(d);
             }
             // `writeln!(io::stdout(), ..)`: macro arguments are opaque to syn, so parse them.
             if let Ok(args) =
