@@ -227,8 +227,28 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &auth::JWT_ISSUER_UNCHECKED,
+        check: Check::Source(auth::jwt_issuer_unchecked),
+        surface: None,
+    },
+    Rule {
         meta: &auth::JWT_SIGNATURE_DISABLED,
         check: Check::Source(auth::jwt_signature_disabled),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::JWT_ALGORITHM_CONFUSION,
+        check: Check::Source(auth::jwt_algorithm_confusion),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::TOKEN_IN_QUERY,
+        check: Check::Source(auth::token_in_query),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::WILDCARD_SCOPE,
+        check: Check::Source(auth::wildcard_scope),
         surface: None,
     },
     Rule {

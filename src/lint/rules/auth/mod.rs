@@ -1,9 +1,18 @@
-//! MCP3xx: authorization and token handling (JWT validation, TLS verification).
+//! MCP3xx: authorization and token handling (JWT validation, tokens in URLs, scopes, TLS
+//! verification).
 
+mod jwt_algorithm_confusion;
 mod jwt_audience_unchecked;
+mod jwt_issuer_unchecked;
 mod jwt_signature_disabled;
 mod tls_verification_disabled;
+mod token_in_query;
+mod wildcard_scope;
 
+pub use jwt_algorithm_confusion::{JWT_ALGORITHM_CONFUSION, jwt_algorithm_confusion};
 pub use jwt_audience_unchecked::{JWT_AUDIENCE_UNCHECKED, jwt_audience_unchecked};
+pub use jwt_issuer_unchecked::{JWT_ISSUER_UNCHECKED, jwt_issuer_unchecked};
 pub use jwt_signature_disabled::{JWT_SIGNATURE_DISABLED, jwt_signature_disabled};
 pub use tls_verification_disabled::{TLS_VERIFICATION_DISABLED, tls_verification_disabled};
+pub use token_in_query::{TOKEN_IN_QUERY, token_in_query};
+pub use wildcard_scope::{WILDCARD_SCOPE, wildcard_scope};
