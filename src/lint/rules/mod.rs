@@ -242,6 +242,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &auth::TOKEN_PASSTHROUGH,
+        check: Check::Source(auth::token_passthrough),
+        surface: None,
+    },
+    Rule {
         meta: &auth::TOKEN_IN_QUERY,
         check: Check::Source(auth::token_in_query),
         surface: None,

@@ -7,6 +7,7 @@ mod jwt_issuer_unchecked;
 mod jwt_signature_disabled;
 mod tls_verification_disabled;
 mod token_in_query;
+mod token_passthrough;
 mod wildcard_scope;
 
 pub use jwt_algorithm_confusion::{JWT_ALGORITHM_CONFUSION, jwt_algorithm_confusion};
@@ -15,4 +16,5 @@ pub use jwt_issuer_unchecked::{JWT_ISSUER_UNCHECKED, jwt_issuer_unchecked};
 pub use jwt_signature_disabled::{JWT_SIGNATURE_DISABLED, jwt_signature_disabled};
 pub use tls_verification_disabled::{TLS_VERIFICATION_DISABLED, tls_verification_disabled};
 pub use token_in_query::{TOKEN_IN_QUERY, token_in_query};
+pub use token_passthrough::{TOKEN_PASSTHROUGH, token_passthrough};
 pub use wildcard_scope::{WILDCARD_SCOPE, wildcard_scope};
