@@ -272,6 +272,8 @@ pub struct FileFacts {
     pub tools: Vec<(String, Position, Position)>,
     /// What its paths resolve to and what it re-exports (for [`facts::CrateFacts`]).
     pub paths: facts::PathFacts,
+    /// Bearer authentication and its discovery metadata (MCP306).
+    pub auth: rules::auth::missing_protected_resource_metadata::AuthFacts,
 }
 
 impl FileFacts {
@@ -287,6 +289,7 @@ impl FileFacts {
             path: file.path.clone(),
             tools,
             paths: facts::PathFacts::of(file),
+            auth: rules::auth::missing_protected_resource_metadata::AuthFacts::of(file),
         }
     }
 }

@@ -61,8 +61,9 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP201", "MCP202", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP307", "MCP308",
-    "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412", "MCP413",
+    "MCP201", "MCP202", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307",
+    "MCP308", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412",
+    "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -195,6 +196,11 @@ fn mcp304_jwt_algorithm_confusion() {
 #[test]
 fn mcp305_token_passthrough() {
     check_rule_alone("MCP305");
+}
+
+#[test]
+fn mcp306_missing_protected_resource_metadata() {
+    check_rule_alone("MCP306");
 }
 
 #[test]

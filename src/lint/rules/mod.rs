@@ -5,7 +5,7 @@
 //! the array ordered and every rule documented and covered by fixtures.
 
 mod antipattern;
-mod auth;
+pub(crate) mod auth;
 mod manifest;
 pub mod metadata;
 mod security;
@@ -244,6 +244,11 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &auth::TOKEN_PASSTHROUGH,
         check: Check::Source(auth::token_passthrough),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::MISSING_PROTECTED_RESOURCE_METADATA,
+        check: Check::Crate(auth::missing_protected_resource_metadata),
         surface: None,
     },
     Rule {
