@@ -3,11 +3,11 @@
 //!
 //! A large file is checked a part at a time ([`SourceFile::check`]): each part is a run of whole
 //! top-level items, parsed alone, so peak memory follows the part, not the file. Rules see no
-//! difference: every part carries the whole file's text and `use` map, and its spans map to the
-//! file's lines and columns.
+//! difference: every part carries the whole file's text, `use` map, glob imports and module
+//! declarations, and its spans map to the file's lines and columns.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use proc_macro2::Span;
@@ -20,8 +20,6 @@ use crate::edit::rust::LineIndex;
 /// Facts about the crate a file belongs to, gathered before rules run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CrateContext {
-    /// The crate serves MCP over stdin/stdout, so stdout belongs to the protocol.
-    pub stdio_server: bool,
     /// Configured rule thresholds.
     pub options: super::config::RuleOptions,
 }
@@ -40,6 +38,9 @@ pub const ACROSS_ITEMS: &[(&str, Across)] = &[
     ("MCP104", Across::ItemModule),
     ("MCP105", Across::ItemModule),
     ("MCP112", Across::ItemModule),
+    // The struct a `Query<T>` names may be anywhere in the file. The word, not `Query<`: the
+    // type can be written `Query::<T>` or with spaces.
+    ("MCP307", Across::WholeFile(&["Query"])),
     ("MCP413", Across::WholeFile(&["Command"])),
 ];
 
@@ -99,7 +100,7 @@ pub struct SourceFile {
     /// The syntax tree with `#[cfg(test)]` items removed: rules judge shipped code. For a part
     /// of a large file, that part's items.
     pub ast: syn::File,
-    uses: Rc<HashMap<String, String>>,
+    scope: Rc<Scope>,
     lines: Rc<LineIndex>,
     /// The file's lines before this part (0 for a whole file): spans count from the part.
     line_base: usize,
@@ -113,6 +114,8 @@ pub struct SourceText(Rc<TextInner>);
 struct TextInner {
     text: String,
     answers: RefCell<HashMap<String, bool>>,
+    /// The same, for patterns looked for in any ASCII case.
+    any_case: RefCell<HashMap<String, bool>>,
 }
 
 impl SourceText {
@@ -120,21 +123,39 @@ impl SourceText {
         Self(Rc::new(TextInner {
             text,
             answers: RefCell::default(),
+            any_case: RefCell::default(),
         }))
     }
 
     /// Whether the file contains `pattern` anywhere.
     pub fn contains(&self, pattern: &str) -> bool {
-        if let Some(found) = self.0.answers.borrow().get(pattern) {
-            return *found;
-        }
-        let found = self.0.text.contains(pattern);
-        self.0
-            .answers
-            .borrow_mut()
-            .insert(pattern.to_string(), found);
-        found
+        remembered(&self.0.answers, pattern, || self.0.text.contains(pattern))
     }
+
+    /// Whether the file contains `pattern` anywhere, in any ASCII case (`"authorization"`
+    /// finds `"Authorization"`).
+    pub fn contains_ignore_ascii_case(&self, pattern: &str) -> bool {
+        remembered(&self.0.any_case, pattern, || {
+            self.0
+                .text
+                .as_bytes()
+                .windows(pattern.len().max(1))
+                .any(|w| w.eq_ignore_ascii_case(pattern.as_bytes()))
+        })
+    }
+}
+
+fn remembered(
+    answers: &RefCell<HashMap<String, bool>>,
+    pattern: &str,
+    search: impl FnOnce() -> bool,
+) -> bool {
+    if let Some(found) = answers.borrow().get(pattern) {
+        return *found;
+    }
+    let found = search();
+    answers.borrow_mut().insert(pattern.to_string(), found);
+    found
 }
 
 impl Clone for SourceText {
@@ -166,14 +187,14 @@ impl SourceFile {
     pub fn parse(path: String, text: String) -> Result<Self, (Position, String)> {
         let mut ast = crate::edit::rust::parse_file(&text).map_err(|e| parse_error(&e))?;
         strip_test_items(&mut ast.items);
-        let mut collector = UseCollector::default();
-        collector.visit_file(&ast);
+        let mut scope = Scope::default();
+        scope.add(&ast);
         let lines = LineIndex::new(&text);
         Ok(Self {
             path,
             text: SourceText::new(text),
             ast,
-            uses: Rc::new(collector.map),
+            scope: Rc::new(scope),
             lines: Rc::new(lines),
             line_base: 0,
         })
@@ -231,18 +252,19 @@ impl SourceFile {
         keep: Keep,
         check: &mut impl FnMut(&SourceFile) -> T,
     ) -> Option<Vec<T>> {
-        // The `use` map is the whole file's, so it is gathered first, from the items that can
-        // hold a `use` (an item without the word cannot), before any part is checked. The same
-        // pass notes, for rules that look across items, each item's tools and structs.
-        let mut uses = UseCollector::default();
+        // The `use` map (and the file's glob imports and modules) is the whole file's, so it is
+        // gathered first, from the items that can hold a `use` or declare a `mod` (an item
+        // without the word cannot), before any part is checked. The same pass notes, for rules
+        // that look across items, each item's tools and structs.
+        let mut scope = Scope::default();
         let mut facts: Vec<ItemFacts> = Vec::with_capacity(items.len());
         let mut start = 0;
         for &end in items {
             let item = &text[start..end];
-            if item.contains("use") {
+            if item.contains("use") || has_word(item, "mod") {
                 let mut ast = crate::edit::rust::parse_file(item).ok()?;
                 strip_test_items(&mut ast.items);
-                uses.visit_file(&ast);
+                scope.add(&ast);
             }
             let looks = (keep.params_structs
                 && (item.contains("Parameters") || item.contains("struct")))
@@ -255,7 +277,7 @@ impl SourceFile {
             start = end;
         }
         let cuttable = Self::cuttable(path, &facts, keep);
-        let uses = Rc::new(uses.map);
+        let scope = Rc::new(scope);
         let lines = Rc::new(LineIndex::new(text));
         let mut out = Vec::new();
         let (mut start, mut line_base) = (0, 0);
@@ -275,7 +297,7 @@ impl SourceFile {
                 path: path.to_string(),
                 text: text.clone(),
                 ast,
-                uses: Rc::clone(&uses),
+                scope: Rc::clone(&scope),
                 lines: Rc::clone(&lines),
                 line_base,
             };
@@ -337,13 +359,30 @@ impl SourceFile {
         let Some(first) = segments.first() else {
             return String::new();
         };
-        match self.uses.get(first) {
+        match self.scope.uses.get(first) {
             Some(full) if path.leading_colon.is_none() => std::iter::once(full.clone())
                 .chain(segments[1..].iter().cloned())
                 .collect::<Vec<_>>()
                 .join("::"),
             _ => segments.join("::"),
         }
+    }
+
+    /// Whether a `use` item of this file brings `name` into scope.
+    pub fn imports(&self, name: &str) -> bool {
+        self.scope.uses.contains_key(name)
+    }
+
+    /// The modules the file's top-level `use` items import with a glob (`rmcp::transport` for
+    /// `use rmcp::transport::*;`), in every part.
+    pub fn glob_imports(&self) -> &[String] {
+        &self.scope.globs
+    }
+
+    /// The modules the file declares at its top level (`mod platform;`, `mod wire { .. }`), in
+    /// every part.
+    pub fn modules(&self) -> &BTreeSet<String> {
+        &self.scope.modules
     }
 
     /// The byte offset of a span position in [`SourceFile::text`].
@@ -380,6 +419,15 @@ impl SourceFile {
         let (start, end) = self.range(span);
         Diagnostic::new(rule, self.path.clone(), start, end, message)
     }
+}
+
+/// Whether `text` has `word` with no identifier character on either side.
+fn has_word(text: &str, word: &str) -> bool {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80;
+    text.match_indices(word).any(|(i, _)| {
+        !text.as_bytes()[..i].last().is_some_and(ident)
+            && !text.as_bytes().get(i + word.len()).is_some_and(ident)
+    })
 }
 
 /// What the rules that look across items need to know of one top-level item.
@@ -448,19 +496,52 @@ fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-/// Maps each name a `use` brings into scope to the full path it stands for.
+/// What a whole file brings into scope, shared by its parts (a part's own items do not say).
 #[derive(Default)]
-struct UseCollector {
-    map: HashMap<String, String>,
+struct Scope {
+    /// Each name a `use` brings into scope, mapped to the full path it stands for.
+    uses: HashMap<String, String>,
+    /// Modules glob-imported by top-level `use` items.
+    globs: Vec<String>,
+    /// Modules declared at the top level.
+    modules: BTreeSet<String>,
 }
 
-impl UseCollector {
-    fn add(&mut self, prefix: &[String], tree: &syn::UseTree) {
+impl Scope {
+    /// Adds what the items of `file` (the whole file, or some of its top-level items) bring
+    /// into scope.
+    fn add(&mut self, file: &syn::File) {
+        fn globs(prefix: &mut Vec<String>, tree: &syn::UseTree, found: &mut Vec<String>) {
+            match tree {
+                syn::UseTree::Path(p) => {
+                    prefix.push(p.ident.to_string());
+                    globs(prefix, &p.tree, found);
+                    prefix.pop();
+                }
+                syn::UseTree::Glob(_) => found.push(prefix.join("::")),
+                syn::UseTree::Group(g) => g.items.iter().for_each(|t| globs(prefix, t, found)),
+                _ => {}
+            }
+        }
+        self.visit_file(file);
+        for item in &file.items {
+            match item {
+                syn::Item::Use(u) => globs(&mut Vec::new(), &u.tree, &mut self.globs),
+                syn::Item::Mod(m) => {
+                    self.modules.insert(m.ident.to_string());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Maps the names `tree` (below `prefix`) brings into scope.
+    fn add_use(&mut self, prefix: &[String], tree: &syn::UseTree) {
         match tree {
             syn::UseTree::Path(p) => {
                 let mut next = prefix.to_vec();
                 next.push(p.ident.to_string());
-                self.add(&next, &p.tree);
+                self.add_use(&next, &p.tree);
             }
             syn::UseTree::Name(n) => {
                 let name = n.ident.to_string();
@@ -473,21 +554,25 @@ impl UseCollector {
                     let full = format!("{}::{name}", prefix.join("::"));
                     (name, full.trim_start_matches("::").to_string())
                 };
-                self.map.insert(key, full);
+                self.uses.insert(key, full);
+            }
+            // `use a::b::{self as c}` names `a::b`.
+            syn::UseTree::Rename(r) if r.ident == "self" => {
+                self.uses.insert(r.rename.to_string(), prefix.join("::"));
             }
             syn::UseTree::Rename(r) => {
                 let full = [prefix, &[r.ident.to_string()]].concat().join("::");
-                self.map.insert(r.rename.to_string(), full);
+                self.uses.insert(r.rename.to_string(), full);
             }
-            syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.add(prefix, t)),
+            syn::UseTree::Group(g) => g.items.iter().for_each(|t| self.add_use(prefix, t)),
             syn::UseTree::Glob(_) => {}
         }
     }
 }
 
-impl<'ast> Visit<'ast> for UseCollector {
+impl<'ast> Visit<'ast> for Scope {
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-        self.add(&[], &item.tree);
+        self.add_use(&[], &item.tree);
     }
 }
 
@@ -514,6 +599,36 @@ mod tests {
             4,
             "the #[cfg(test)] module is removed"
         );
+    }
+
+    #[test]
+    fn every_part_knows_the_whole_files_globs_and_modules() {
+        let text = "use rmcp::transport::*;\nmod wire;\nmod inline { fn g() {} }\nfn f() {}\n";
+        let seen = |part_bytes| {
+            SourceFile::check(
+                "a.rs".into(),
+                text.into(),
+                part_bytes,
+                Keep::default(),
+                |file| (file.glob_imports().to_vec(), file.modules().clone()),
+            )
+            .unwrap()
+        };
+        let whole = seen(usize::MAX);
+        let parts = seen(0);
+        assert!(parts.len() >= 4, "checked in {} parts", parts.len());
+        assert!(parts.iter().all(|p| *p == whole[0]), "{parts:?}");
+        assert_eq!(whole[0].0, ["rmcp::transport"]);
+    }
+
+    #[test]
+    fn text_questions_ignoring_case_are_answered_and_remembered() {
+        let file =
+            SourceFile::parse("a.rs".into(), "const H: &str = \"Authorization\";".into()).unwrap();
+        for _ in 0..2 {
+            assert!(file.text.contains_ignore_ascii_case("\"authorization\""));
+            assert!(!file.text.contains("\"authorization\""));
+        }
     }
 
     #[test]
