@@ -13,8 +13,8 @@
 //! tests/bench/build.sh does with the `echo` that `mcpforge add` generates.
 
 use std::process::Stdio;
-use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rmcp::ServiceExt;
