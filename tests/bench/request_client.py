@@ -29,6 +29,12 @@ import urllib.request
 SERVER_CPU, CLIENT_CPU = "0", "1"
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process (all its threads) so far."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -50,7 +56,7 @@ def post(url, body, session=None, timeout=10):
         return r.headers.get("mcp-session-id"), r.read()
 
 
-def start_http(server, log):
+def start_http(server, log, timeout=20):
     port = free_port()
     addr = f"127.0.0.1:{port}"
     cmd = ["taskset", "-c", SERVER_CPU] + [a.replace("{addr}", addr) for a in server["http"]]
@@ -58,7 +64,7 @@ def start_http(server, log):
     stderr = subprocess.DEVNULL if server.get("stderr") == "null" else log
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=stderr, env=env)
     url = f"http://{addr}/mcp"
-    deadline = time.time() + 20
+    deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -68,33 +74,37 @@ def start_http(server, log):
                 raise SystemExit(f"{server['name']} exited at start (see its log)")
             time.sleep(0.05)
     proc.kill()
-    raise SystemExit(f"{server['name']} did not listen within 20 s")
+    raise SystemExit(f"{server['name']} did not listen within {timeout} s")
 
 
-def new_session(url):
+def new_session(url, timeout=10):
     init = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
         "protocolVersion": "2025-11-25", "capabilities": {},
         "clientInfo": {"name": "request-bench", "version": "0"}}}
-    session, _ = post(url, init)
-    post(url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
+    session, _ = post(url, init, timeout=timeout)
+    post(url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session, timeout=timeout)
     return session
 
 
-def hey_run(url, clients, seconds, call):
-    """CLIENTS hey processes, one session each, for SECONDS; returns calls/s, p50, p99, errors."""
+def hey_run(url, clients, seconds, call, pid):
+    """CLIENTS hey processes, one session each, for SECONDS; returns calls/s, p50, p99, errors,
+    and the server's CPU time per call (which waiting on a loaded machine does not inflate)."""
     body = json.dumps(call)
     procs = []
-    for _ in range(clients):
-        session = new_session(url)
+    sessions = [new_session(url) for _ in range(clients)]
+    cpu_before = cpu_seconds(pid)
+    for session in sessions:
         procs.append(subprocess.Popen(
             ["taskset", "-c", CLIENT_CPU, "hey", "-z", f"{seconds}s", "-c", "1", "-m", "POST",
              "-T", "application/json", "-A", "application/json, text/event-stream",
              "-H", f"mcp-session-id: {session}", "-H", "mcp-protocol-version: 2025-11-25",
              "-t", "10", "-o", "csv", "-d", body, url],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
-    latencies, errors = [], 0
+    latencies, errors, outputs = [], 0, []
     for p in procs:
-        out, _ = p.communicate(timeout=seconds + 60)
+        outputs.append(p.communicate(timeout=seconds + 60)[0])
+    cpu = cpu_seconds(pid) - cpu_before
+    for out in outputs:
         for row in csv.DictReader(io.StringIO(out)):
             latencies.append(float(row["response-time"]))
             if row["status-code"] != "200":
@@ -102,7 +112,8 @@ def hey_run(url, clients, seconds, call):
     latencies.sort()
     pct = lambda q: latencies[int((len(latencies) - 1) * q)] * 1000 if latencies else 0.0
     return {"calls_per_second": round(len(latencies) / seconds), "p50_ms": round(pct(0.5), 3),
-            "p99_ms": round(pct(0.99), 3), "errors": errors}
+            "p99_ms": round(pct(0.99), 3), "errors": errors,
+            "server_cpu_us_per_call": round(cpu * 1e6 / max(len(latencies), 1), 1)}
 
 
 def stdio_run(server, seconds, call, log):
@@ -135,6 +146,7 @@ def stdio_run(server, seconds, call, log):
             break
         if not counting and now >= warm_end:
             counting, calls, errors = True, 0, 0
+            cpu_before = cpu_seconds(proc.pid)
         w.write(line)
         answer = reader.readline()
         if not answer:
@@ -142,13 +154,15 @@ def stdio_run(server, seconds, call, log):
         calls += 1
         if expect not in answer:
             errors += 1
+    cpu = cpu_seconds(proc.pid) - cpu_before
     w.close()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-    return {"calls_per_second": round(calls / seconds), "errors": errors}
+    return {"calls_per_second": round(calls / seconds), "errors": errors,
+            "server_cpu_us_per_call": round(cpu * 1e6 / max(calls, 1), 1)}
 
 
 def loadgen_run(loadgen, args, log):
@@ -181,9 +195,9 @@ def main():
             with open(os.path.join(logdir, f"{name}.log"), "ab") as log:
                 proc, url = start_http(server, log)
                 try:
-                    hey_run(url, clients, 1, call)  # warm-up, discarded
+                    hey_run(url, clients, 1, call, proc.pid)  # warm-up, discarded
                     emit(server=name, round=rnd, client="hey", transport="http",
-                         clients=clients, **hey_run(url, clients, seconds, call))
+                         clients=clients, **hey_run(url, clients, seconds, call, proc.pid))
                     if loadgen:
                         r = loadgen_run(loadgen, ["--tool", spec["tool"], "--arguments",
                                                   json.dumps(tool_args), "--expect", spec["expect"],
