@@ -42,7 +42,9 @@ impl Bare {
     }
 }
 
-#[tool_handler]
+// The stored router, as rmcp's structured_output example does and the generated servers do: a
+// bare `#[tool_handler]` calls `Self::tool_router()` and so rebuilds the router on every call.
+#[tool_handler(router = self.tool_router)]
 impl ServerHandler for Bare {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
