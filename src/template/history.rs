@@ -269,6 +269,26 @@ mod tests {
         }
     }
 
+    /// Each version's `[[moves]]` name files of the version before it, so an upgrade across them
+    /// can follow every one.
+    #[test]
+    fn every_released_version_moves_files_of_the_version_before() {
+        for template in super::super::all() {
+            let versions = versions(template.name());
+            for pair in versions.windows(2) {
+                let previous = load(template.name(), &pair[0].to_string()).unwrap();
+                let next = load(template.name(), &pair[1].to_string()).unwrap();
+                let files: Vec<String> = previous.files().map(|(path, _)| path).collect();
+                super::super::moves::check_moves_against(
+                    &next.manifest.moves,
+                    &files,
+                    previous.version(),
+                )
+                .unwrap_or_else(|e| panic!("{} {}: {e:#}", template.name(), pair[1]));
+            }
+        }
+    }
+
     #[test]
     fn unknown_versions_are_named() {
         let err = load("minimal", "0.0.0-nope").unwrap_err();

@@ -9,6 +9,7 @@ mod answers;
 pub mod history;
 pub mod items;
 mod manifest;
+pub mod moves;
 mod render;
 
 use std::borrow::Cow;
