@@ -8,6 +8,7 @@
 pub mod engine;
 pub mod merge;
 pub mod migrations;
+pub mod moves;
 pub mod plan;
 pub mod registry_merge;
 
