@@ -124,7 +124,9 @@ pub fn check_moves(moves: &[Move]) -> anyhow::Result<()> {
                 "[[moves]]: two moves from {:?}; declare one",
                 a.from
             );
-            let nested = |outer: &Move, inner: &Move| outer.is_dir() && inner.is_dir() && inner.from.starts_with(&outer.from);
+            let nested = |outer: &Move, inner: &Move| {
+                outer.is_dir() && inner.is_dir() && inner.from.starts_with(&outer.from)
+            };
             ensure!(
                 !nested(a, b) && !nested(b, a),
                 "[[moves]]: the folder moves from {:?} and {:?} overlap; move the outer folder, \
@@ -229,7 +231,9 @@ pub fn check_path_rules(rules: &[PathRule]) -> anyhow::Result<()> {
     }
     for (i, a) in rules.iter().enumerate() {
         ensure!(
-            rules[i + 1..].iter().all(|b| a.segments().0 != b.segments().0),
+            rules[i + 1..]
+                .iter()
+                .all(|b| a.segments().0 != b.segments().0),
             "[[migrate.paths]]: two rules from {:?}; declare one",
             a.from
         );
@@ -305,15 +309,27 @@ mod tests {
     #[test]
     fn malformed_moves_are_template_author_errors() {
         let cases = [
-            ("[[moves]]\nfrom = \"a.rs\"\ntoo = \"b.rs\"\n", "unknown field `too`"),
+            (
+                "[[moves]]\nfrom = \"a.rs\"\ntoo = \"b.rs\"\n",
+                "unknown field `too`",
+            ),
             ("[[moves]]\nfrom = \"a.rs\"\n", "needs `to`"),
             (
                 "[[moves]]\nfrom = \"a.rs\"\nto = \"b.rs\"\nsplit = [\"c.rs\", \"d.rs\"]\n",
                 "not both",
             ),
-            ("[[moves]]\nfrom = \"src/\"\nto = \"lib.rs\"\n", "`to` must end in `/`"),
-            ("[[moves]]\nfrom = \"../a.rs\"\nto = \"b.rs\"\n", "not a generated path"),
-            ("[[moves]]\nfrom = \"a.rs\"\nsplit = [\"b.rs\"]\n", "at least two"),
+            (
+                "[[moves]]\nfrom = \"src/\"\nto = \"lib.rs\"\n",
+                "`to` must end in `/`",
+            ),
+            (
+                "[[moves]]\nfrom = \"../a.rs\"\nto = \"b.rs\"\n",
+                "not a generated path",
+            ),
+            (
+                "[[moves]]\nfrom = \"a.rs\"\nsplit = [\"b.rs\"]\n",
+                "at least two",
+            ),
             (
                 "[[moves]]\nfrom = \"a.rs\"\nto = \"b.rs\"\n[[moves]]\nfrom = \"a.rs\"\nto = \"c.rs\"\n",
                 "two moves from \"a.rs\"",
@@ -354,23 +370,33 @@ mod tests {
         let ok = m("[[moves]]\nfrom = \"src/platform/\"\nto = \"platform/src/\"\n");
         check_moves_against(&ok, &previous, "0.3.0").unwrap();
 
-        let missing = m("[[moves]]\nfrom = \"src/platform/nope.rs\"\nto = \"platform/src/nope.rs\"\n");
-        let e = check_moves_against(&missing, &previous, "0.3.0").unwrap_err().to_string();
-        assert!(e.contains("version 0.3.0 has no file `src/platform/nope.rs`"), "{e}");
+        let missing =
+            m("[[moves]]\nfrom = \"src/platform/nope.rs\"\nto = \"platform/src/nope.rs\"\n");
+        let e = check_moves_against(&missing, &previous, "0.3.0")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("version 0.3.0 has no file `src/platform/nope.rs`"),
+            "{e}"
+        );
 
         let no_dir = m("[[moves]]\nfrom = \"src/nope/\"\nto = \"x/\"\n");
-        let e = check_moves_against(&no_dir, &previous, "0.3.0").unwrap_err().to_string();
+        let e = check_moves_against(&no_dir, &previous, "0.3.0")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("has no folder"), "{e}");
 
         let onto = m("[[moves]]\nfrom = \"src/platform/auth.rs\"\nto = \"src/main.rs\"\n");
-        let e = check_moves_against(&onto, &previous, "0.3.0").unwrap_err().to_string();
+        let e = check_moves_against(&onto, &previous, "0.3.0")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("a file that stays"), "{e}");
 
-        let collide = m(
-            "[[moves]]\nfrom = \"src/platform/\"\nto = \"p/\"\n\
-             [[moves]]\nfrom = \"src/main.rs\"\nto = \"p/auth.rs\"\n",
-        );
-        let e = check_moves_against(&collide, &previous, "0.3.0").unwrap_err().to_string();
+        let collide = m("[[moves]]\nfrom = \"src/platform/\"\nto = \"p/\"\n\
+             [[moves]]\nfrom = \"src/main.rs\"\nto = \"p/auth.rs\"\n");
+        let e = check_moves_against(&collide, &previous, "0.3.0")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("move to \"p/auth.rs\""), "{e}");
     }
 }

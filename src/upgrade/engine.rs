@@ -12,10 +12,10 @@ use super::merge::{Labels, merge3};
 use super::moves::MoveChain;
 use super::plan::{Action, plan_file};
 use super::{migrations, registry_merge};
-use crate::template::moves::Destination;
 use crate::edit::{Change, Transaction};
 use crate::error::CliError;
 use crate::project::{self, MANIFEST_FILE, ProjectManifest};
+use crate::template::moves::Destination;
 use crate::template::{self, AnswerValue, Answers, Owner, Template, history};
 
 /// What an upgrade starts from.
@@ -261,7 +261,15 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
                 conflicts: 0,
             };
         }
-        out.decide(action, path, None, ours.as_deref(), new.map(Vec::as_slice), labels, None);
+        out.decide(
+            action,
+            path,
+            None,
+            ours.as_deref(),
+            new.map(Vec::as_slice),
+            labels,
+            None,
+        );
     }
 
     let mut renamed_added = Vec::new();
@@ -281,13 +289,29 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
                 if kept {
                     note.push_str("; you changed it, so it stays here: carry your edits over");
                 }
-                out.decide(action, old_path, None, ours.as_deref(), None, labels, Some(note));
+                out.decide(
+                    action,
+                    old_path,
+                    None,
+                    ours.as_deref(),
+                    None,
+                    labels,
+                    Some(note),
+                );
             }
             Destination::Moved(new_path) => {
                 let Some(new) = theirs.files.get(new_path) else {
                     let action = plan_file(owner, Some(old), None, ours.as_deref(), labels);
                     let note = format!("the template moved it to {new_path}, then dropped it");
-                    out.decide(action, old_path, None, ours.as_deref(), None, labels, Some(note));
+                    out.decide(
+                        action,
+                        old_path,
+                        None,
+                        ours.as_deref(),
+                        None,
+                        labels,
+                        Some(note),
+                    );
                     continue;
                 };
                 let at_new = read_file(request.root, new_path);
@@ -308,7 +332,12 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
     let rendered: BTreeSet<&String> = base.files.keys().chain(theirs.files.keys()).collect();
     let mut extras = BTreeSet::new();
     for folder in moves.moved_folders() {
-        files_below(request.root, &request.root.join(folder), &|_| true, &mut extras);
+        files_below(
+            request.root,
+            &request.root.join(folder),
+            &|_| true,
+            &mut extras,
+        );
     }
     for old_path in extras.iter().filter(|p| !rendered.contains(p)) {
         let Some(Destination::Moved(new_path)) = moves.follow(old_path) else {
@@ -428,7 +457,13 @@ impl Planned<'_> {
         );
     }
 
-    fn report(&mut self, path: &str, moved_from: Option<&str>, outcome: Outcome, note: Option<String>) {
+    fn report(
+        &mut self,
+        path: &str,
+        moved_from: Option<&str>,
+        outcome: Outcome,
+        note: Option<String>,
+    ) {
         self.files.push(FileReport {
             path: path.to_string(),
             moved_from: moved_from.map(str::to_string),
@@ -473,7 +508,10 @@ impl Planned<'_> {
             Action::CreateConflict => {
                 // Both "added" the file: merge against an empty base, so the differences
                 // become one conflict block the team resolves like any other.
-                match (ours.map(std::str::from_utf8), theirs.map(std::str::from_utf8)) {
+                match (
+                    ours.map(std::str::from_utf8),
+                    theirs.map(std::str::from_utf8),
+                ) {
                     (Some(Ok(current)), Some(Ok(new))) => {
                         let merged = merge3("", current, new, labels);
                         self.write(path, before, Some(merged.text.into_bytes()));
@@ -515,10 +553,28 @@ impl Planned<'_> {
             match m.at_new {
                 // Moved by hand already (or the team put a file there): merge it where it is.
                 Some(at_new) => {
-                    let action = plan_file(Owner::Shared, Some(m.old), Some(m.new), Some(at_new), m.labels);
-                    let note = (action != Action::Unchanged)
-                        .then(|| format!("the template moved {} here, where you had already moved it", m.from));
-                    self.decide(action, m.to, Some(m.from), Some(at_new), Some(m.new), m.labels, note);
+                    let action = plan_file(
+                        Owner::Shared,
+                        Some(m.old),
+                        Some(m.new),
+                        Some(at_new),
+                        m.labels,
+                    );
+                    let note = (action != Action::Unchanged).then(|| {
+                        format!(
+                            "the template moved {} here, where you had already moved it",
+                            m.from
+                        )
+                    });
+                    self.decide(
+                        action,
+                        m.to,
+                        Some(m.from),
+                        Some(at_new),
+                        Some(m.new),
+                        m.labels,
+                        note,
+                    );
                 }
                 None => self.report(
                     m.from,
@@ -547,7 +603,15 @@ impl Planned<'_> {
                 )),
             );
             let note = format!("the template moves {} here, and yours was here", m.from);
-            self.decide(Action::CreateConflict, m.to, None, Some(at_new), Some(m.new), m.labels, Some(note));
+            self.decide(
+                Action::CreateConflict,
+                m.to,
+                None,
+                Some(at_new),
+                Some(m.new),
+                m.labels,
+                Some(note),
+            );
             return;
         }
         let (content, outcome) = if m.owner == Owner::Team || (ours == m.old && m.new == m.old) {
@@ -835,6 +899,7 @@ mod tests {
             manifest_text: &text,
             base: &base,
             target: &target,
+            between: &[],
             set: &[],
         })
         .unwrap();

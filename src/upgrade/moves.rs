@@ -37,7 +37,10 @@ impl<'a> MoveChain<'a> {
                      template's authors; nothing was written",
                 )
             })?;
-            steps.push((next.manifest.version.as_str(), next.manifest.moves.as_slice()));
+            steps.push((
+                next.manifest.version.as_str(),
+                next.manifest.moves.as_slice(),
+            ));
         }
         Ok(Self { steps })
     }
@@ -82,5 +85,497 @@ impl<'a> MoveChain<'a> {
             .flat_map(|(_, moves)| moves.iter().filter(|m| m.is_dir()))
             .map(|m| m.from.as_str())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+    use std::path::{Path, PathBuf};
+
+    use crate::project::{MANIFEST_FILE, ProjectManifest};
+    use crate::template::{self, Source, Template};
+    use crate::upgrade::engine::{Outcome, Request, UpgradePlan, plan};
+
+    const OWNERSHIP: &str = "[ownership]\nplatform = [\"src/platform/**\", \"platform/**\"]\nteam = [\"src/tools/**\"]\n";
+
+    /// A template `t` at `version` with `extra` in its manifest (moves, migrations).
+    fn template(version: &str, extra: &str, files: &[(&str, &str)]) -> Template {
+        let manifest = format!(
+            "name = \"t\"\nversion = \"{version}\"\ndescription = \"test\"\n\n\
+             [[question]]\nkey = \"name\"\nprompt = \"Name\"\nhelp = \"Name\"\nkind = \"string\"\n\
+             default = \"demo\"\n\n{OWNERSHIP}\n{extra}"
+        );
+        let mut sources = vec![Source {
+            path: "t/template.toml".into(),
+            contents: Cow::Owned(manifest.into_bytes()),
+        }];
+        sources.extend(files.iter().map(|(path, text)| Source {
+            path: format!("t/{path}"),
+            contents: Cow::Owned(text.as_bytes().to_vec()),
+        }));
+        Template::from_sources("t", sources, Vec::new()).unwrap()
+    }
+
+    /// A project generated from `base` in a temporary directory.
+    fn generate(base: &Template) -> (tempfile::TempDir, PathBuf) {
+        let answers = template::resolve_answers(&base.manifest, &[], None, None).unwrap();
+        let rendered = template::render(base, &answers).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("p");
+        crate::edit::create_tree(&root, &rendered.files).unwrap();
+        (tmp, root)
+    }
+
+    fn upgrade(
+        root: &Path,
+        base: &Template,
+        between: &[Template],
+        target: &Template,
+    ) -> anyhow::Result<UpgradePlan> {
+        let text = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
+        let manifest = ProjectManifest::parse(&text, Path::new(MANIFEST_FILE)).unwrap();
+        plan(&Request {
+            root,
+            manifest: &manifest,
+            manifest_text: &text,
+            base,
+            target,
+            between,
+            set: &[],
+        })
+    }
+
+    /// (moved from, outcome, note) of the report line for `path`.
+    fn report(plan: &UpgradePlan, path: &str) -> Option<(Option<String>, Outcome, Option<String>)> {
+        plan.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| (f.moved_from.clone(), f.outcome.clone(), f.note.clone()))
+    }
+
+    fn read(root: &Path, path: &str) -> String {
+        std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    const AUTH: &str = "one\ntwo\nthree\nfour\n";
+    const MOVE_AUTH: &str =
+        "[[moves]]\nfrom = \"src/platform/auth.rs\"\nto = \"platform/src/auth.rs\"\n";
+
+    fn moved_from(plan: &UpgradePlan, path: &str) -> Option<String> {
+        report(plan, path).and_then(|r| r.0)
+    }
+
+    #[test]
+    fn an_unchanged_platform_file_moves_and_its_record_follows() {
+        let base = template(
+            "1.0.0",
+            "",
+            &[
+                ("src/platform/auth.rs", AUTH),
+                ("src/main.rs", "fn main() {}\n"),
+            ],
+        );
+        let target = template(
+            "2.0.0",
+            MOVE_AUTH,
+            &[
+                ("platform/src/auth.rs", AUTH),
+                ("src/main.rs", "fn main() {}\n"),
+            ],
+        );
+        let (_tmp, root) = generate(&base);
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(
+            report(&plan, "platform/src/auth.rs"),
+            Some((Some("src/platform/auth.rs".into()), Outcome::Moved, None))
+        );
+        assert_eq!(
+            report(&plan, "src/platform/auth.rs"),
+            None,
+            "one line per move"
+        );
+        plan.transaction.commit().unwrap();
+        assert!(!root.join("src/platform/auth.rs").exists());
+        assert_eq!(read(&root, "platform/src/auth.rs"), AUTH);
+        let recorded = read(&root, MANIFEST_FILE);
+        assert!(
+            recorded.contains("\"platform/src/auth.rs\" = { owner = \"platform\""),
+            "{recorded}"
+        );
+        assert!(!recorded.contains("src/platform/auth.rs"), "{recorded}");
+    }
+
+    #[test]
+    fn an_edited_platform_file_travels_with_its_edits_merged() {
+        let base = template("1.0.0", "", &[("src/platform/auth.rs", AUTH)]);
+        let target = template(
+            "2.0.0",
+            MOVE_AUTH,
+            &[("platform/src/auth.rs", "one\ntwo\nthree\nFOUR (new)\n")],
+        );
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/platform/auth.rs",
+            "one (team)\ntwo\nthree\nfour\n",
+        );
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        let (from, outcome, _) = report(&plan, "platform/src/auth.rs").unwrap();
+        assert_eq!(
+            (from.as_deref(), outcome),
+            (Some("src/platform/auth.rs"), Outcome::Merged)
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "platform/src/auth.rs"),
+            "one (team)\ntwo\nthree\nFOUR (new)\n"
+        );
+        assert!(!root.join("src/platform/auth.rs").exists());
+
+        // Only the team changed it: its version moves as it is.
+        let target = template("2.0.0", MOVE_AUTH, &[("platform/src/auth.rs", AUTH)]);
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/platform/auth.rs",
+            "one (team)\ntwo\nthree\nfour\n",
+        );
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(
+            report(&plan, "platform/src/auth.rs").unwrap().1,
+            Outcome::Kept
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "platform/src/auth.rs"),
+            "one (team)\ntwo\nthree\nfour\n"
+        );
+    }
+
+    #[test]
+    fn edits_to_lines_the_template_changed_become_a_listed_conflict_at_the_new_path() {
+        let base = template("1.0.0", "", &[("src/platform/auth.rs", AUTH)]);
+        let target = template(
+            "2.0.0",
+            MOVE_AUTH,
+            &[("platform/src/auth.rs", "one\nTWO (new)\nthree\nfour\n")],
+        );
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/platform/auth.rs",
+            "one\ntwo (team)\nthree\nfour\n",
+        );
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(plan.conflicts().len(), 1);
+        assert_eq!(plan.conflicts()[0].path, "platform/src/auth.rs");
+        assert_eq!(
+            moved_from(&plan, "platform/src/auth.rs").as_deref(),
+            Some("src/platform/auth.rs")
+        );
+        plan.transaction.commit().unwrap();
+        let merged = read(&root, "platform/src/auth.rs");
+        assert!(merged.contains("<<<<<<< yours\ntwo (team)\n"), "{merged}");
+        assert!(merged.contains("TWO (new)\n>>>>>>> t 2.0.0"), "{merged}");
+        assert!(!root.join("src/platform/auth.rs").exists());
+    }
+
+    #[test]
+    fn a_file_the_team_deleted_stays_deleted() {
+        let base = template("1.0.0", "", &[("src/platform/auth.rs", AUTH)]);
+        let target = template("2.0.0", MOVE_AUTH, &[("platform/src/auth.rs", AUTH)]);
+        let (_tmp, root) = generate(&base);
+        std::fs::remove_file(root.join("src/platform/auth.rs")).unwrap();
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        let (_, outcome, note) = report(&plan, "src/platform/auth.rs").unwrap();
+        assert_eq!(outcome, Outcome::StaysDeleted);
+        assert!(note.unwrap().contains("moved it to platform/src/auth.rs"));
+        plan.transaction.commit().unwrap();
+        assert!(!root.join("platform/src/auth.rs").exists());
+    }
+
+    #[test]
+    fn a_team_file_at_the_destination_is_a_conflict_not_an_overwrite() {
+        let base = template("1.0.0", "", &[("src/platform/auth.rs", AUTH)]);
+        let target = template("2.0.0", MOVE_AUTH, &[("platform/src/auth.rs", AUTH)]);
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/platform/auth.rs",
+            "one\ntwo (team)\nthree\nfour\n",
+        );
+        write(&root, "platform/src/auth.rs", "the team's own auth\n");
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(
+            report(&plan, "src/platform/auth.rs").unwrap().1,
+            Outcome::Kept
+        );
+        assert_eq!(
+            report(&plan, "platform/src/auth.rs").unwrap().1,
+            Outcome::Conflicted(1)
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "src/platform/auth.rs"),
+            "one\ntwo (team)\nthree\nfour\n"
+        );
+        let at_new = read(&root, "platform/src/auth.rs");
+        assert!(
+            at_new.contains("<<<<<<< yours\nthe team's own auth\n"),
+            "{at_new}"
+        );
+        assert!(at_new.contains(AUTH), "{at_new}");
+
+        // The team moved it by hand already: merged where it is.
+        let (_tmp, root) = generate(&base);
+        std::fs::remove_file(root.join("src/platform/auth.rs")).unwrap();
+        write(
+            &root,
+            "platform/src/auth.rs",
+            "one\ntwo\nthree\nfour\nfive (team)\n",
+        );
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(
+            report(&plan, "platform/src/auth.rs").unwrap().1,
+            Outcome::Kept
+        );
+    }
+
+    #[test]
+    fn a_folder_moves_with_the_team_files_in_it() {
+        let base = template(
+            "1.0.0",
+            "",
+            &[
+                ("src/platform/mod.rs", "//! Platform.\npub mod auth;\n"),
+                ("src/platform/auth.rs", AUTH),
+                ("src/platform/http.rs", "http\n"),
+                ("src/main.rs", "mod platform;\n"),
+            ],
+        );
+        let target = template(
+            "2.0.0",
+            "[[moves]]\nfrom = \"src/platform/\"\nto = \"platform/src/\"\n\n\
+             [[moves]]\nfrom = \"src/platform/mod.rs\"\nto = \"platform/src/lib.rs\"\n",
+            &[
+                (
+                    "platform/src/lib.rs",
+                    "//! Platform.\npub mod auth;\npub mod http;\n",
+                ),
+                ("platform/src/auth.rs", AUTH),
+                ("src/main.rs", "fn main() {}\n"),
+            ],
+        );
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/platform/mod.rs",
+            "//! Platform.\npub mod extra;\npub mod auth;\n",
+        );
+        write(&root, "src/platform/extra.rs", "// the team's\n");
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(
+            report(&plan, "platform/src/lib.rs"),
+            Some((Some("src/platform/mod.rs".into()), Outcome::Merged, None))
+        );
+        assert_eq!(
+            report(&plan, "platform/src/auth.rs").unwrap().1,
+            Outcome::Moved
+        );
+        let (from, outcome, note) = report(&plan, "platform/src/extra.rs").unwrap();
+        assert_eq!(
+            (from.as_deref(), outcome),
+            (Some("src/platform/extra.rs"), Outcome::Moved)
+        );
+        assert!(note.unwrap().contains("moved with its folder"));
+        assert_eq!(
+            report(&plan, "src/platform/http.rs").unwrap().2.as_deref(),
+            Some("the template moved it to platform/src/http.rs, then dropped it"),
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "platform/src/lib.rs"),
+            "//! Platform.\npub mod extra;\npub mod auth;\npub mod http;\n"
+        );
+        assert_eq!(read(&root, "platform/src/extra.rs"), "// the team's\n");
+        assert!(
+            !root.join("src/platform").exists()
+                || std::fs::read_dir(root.join("src/platform"))
+                    .unwrap()
+                    .next()
+                    .is_none()
+        );
+    }
+
+    #[test]
+    fn moves_compose_across_versions() {
+        let base = template("1.0.0", "", &[("src/platform/auth.rs", AUTH)]);
+        let middle = template("1.1.0", MOVE_AUTH, &[("platform/src/auth.rs", AUTH)]);
+        let target = template(
+            "2.0.0",
+            "[[moves]]\nfrom = \"platform/src/\"\nto = \"crates/platform/src/\"\n",
+            &[(
+                "crates/platform/src/auth.rs",
+                "one\ntwo\nthree\nfour (2.0)\n",
+            )],
+        );
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/platform/auth.rs",
+            "one (team)\ntwo\nthree\nfour\n",
+        );
+        let plan = upgrade(&root, &base, std::slice::from_ref(&middle), &target).unwrap();
+        assert_eq!(
+            report(&plan, "crates/platform/src/auth.rs"),
+            Some((Some("src/platform/auth.rs".into()), Outcome::Merged, None))
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "crates/platform/src/auth.rs"),
+            "one (team)\ntwo\nthree\nfour (2.0)\n"
+        );
+        assert!(!root.join("src/platform/auth.rs").exists());
+
+        // Without the middle version, 2.0.0's move names a folder 1.0.0 does not have: refused
+        // before anything is planned.
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/platform/auth.rs",
+            "one (team)\ntwo\nthree\nfour\n",
+        );
+        let plan = upgrade(&root, &base, &[], &target);
+        assert!(
+            plan.is_err(),
+            "2.0.0's move names a folder 1.0.0 does not have"
+        );
+    }
+
+    #[test]
+    fn a_split_file_is_removed_if_untouched_and_kept_with_directions_if_edited() {
+        let base = template("1.0.0", "", &[("src/platform/config.rs", AUTH)]);
+        let target = template(
+            "2.0.0",
+            "[[moves]]\nfrom = \"src/platform/config.rs\"\nsplit = [\"platform/src/config/mod.rs\", \"platform/src/config/http.rs\"]\n",
+            &[
+                ("platform/src/config/mod.rs", "one\ntwo\n"),
+                ("platform/src/config/http.rs", "three\nfour\n"),
+            ],
+        );
+        let (_tmp, root) = generate(&base);
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        let (_, outcome, note) = report(&plan, "src/platform/config.rs").unwrap();
+        assert_eq!(outcome, Outcome::Removed);
+        assert_eq!(
+            note.as_deref(),
+            Some(
+                "the template split it into platform/src/config/http.rs, platform/src/config/mod.rs"
+            )
+        );
+
+        write(
+            &root,
+            "src/platform/config.rs",
+            "one\ntwo (team)\nthree\nfour\n",
+        );
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        let (_, outcome, note) = report(&plan, "src/platform/config.rs").unwrap();
+        assert_eq!(outcome, Outcome::KeptRemoved);
+        assert!(
+            note.unwrap()
+                .ends_with("you changed it, so it stays here: carry your edits over")
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "src/platform/config.rs"),
+            "one\ntwo (team)\nthree\nfour\n"
+        );
+        assert_eq!(read(&root, "platform/src/config/http.rs"), "three\nfour\n");
+    }
+
+    #[test]
+    fn a_move_from_a_file_the_previous_version_lacks_is_a_template_error() {
+        let base = template("1.0.0", "", &[("src/platform/auth.rs", AUTH)]);
+        let target = template(
+            "2.0.0",
+            "[[moves]]\nfrom = \"src/platform/nope.rs\"\nto = \"platform/src/nope.rs\"\n",
+            &[("platform/src/nope.rs", AUTH)],
+        );
+        let (_tmp, root) = generate(&base);
+        let err = upgrade(&root, &base, &[], &target).err().unwrap();
+        let message = format!("{err:#}");
+        assert!(
+            message.contains("template `t` 2.0.0 declares a move this upgrade cannot follow")
+                && message.contains("version 1.0.0 has no file `src/platform/nope.rs`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn team_files_follow_declared_path_migrations_after_the_merge() {
+        let tool = "use crate::platform::errors::ToolError;\n\npub fn run() -> Result<(), ToolError> {\n    crate::platform::errors::guard()\n}\n";
+        let base = template(
+            "1.0.0",
+            "",
+            &[
+                ("src/platform/errors.rs", "pub fn guard() {}\n"),
+                ("src/tools/run.rs", tool),
+            ],
+        );
+        let target = template(
+            "2.0.0",
+            &format!(
+                "{}\n[[migrate.paths]]\nfrom = \"crate::platform\"\nto = \"platform\"\n\n\
+                 [[migrate.paths]]\nfrom = \"crate::platform::errors::ToolError\"\nto = \"platform::ToolError\"\n",
+                "[[moves]]\nfrom = \"src/platform/errors.rs\"\nto = \"platform/src/errors.rs\"\n"
+            ),
+            &[
+                ("platform/src/errors.rs", "pub fn guard() {}\n"),
+                ("src/tools/run.rs", tool),
+            ],
+        );
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/tools/mine.rs",
+            "fn f() -> crate::platform::errors::ToolError { todo!() }\n",
+        );
+        write(
+            &root,
+            "src/tools/broken.rs",
+            "use crate::platform::errors::ToolError;\nfn (\n",
+        );
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        let migration = &plan.migrations[0];
+        assert_eq!(migration.version, "2.0.0");
+        assert_eq!(migration.edited, ["src/tools/mine.rs", "src/tools/run.rs"]);
+        assert_eq!(migration.skipped.len(), 1);
+        assert_eq!(migration.skipped[0].0, "src/tools/broken.rs");
+        assert!(
+            migration.skipped[0].1.contains("does not parse"),
+            "{:?}",
+            migration.skipped
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "src/tools/run.rs"),
+            "use platform::ToolError;\n\npub fn run() -> Result<(), ToolError> {\n    platform::errors::guard()\n}\n"
+        );
+        assert_eq!(
+            read(&root, "src/tools/mine.rs"),
+            "fn f() -> platform::ToolError { todo!() }\n"
+        );
+        assert_eq!(
+            read(&root, "src/tools/broken.rs"),
+            "use crate::platform::errors::ToolError;\nfn (\n"
+        );
     }
 }

@@ -203,10 +203,9 @@ impl<'ast> Visit<'ast> for UseItems<'_, '_> {
                 LeafKind::Name if leaf.path.last().is_some_and(|n| n == "self") => {
                     let module = &leaf.path[..leaf.path.len() - 1];
                     if let Some(name) = module.last() {
-                        edits.bindings.insert(
-                            name.clone(),
-                            (module.to_vec(), edits.rules.rewrite(module)),
-                        );
+                        edits
+                            .bindings
+                            .insert(name.clone(), (module.to_vec(), edits.rules.rewrite(module)));
                     }
                     continue;
                 }
@@ -325,7 +324,8 @@ fn in_place_edits(
                 None,
             )
         }
-        syn::UseTree::Name(syn::UseName { ident }) | syn::UseTree::Rename(syn::UseRename { ident, .. }) => {
+        syn::UseTree::Name(syn::UseName { ident })
+        | syn::UseTree::Rename(syn::UseRename { ident, .. }) => {
             let name = ident.to_string();
             old.push(name.clone());
             let new = edits.rules.rewrite(&old);
@@ -476,4 +476,137 @@ impl Paths<'_, '_> {
 
 fn is_colon(tree: &TokenTree) -> bool {
     matches!(tree, TokenTree::Punct(p) if p.as_char() == ':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Rules {
+        let rule = |from: &str, to: &str| PathRule {
+            from: from.into(),
+            to: to.into(),
+        };
+        Rules::new(&[
+            rule("crate::platform", "platform"),
+            rule("crate::platform::errors::ToolError", "platform::ToolError"),
+            rule(
+                "crate::platform::settings::Settings",
+                "platform::PlatformSettings",
+            ),
+        ])
+    }
+
+    fn migrate(text: &str) -> String {
+        rewrite(text, &rules())
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+            .unwrap_or_else(|| text.to_string())
+    }
+
+    #[test]
+    fn simple_and_grouped_use_trees_are_rewritten_in_place() {
+        assert_eq!(
+            migrate("use crate::platform::harness::Harness;\n"),
+            "use platform::harness::Harness;\n"
+        );
+        assert_eq!(
+            migrate("use crate::platform::errors::ToolError;\n"),
+            "use platform::ToolError;\n"
+        );
+        assert_eq!(
+            migrate("use crate::platform::{errors::ToolError, harness::Harness};\n"),
+            "use platform::{ToolError, harness::Harness};\n"
+        );
+        // Multi-line groups keep their layout and comments.
+        let before = "use crate::platform::{\n    // errors first\n    errors::{Kind, guard},\n    harness::Harness,\n};\n";
+        assert_eq!(
+            migrate(before),
+            before.replacen("crate::platform", "platform", 1)
+        );
+    }
+
+    #[test]
+    fn an_exact_rename_inside_a_nested_group_that_leaves_it_splits_the_item() {
+        // `errors::{ToolError, guard}`: ToolError moves to the crate root, guard stays in errors.
+        let after =
+            migrate("use crate::platform::{errors::{ToolError, guard}, harness::Harness};\n");
+        assert_eq!(
+            after,
+            "use platform::{ToolError, errors::guard, harness::Harness};\n"
+        );
+        assert!(parse_file(&after).is_ok());
+    }
+
+    #[test]
+    fn a_group_under_crate_is_split_by_root() {
+        assert_eq!(
+            migrate("use crate::{platform::harness::Harness, server::Server};\n"),
+            "use platform::harness::Harness;\nuse crate::server::Server;\n"
+        );
+        assert_eq!(
+            migrate(
+                "    pub(crate) use crate::{server::Server, platform::{self, errors::ToolError}};\n"
+            ),
+            "    pub(crate) use crate::server::Server;\n    pub(crate) use platform::{self, ToolError};\n"
+        );
+    }
+
+    #[test]
+    fn a_renamed_item_keeps_its_local_name() {
+        assert_eq!(
+            migrate("use crate::platform::settings::Settings;\nfn f(_: Settings) {}\n"),
+            "use platform::PlatformSettings as Settings;\nfn f(_: Settings) {}\n"
+        );
+    }
+
+    #[test]
+    fn aliases_are_followed() {
+        let before = "use crate::platform as p;\n\nfn f() -> Result<(), p::errors::ToolError> {\n    p::errors::guard(1)?;\n    Ok(())\n}\n";
+        assert_eq!(
+            migrate(before),
+            "use platform as p;\n\nfn f() -> Result<(), p::ToolError> {\n    p::errors::guard(1)?;\n    Ok(())\n}\n"
+        );
+        let before = "use crate::platform::errors;\nfn f() -> errors::ToolError { errors::ToolError::new() }\n";
+        assert_eq!(
+            migrate(before),
+            "use platform::errors;\nfn f() -> platform::ToolError { platform::ToolError::new() }\n"
+        );
+    }
+
+    #[test]
+    fn fully_qualified_paths_in_code_attributes_and_macros() {
+        let before = "\
+#[crate::platform::instrumented]
+fn f(x: crate::platform::harness::Harness) -> Result<(), crate::platform::errors::ToolError> {
+    // crate::platform:: in a comment stays
+    crate::platform::errors::guard(&x)?;
+    let _v: Vec<crate::platform::errors::ToolError> = vec![crate::platform::errors::ToolError::invalid_input(\"x\")];
+    assert!(matches!(crate::platform::errors::kind(), crate::platform::errors::Kind::Bad));
+    let s = \"crate::platform::x\";
+    Ok(())
+}
+";
+        let after = migrate(before);
+        assert_eq!(
+            after,
+            before
+                .replace("crate::platform::errors::ToolError", "platform::ToolError")
+                .replace("crate::platform::", "platform::")
+                .replace("// platform::", "// crate::platform::")
+                .replace("\"platform::x\"", "\"crate::platform::x\"")
+        );
+    }
+
+    #[test]
+    fn files_without_matches_are_untouched_and_bad_files_are_errors() {
+        for text in [
+            "use crate::server::Server;\nfn platform() {}\n",
+            "use other::platform::x;\n",
+            "fn f() { let platform = 1; }\n",
+        ] {
+            assert_eq!(rewrite(text, &rules()).unwrap(), None, "{text}");
+        }
+        let err = rewrite("use crate::platform::x;\n<<<<<<< yours\n", &rules()).unwrap_err();
+        assert!(err.contains("does not parse (line 2"), "{err}");
+    }
 }
