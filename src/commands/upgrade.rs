@@ -281,7 +281,16 @@ fn describe(file: &upgrade::FileReport) -> String {
 }
 
 fn summary(files: &[upgrade::FileReport], written: usize) -> String {
-    let count = |pred: fn(&Outcome) -> bool| files.iter().filter(|f| pred(&f.outcome)).count();
+    // A moved file counts as moved, and as conflicted if it is; not twice otherwise.
+    let count = |pred: fn(&Outcome) -> bool| {
+        files
+            .iter()
+            .filter(|f| {
+                pred(&f.outcome)
+                    && (f.moved_from.is_none() || matches!(f.outcome, Outcome::Conflicted(_)))
+            })
+            .count()
+    };
     let moved = files.iter().filter(|f| f.moved_from.is_some()).count();
     let parts = [
         (moved, "moved"),

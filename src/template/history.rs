@@ -34,6 +34,9 @@ struct Snapshot {
 
 /// The released versions of template `name`, oldest first.
 pub fn versions(name: &str) -> Vec<semver::Version> {
+    if let Some(dir) = super::local::dir() {
+        return super::local::versions(&dir, name);
+    }
     let Some(dir) = HISTORY_DIR.get_dir(name) else {
         return Vec::new();
     };
@@ -50,6 +53,9 @@ pub fn versions(name: &str) -> Vec<semver::Version> {
 
 /// Template `name` exactly as released at `version`.
 pub fn load(name: &str, version: &str) -> anyhow::Result<Template> {
+    if let Some(dir) = super::local::dir() {
+        return super::local::load(&dir, name, version);
+    }
     let path = format!("{name}/{version}.toml");
     let Some(file) = HISTORY_DIR.get_file(&path) else {
         let known: Vec<String> = versions(name).iter().map(ToString::to_string).collect();
@@ -92,7 +98,8 @@ pub fn load(name: &str, version: &str) -> anyhow::Result<Template> {
 /// The changelog entries of template `name` after version `from`, up to and including `to`,
 /// newest first, as Markdown (empty when there is no changelog).
 pub fn changes_between(name: &str, from: &semver::Version, to: &semver::Version) -> String {
-    let Some(text) = changelog(name) else {
+    let local = super::local::dir().and_then(|dir| super::local::changelog(&dir, name));
+    let Some(text) = local.as_deref().or_else(|| changelog(name)) else {
         return String::new();
     };
     let mut out = String::new();

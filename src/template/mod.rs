@@ -8,6 +8,7 @@
 mod answers;
 pub mod history;
 pub mod items;
+pub mod local;
 mod manifest;
 pub mod moves;
 mod render;
@@ -104,13 +105,21 @@ impl Template {
     }
 }
 
-/// Every embedded template, sorted by name.
+/// Every embedded template (or, with `MCPFORGE_TEMPLATES_DIR`, every template of that folder:
+/// see [`local`]), sorted by name.
 ///
 /// Manifests are parsed once. They are part of the binary and checked by this crate's tests, so a
-/// broken one is a build defect, not a user error: it panics with the manifest's message.
+/// broken one is a build defect, not a user error: it panics with the manifest's message. A broken
+/// template in `MCPFORGE_TEMPLATES_DIR` is the author's error: reported, and the process exits.
 pub fn all() -> &'static [Template] {
     static ALL: OnceLock<Vec<Template>> = OnceLock::new();
     ALL.get_or_init(|| {
+        if let Some(dir) = local::dir() {
+            return local::current(&dir).unwrap_or_else(|e| {
+                eprintln!("error: {e:#}");
+                std::process::exit(1)
+            });
+        }
         let mut templates: Vec<Template> = TEMPLATES_DIR
             .dirs()
             .filter(|dir| dir.get_file(dir.path().join(MANIFEST_FILE)).is_some())

@@ -70,8 +70,7 @@ pub struct UpgradeFile {
     pub path: String,
     /// Where the file was before, when the template moved it to `path`.
     pub moved_from: Option<String>,
-    /// What happened to its content: updated, kept, merged, conflict, created, removed, deleted,
-    /// skipped, migrated, or moved (moved as it was).
+    /// updated, kept, merged, conflict, created, removed, deleted, skipped, migrated or moved.
     pub outcome: String,
     /// Conflict blocks the file gets (conflict only).
     pub conflicts: usize,
