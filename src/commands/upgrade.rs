@@ -152,10 +152,18 @@ fn check(ui: &Ui, project: &Project, current: &str) -> anyhow::Result<()> {
     let manifest = &project.manifest;
     let mut problems = Vec::new();
     if manifest.template_version != current {
-        problems.push(format!(
+        let mut problem = format!(
             "the project is at template {} {}; this mcpforge's is {current} (run `mcpforge upgrade`)",
             manifest.template, manifest.template_version
-        ));
+        );
+        // What the upgrade would do, moves included, so CI shows the work waiting. A plan that
+        // cannot be made is `upgrade`'s to explain.
+        if let Ok(plan) = plan(project, &[], false) {
+            for file in &plan.files {
+                problem.push_str(&format!("\n  {}", describe(file)));
+            }
+        }
+        problems.push(problem);
     }
     for (path, drift) in project::platform_drift(&project.root, manifest) {
         problems.push(drift.describe(&path));

@@ -130,3 +130,81 @@ fn read_tree(folder: &Path, prefix: &str, out: &mut Vec<Source>) -> anyhow::Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, path: &str, text: &str) {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    const MANIFEST: &str = "name = \"t\"\nversion = \"VERSION\"\ndescription = \"d\"\n";
+
+    #[test]
+    fn the_newest_version_is_current_and_the_others_are_history() {
+        let tmp = tempfile::tempdir().unwrap();
+        for version in ["0.1.0", "0.10.0", "0.2.0"] {
+            write(
+                tmp.path(),
+                &format!("t/{version}/template.toml"),
+                &MANIFEST.replace("VERSION", version),
+            );
+            write(tmp.path(), &format!("t/{version}/README.md"), version);
+        }
+        write(tmp.path(), "_partials/x.tera", "x");
+        let current = current(tmp.path()).unwrap();
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].version(), "0.10.0");
+        assert_eq!(current[0].partials.len(), 1);
+        let listed: Vec<String> = versions(tmp.path(), "t")
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(listed, ["0.1.0", "0.2.0", "0.10.0"]);
+        let old = load(tmp.path(), "t", "0.2.0").unwrap();
+        assert_eq!(
+            old.files().map(|(p, _)| p).collect::<Vec<_>>(),
+            ["README.md"]
+        );
+    }
+
+    #[test]
+    fn missing_mismatched_and_invalid_versions_are_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(
+            tmp.path(),
+            "t/0.1.0/template.toml",
+            &MANIFEST.replace("VERSION", "0.1.0"),
+        );
+        let e = format!("{:#}", load(tmp.path(), "t", "0.3.0").unwrap_err());
+        assert!(
+            e.contains("there is no version 0.3.0 of template `t`"),
+            "{e}"
+        );
+
+        write(
+            tmp.path(),
+            "t/0.2.0/template.toml",
+            &MANIFEST.replace("VERSION", "0.9.0"),
+        );
+        let e = format!("{:#}", load(tmp.path(), "t", "0.2.0").unwrap_err());
+        assert!(e.contains("says version 0.9.0"), "{e}");
+
+        write(
+            tmp.path(),
+            "t/0.3.0/template.toml",
+            &format!(
+                "{}[[moves]]\nfrom = \"a.rs\"\n",
+                MANIFEST.replace("VERSION", "0.3.0")
+            ),
+        );
+        let e = format!("{:#}", load(tmp.path(), "t", "0.3.0").unwrap_err());
+        assert!(
+            e.contains("MCPFORGE_TEMPLATES_DIR") && e.contains("needs `to`"),
+            "{e}"
+        );
+    }
+}

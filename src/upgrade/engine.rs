@@ -314,7 +314,12 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
                     );
                     continue;
                 };
-                let at_new = read_file(request.root, new_path);
+                // A file at the destination that moves away itself is not in the way.
+                let at_new = if moved.contains_key(new_path) {
+                    None
+                } else {
+                    read_file(request.root, new_path)
+                };
                 out.plan_move(Move {
                     from: old_path,
                     to: new_path,
@@ -357,8 +362,8 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
             );
             continue;
         }
-        out.write(old_path, Some(ours.clone()), None);
-        out.write(&new_path, None, Some(ours));
+        out.write(old_path, None);
+        out.write(&new_path, Some(ours));
         out.report(
             &new_path,
             Some(old_path),
@@ -445,13 +450,21 @@ struct Planned<'a> {
 }
 
 impl Planned<'_> {
-    fn write(&mut self, path: &str, before: Option<Vec<u8>>, after: Option<Vec<u8>>) {
+    /// Plans `path`'s new contents (`None` removes it), against what is on disk now.
+    fn write(&mut self, path: &str, after: Option<Vec<u8>>) {
+        // Where files swap places, one move empties a path another fills: the file wins.
+        if let Some(existing) = self.writes.get_mut(path) {
+            if after.is_some() {
+                existing.after = after;
+            }
+            return;
+        }
         self.writes.insert(
             path.to_string(),
             Change {
                 path: self.root.join(path),
                 display: path.to_string(),
-                before,
+                before: read_file(self.root, path),
                 after,
             },
         );
@@ -485,16 +498,15 @@ impl Planned<'_> {
         labels: Labels<'_>,
         note: Option<String>,
     ) {
-        let before = ours.map(<[u8]>::to_vec);
         let (outcome, default_note) = match action {
             Action::Unchanged => return,
             Action::Update(new) => {
-                self.write(path, before, Some(new));
+                self.write(path, Some(new));
                 (Outcome::Updated, None)
             }
             Action::Keep => (Outcome::Kept, None),
             Action::Merge { text, conflicts } => {
-                self.write(path, before, Some(text));
+                self.write(path, Some(text));
                 if conflicts == 0 {
                     (Outcome::Merged, None)
                 } else {
@@ -502,7 +514,7 @@ impl Planned<'_> {
                 }
             }
             Action::Create(new) => {
-                self.write(path, before, Some(new));
+                self.write(path, Some(new));
                 (Outcome::Created, None)
             }
             Action::CreateConflict => {
@@ -514,7 +526,7 @@ impl Planned<'_> {
                 ) {
                     (Some(Ok(current)), Some(Ok(new))) => {
                         let merged = merge3("", current, new, labels);
-                        self.write(path, before, Some(merged.text.into_bytes()));
+                        self.write(path, Some(merged.text.into_bytes()));
                         (
                             Outcome::Conflicted(merged.conflicts.max(1)),
                             Some("the template now adds a file here too".to_string()),
@@ -527,7 +539,7 @@ impl Planned<'_> {
                 }
             }
             Action::Remove => {
-                self.write(path, before, None);
+                self.write(path, None);
                 (Outcome::Removed, None)
             }
             Action::KeepRemoved => (
@@ -627,7 +639,7 @@ impl Planned<'_> {
                 _ => {
                     // Both sides changed a binary file: the new one at the new path, the team's
                     // kept at the old one.
-                    self.write(m.to, m.at_new.map(<[u8]>::to_vec), Some(m.new.to_vec()));
+                    self.write(m.to, Some(m.new.to_vec()));
                     self.report(
                         m.from,
                         None,
@@ -641,8 +653,8 @@ impl Planned<'_> {
                 }
             }
         };
-        self.write(m.from, Some(ours.to_vec()), None);
-        self.write(m.to, m.at_new.map(<[u8]>::to_vec), Some(content));
+        self.write(m.from, None);
+        self.write(m.to, Some(content));
         self.report(m.to, Some(m.from), outcome, None);
     }
 }

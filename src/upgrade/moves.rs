@@ -101,6 +101,11 @@ mod tests {
 
     /// A template `t` at `version` with `extra` in its manifest (moves, migrations).
     fn template(version: &str, extra: &str, files: &[(&str, &str)]) -> Template {
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+        template_bytes(version, extra, &files)
+    }
+
+    fn template_bytes(version: &str, extra: &str, files: &[(&str, &[u8])]) -> Template {
         let manifest = format!(
             "name = \"t\"\nversion = \"{version}\"\ndescription = \"test\"\n\n\
              [[question]]\nkey = \"name\"\nprompt = \"Name\"\nhelp = \"Name\"\nkind = \"string\"\n\
@@ -110,9 +115,9 @@ mod tests {
             path: "t/template.toml".into(),
             contents: Cow::Owned(manifest.into_bytes()),
         }];
-        sources.extend(files.iter().map(|(path, text)| Source {
+        sources.extend(files.iter().map(|(path, bytes)| Source {
             path: format!("t/{path}"),
-            contents: Cow::Owned(text.as_bytes().to_vec()),
+            contents: Cow::Owned(bytes.to_vec()),
         }));
         Template::from_sources("t", sources, Vec::new()).unwrap()
     }
@@ -576,6 +581,97 @@ mod tests {
         assert_eq!(
             read(&root, "src/tools/broken.rs"),
             "use crate::platform::errors::ToolError;\nfn (\n"
+        );
+    }
+
+    #[test]
+    fn files_that_swap_places_both_arrive() {
+        let base = template(
+            "1.0.0",
+            "",
+            &[("src/a.rs", "alpha\n"), ("src/b.rs", "beta\n")],
+        );
+        let target = template(
+            "2.0.0",
+            "[[moves]]\nfrom = \"src/a.rs\"\nto = \"src/b.rs\"\n\n[[moves]]\nfrom = \"src/b.rs\"\nto = \"src/a.rs\"\n",
+            &[("src/a.rs", "beta\n"), ("src/b.rs", "alpha\n")],
+        );
+        let (_tmp, root) = generate(&base);
+        write(&root, "src/a.rs", "alpha (team)\n");
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        plan.transaction.commit().unwrap();
+        assert_eq!(read(&root, "src/b.rs"), "alpha (team)\n");
+        assert_eq!(read(&root, "src/a.rs"), "beta\n");
+    }
+
+    #[test]
+    fn team_files_move_as_they_are_and_their_added_records_follow() {
+        let base = template(
+            "1.0.0",
+            "",
+            &[
+                ("src/tools/mod.rs", "pub mod greet;\n"),
+                ("src/tools/greet.rs", "hi\n"),
+            ],
+        );
+        let target = template(
+            "2.0.0",
+            "[[moves]]\nfrom = \"src/tools/\"\nto = \"app/src/tools/\"\n",
+            &[
+                ("app/src/tools/mod.rs", "pub mod greet;\n"),
+                ("app/src/tools/greet.rs", "hello (2.0)\n"),
+            ],
+        );
+        let (_tmp, root) = generate(&base);
+        write(&root, "src/tools/greet.rs", "hi (team)\n");
+        write(&root, "src/tools/forecast.rs", "forecast\n");
+        let text = read(&root, MANIFEST_FILE);
+        let text = crate::project::record_added(&text, "src/tools/forecast.rs", "tool", "forecast")
+            .unwrap();
+        std::fs::write(root.join(MANIFEST_FILE), text).unwrap();
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(
+            report(&plan, "app/src/tools/greet.rs").unwrap().1,
+            Outcome::Moved
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "app/src/tools/greet.rs"),
+            "hi (team)\n",
+            "team-owned: never merged"
+        );
+        assert_eq!(read(&root, "app/src/tools/forecast.rs"), "forecast\n");
+        let recorded = read(&root, MANIFEST_FILE);
+        assert!(
+            recorded.contains("\"app/src/tools/forecast.rs\" = { kind = \"tool\""),
+            "{recorded}"
+        );
+        assert!(
+            !recorded.contains("\"src/tools/forecast.rs\""),
+            "{recorded}"
+        );
+    }
+
+    #[test]
+    fn a_binary_file_both_sides_changed_is_kept_beside_the_new_one() {
+        let base = template_bytes("1.0.0", "", &[("logo.bin", b"\xff\x00one")]);
+        let target = template_bytes(
+            "2.0.0",
+            "[[moves]]\nfrom = \"logo.bin\"\nto = \"assets/logo.bin\"\n",
+            &[("assets/logo.bin", b"\xff\x00two")],
+        );
+        let (_tmp, root) = generate(&base);
+        std::fs::write(root.join("logo.bin"), b"\xff\x00mine").unwrap();
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(report(&plan, "logo.bin").unwrap().1, Outcome::NotMerged);
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            std::fs::read(root.join("logo.bin")).unwrap(),
+            b"\xff\x00mine"
+        );
+        assert_eq!(
+            std::fs::read(root.join("assets/logo.bin")).unwrap(),
+            b"\xff\x00two"
         );
     }
 }

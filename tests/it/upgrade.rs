@@ -700,6 +700,17 @@ fn declared_moves_carry_team_edits_into_the_platform_crate() {
     )
     .unwrap();
 
+    let check = run(&root, &["upgrade", "--check"]).code(1);
+    let check = String::from_utf8(check.get_output().stdout.clone()).unwrap();
+    assert!(
+        check.contains("at template layout 1.0.0; this mcpforge's is 2.0.0"),
+        "{check}"
+    );
+    assert!(
+        check.contains("  moved     src/platform/auth.rs -> platform/src/auth.rs (merged)"),
+        "{check}"
+    );
+
     let dry = run(&root, &["upgrade", "--dry-run"]).success();
     let dry = String::from_utf8(dry.get_output().stderr.clone()).unwrap();
     assert!(dry.contains("Would upgrade layout 1.0.0 → 2.0.0"), "{dry}");
