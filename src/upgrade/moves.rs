@@ -22,7 +22,8 @@ impl<'a> MoveChain<'a> {
         let mut steps = Vec::new();
         for pair in versions.windows(2) {
             let (previous, next) = (pair[0], pair[1]);
-            if next.manifest.moves.is_empty() {
+            // Same version (`upgrade --set` without a new version): the moves are behind it.
+            if next.manifest.moves.is_empty() || next.version() == previous.version() {
                 continue;
             }
             let files: Vec<String> = previous.files().map(|(path, _)| path).collect();
@@ -672,6 +673,22 @@ mod tests {
         assert_eq!(
             std::fs::read(root.join("assets/logo.bin")).unwrap(),
             b"\xff\x00two"
+        );
+    }
+
+    #[test]
+    fn changing_answers_at_a_version_with_moves_moves_nothing() {
+        let target = template("2.0.0", MOVE_AUTH, &[("platform/src/auth.rs", AUTH)]);
+        let (_tmp, root) = generate(&target);
+        write(
+            &root,
+            "platform/src/auth.rs",
+            "one (team)\ntwo\nthree\nfour\n",
+        );
+        let plan = upgrade(&root, &target, &[], &target).unwrap();
+        assert_eq!(
+            report(&plan, "platform/src/auth.rs"),
+            Some((None, Outcome::Kept, None))
         );
     }
 }

@@ -552,6 +552,19 @@ mod tests {
     }
 
     #[test]
+    fn globs_and_renames_keep_their_shape() {
+        assert_eq!(migrate("use crate::platform::*;\n"), "use platform::*;\n");
+        assert_eq!(
+            migrate("use crate::platform::settings::Settings as S;\n"),
+            "use platform::PlatformSettings as S;\n"
+        );
+        assert_eq!(
+            migrate("use crate::platform::errors::{self, ToolError as E};\n"),
+            "use platform::{errors::{self}, ToolError as E};\n"
+        );
+    }
+
+    #[test]
     fn a_renamed_item_keeps_its_local_name() {
         assert_eq!(
             migrate("use crate::platform::settings::Settings;\nfn f(_: Settings) {}\n"),
