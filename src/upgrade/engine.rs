@@ -323,6 +323,11 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
                 out.plan_move(Move {
                     from: old_path,
                     to: new_path,
+                    registry: target
+                        .manifest
+                        .items
+                        .values()
+                        .any(|l| &l.registry == new_path),
                     owner,
                     old,
                     new,
@@ -430,6 +435,8 @@ pub fn between_templates(target: &Template, from: &str) -> anyhow::Result<Vec<Te
 struct Move<'a> {
     from: &'a str,
     to: &'a str,
+    /// `to` is an item registry (merged by structure when the line merge conflicts).
+    registry: bool,
     owner: Owner,
     /// The old render at `from`.
     old: &'a [u8],
@@ -633,7 +640,20 @@ impl Planned<'_> {
         } else if m.new == m.old {
             (ours.to_vec(), Outcome::Kept)
         } else {
-            match plan_file(m.owner, Some(m.old), Some(m.new), Some(ours), m.labels) {
+            let action = match plan_file(m.owner, Some(m.old), Some(m.new), Some(ours), m.labels) {
+                // A registry both sides added items to: registered as `add` would (see `plan`).
+                conflicted @ Action::Merge { conflicts: 1.., .. } if m.registry => {
+                    match registry_merge::merge(Path::new(m.to), m.old, ours, m.new) {
+                        Some(text) => Action::Merge {
+                            text: text.into_bytes(),
+                            conflicts: 0,
+                        },
+                        None => conflicted,
+                    }
+                }
+                other => other,
+            };
+            match action {
                 Action::Merge { text, conflicts: 0 } => (text, Outcome::Merged),
                 Action::Merge { text, conflicts } => (text, Outcome::Conflicted(conflicts)),
                 _ => {

@@ -691,4 +691,52 @@ mod tests {
             Some((None, Outcome::Kept, None))
         );
     }
+
+    #[test]
+    fn a_moved_registry_gets_the_structured_merge() {
+        let registry = |mods: &[&str]| {
+            let mut text = String::from("use x::Router;\n\n");
+            for m in mods {
+                text += &format!("mod {m};\n");
+            }
+            text += "\npub fn router() -> Router {\n    let mut router = Router::new();\n";
+            for m in mods {
+                text += &format!("    router += {m}::router();\n");
+            }
+            text + "    router\n}\n"
+        };
+        let items = "[items.tool]\ndir = \"app/items\"\nregistry = \"app/items/mod.rs\"\n";
+        let base = template(
+            "1.0.0",
+            &items.replace("app/", "src/"),
+            &[("src/items/mod.rs", &registry(&["alpha", "gamma"]))],
+        );
+        let target = template(
+            "2.0.0",
+            &format!(
+                "{items}\n[[moves]]\nfrom = \"src/items/mod.rs\"\nto = \"app/items/mod.rs\"\n"
+            ),
+            &[("app/items/mod.rs", &registry(&["alpha", "beta", "gamma"]))],
+        );
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/items/mod.rs",
+            &registry(&["alpha", "forecast", "gamma"]),
+        );
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(
+            report(&plan, "app/items/mod.rs").unwrap().1,
+            Outcome::Merged
+        );
+        plan.transaction.commit().unwrap();
+        let merged = read(&root, "app/items/mod.rs");
+        for item in ["alpha", "beta", "forecast", "gamma"] {
+            assert!(merged.contains(&format!("mod {item};\n")), "{merged}");
+            assert!(
+                merged.contains(&format!("router += {item}::router();")),
+                "{merged}"
+            );
+        }
+    }
 }
