@@ -1,7 +1,8 @@
 //! Planning an upgrade of a whole project: render the version it was generated from (the base)
 //! and the current version (theirs) with its answers, decide each file against what is on disk
-//! (ours), run the migrations on the team's Rust files, and collect every write in one
-//! [`Transaction`] whose last change is `.mcpforge.toml`. Nothing here writes.
+//! (ours) — a file the template moved between its old path (base, ours) and its new one (theirs),
+//! see [`super::moves`] — run the migrations on the team's Rust files, and collect every write in
+//! one [`Transaction`] whose last change is `.mcpforge.toml`. Nothing here writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -1,9 +1,10 @@
 //! The engine of `mcpforge upgrade`, which moves generated projects to newer template versions
 //! without losing a team's edits: the line-level three-way merge ([`merge`]), the per-file
-//! decision ([`plan`]), the structured merge of item registries ([`registry_merge`]), code
-//! migrations keyed by template version ([`migrations`]) and the planning of a whole project
-//! ([`engine`]). The base of every merge is the exact render of the
-//! version the project came from, re-rendered from the embedded template history.
+//! decision ([`plan`]), the structured merge of item registries ([`registry_merge`]), the moves
+//! templates declare ([`moves`]), code and path migrations keyed by template version
+//! ([`migrations`]) and the planning of a whole project ([`engine`]). The base of every merge is
+//! the exact render of the version the project came from, re-rendered from the embedded template
+//! history.
 
 pub mod engine;
 pub mod merge;

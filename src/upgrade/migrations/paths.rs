@@ -103,8 +103,9 @@ impl Edits<'_> {
     }
 
     /// Rewrites one path outside `use` items: `segments` with their spans, none but the last
-    /// with generic arguments (`plain` is how many leading segments have none).
-    fn path(&mut self, segments: &[(String, Span)], plain: usize) {
+    /// with generic arguments (`plain` is how many leading segments have none). `dollar` is the
+    /// `$` of a `$crate::…` path in a macro definition.
+    fn path(&mut self, segments: &[(String, Span)], plain: usize, dollar: Option<Span>) {
         let Some((first, _)) = segments.first() else {
             return;
         };
@@ -141,7 +142,14 @@ impl Edits<'_> {
             }
             _ => covered_new.join("::"),
         };
-        self.replace(segments[0].1, segments[covered - 1].1, text);
+        match dollar {
+            // In a macro definition the crate is `$crate`, and another crate is `::name`.
+            Some(dollar) if covered_new.first().is_some_and(|s| s == "crate") => {
+                self.replace(dollar, segments[covered - 1].1, format!("${text}"));
+            }
+            Some(dollar) => self.replace(dollar, segments[covered - 1].1, format!("::{text}")),
+            None => self.replace(segments[0].1, segments[covered - 1].1, text),
+        }
     }
 }
 
@@ -424,7 +432,7 @@ impl<'ast> Visit<'ast> for Paths<'_, '_> {
                 .iter()
                 .take_while(|s| matches!(s.arguments, syn::PathArguments::None))
                 .count();
-            self.0.path(&segments, plain);
+            self.0.path(&segments, plain, None);
         }
         syn::visit::visit_path(self, path);
     }
@@ -462,9 +470,15 @@ impl Paths<'_, '_> {
                         segments.push((next.to_string(), next.span()));
                         j += 3;
                     }
+                    let dollar = match i.checked_sub(1).map(|p| &trees[p]) {
+                        Some(TokenTree::Punct(p)) if p.as_char() == '$' && first == "crate" => {
+                            Some(p.span())
+                        }
+                        _ => None,
+                    };
                     if !after_colons && segments.len() > 1 {
                         let plain = segments.len();
-                        self.0.path(&segments, plain);
+                        self.0.path(&segments, plain, dollar);
                     }
                     i = j;
                 }
@@ -611,9 +625,19 @@ fn f(x: crate::platform::harness::Harness) -> Result<(), crate::platform::errors
     }
 
     #[test]
+    fn dollar_crate_in_macro_definitions_becomes_the_other_crate() {
+        let before = "macro_rules! fail {\n    () => { $crate::platform::errors::guard() };\n}\n";
+        assert_eq!(
+            migrate(before),
+            "macro_rules! fail {\n    () => { ::platform::errors::guard() };\n}\n"
+        );
+    }
+
+    #[test]
     fn files_without_matches_are_untouched_and_bad_files_are_errors() {
         for text in [
             "use crate::server::Server;\nfn platform() {}\n",
+            "use crate::platform_ext::x;\nfn f() { crate::platform_ext::y(); }\n",
             "use other::platform::x;\n",
             "fn f() { let platform = 1; }\n",
         ] {
