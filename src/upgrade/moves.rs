@@ -739,4 +739,33 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_team_file_that_moved_is_migrated_at_its_new_path() {
+        let base = template("1.0.0", "", &[("src/tools/mod.rs", "pub mod greet;\n")]);
+        let target = template(
+            "2.0.0",
+            "[[moves]]\nfrom = \"src/tools/\"\nto = \"app/tools/\"\n\n\
+             [[migrate.paths]]\nfrom = \"crate::platform\"\nto = \"platform\"\n",
+            &[("app/tools/mod.rs", "pub mod greet;\n")],
+        );
+        let (_tmp, root) = generate(&base);
+        write(
+            &root,
+            "src/tools/mine.rs",
+            "use crate::platform::errors::ToolError;\n",
+        );
+        let plan = upgrade(&root, &base, &[], &target).unwrap();
+        assert_eq!(plan.migrations[0].edited, ["app/tools/mine.rs"]);
+        assert_eq!(
+            moved_from(&plan, "app/tools/mine.rs").as_deref(),
+            Some("src/tools/mine.rs")
+        );
+        plan.transaction.commit().unwrap();
+        assert_eq!(
+            read(&root, "app/tools/mine.rs"),
+            "use platform::errors::ToolError;\n"
+        );
+        assert!(!root.join("src/tools/mine.rs").exists());
+    }
 }
