@@ -768,4 +768,46 @@ mod tests {
         );
         assert!(!root.join("src/tools/mine.rs").exists());
     }
+
+    /// Random team edits × random template edits to a moved file: every line the team wrote is
+    /// at the new path afterwards (merged or inside a conflict block), and the old path is gone.
+    #[test]
+    fn property_a_moved_file_keeps_every_team_line() {
+        let mut rng = fastrand::Rng::with_seed(0x6d6f_7665);
+        for round in 0..40 {
+            let n = rng.usize(1..15);
+            let base: String = (0..n).map(|i| format!("base {i}\n")).collect();
+            let mut edit = |side: &str| -> String {
+                let mut out = String::new();
+                for i in 0..n {
+                    match rng.u8(0..8) {
+                        0 => out += &format!("{side} {round} replaced {i}\n"),
+                        1 => {}
+                        2 => out += &format!("{side} {round} before {i}\nbase {i}\n"),
+                        _ => out += &format!("base {i}\n"),
+                    }
+                }
+                out
+            };
+            let (ours, theirs) = (edit("team"), edit("template"));
+            let old = template("1.0.0", "", &[("src/platform/f.rs", &base)]);
+            let new = template(
+                "2.0.0",
+                "[[moves]]\nfrom = \"src/platform/f.rs\"\nto = \"platform/src/f.rs\"\n",
+                &[("platform/src/f.rs", &theirs)],
+            );
+            let (_tmp, root) = generate(&old);
+            write(&root, "src/platform/f.rs", &ours);
+            let plan = upgrade(&root, &old, &[], &new).unwrap();
+            plan.transaction.commit().unwrap();
+            assert!(!root.join("src/platform/f.rs").exists(), "round {round}");
+            let moved = read(&root, "platform/src/f.rs");
+            for line in ours.lines().filter(|l| l.starts_with("team")) {
+                assert!(
+                    moved.contains(line),
+                    "round {round}: {line:?} lost\n{moved}"
+                );
+            }
+        }
+    }
 }
