@@ -420,6 +420,9 @@ struct Paths<'e, 'a>(&'e mut Edits<'a>);
 impl<'ast> Visit<'ast> for Paths<'_, '_> {
     fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
 
+    // `pub(in crate::…)` names a module of this crate, which another crate's path cannot be.
+    fn visit_vis_restricted(&mut self, _: &'ast syn::VisRestricted) {}
+
     fn visit_path(&mut self, path: &'ast syn::Path) {
         if path.leading_colon.is_none() {
             let segments: Vec<(String, Span)> = path
@@ -638,6 +641,7 @@ fn f(x: crate::platform::harness::Harness) -> Result<(), crate::platform::errors
         for text in [
             "use crate::server::Server;\nfn platform() {}\n",
             "use crate::platform_ext::x;\nfn f() { crate::platform_ext::y(); }\n",
+            "pub(in crate::platform) fn f() {}\n",
             "use other::platform::x;\n",
             "fn f() { let platform = 1; }\n",
         ] {
