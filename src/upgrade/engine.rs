@@ -266,9 +266,11 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
             action,
             path,
             None,
-            ours.as_deref(),
-            new.map(Vec::as_slice),
-            labels,
+            Sides {
+                ours: ours.as_deref(),
+                theirs: new.map(Vec::as_slice),
+                labels,
+            },
             None,
         );
     }
@@ -294,9 +296,11 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
                     action,
                     old_path,
                     None,
-                    ours.as_deref(),
-                    None,
-                    labels,
+                    Sides {
+                        ours: ours.as_deref(),
+                        theirs: None,
+                        labels,
+                    },
                     Some(note),
                 );
             }
@@ -308,9 +312,11 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
                         action,
                         old_path,
                         None,
-                        ours.as_deref(),
-                        None,
-                        labels,
+                        Sides {
+                            ours: ours.as_deref(),
+                            theirs: None,
+                            labels,
+                        },
                         Some(note),
                     );
                     continue;
@@ -450,6 +456,14 @@ struct Move<'a> {
     labels: Labels<'a>,
 }
 
+/// A file's two sides where the template adds it and the team has one: what is on disk
+/// (`ours`), the new render (`theirs`), and the labels their conflict markers get.
+struct Sides<'a> {
+    ours: Option<&'a [u8]>,
+    theirs: Option<&'a [u8]>,
+    labels: Labels<'a>,
+}
+
 /// The writes and reports planned so far.
 struct Planned<'a> {
     root: &'a Path,
@@ -493,19 +507,20 @@ impl Planned<'_> {
         });
     }
 
-    /// Carries out `action` for `path` (`ours` on disk, `theirs` the new render) and reports it;
-    /// `note` replaces the default note.
-    #[allow(clippy::too_many_arguments)]
+    /// Carries out `action` for `path` and reports it; `note` replaces the default note.
     fn decide(
         &mut self,
         action: Action,
         path: &str,
         moved_from: Option<&str>,
-        ours: Option<&[u8]>,
-        theirs: Option<&[u8]>,
-        labels: Labels<'_>,
+        sides: Sides<'_>,
         note: Option<String>,
     ) {
+        let Sides {
+            ours,
+            theirs,
+            labels,
+        } = sides;
         let (outcome, default_note) = match action {
             Action::Unchanged => return,
             Action::Update(new) => {
@@ -590,9 +605,11 @@ impl Planned<'_> {
                         action,
                         m.to,
                         Some(m.from),
-                        Some(at_new),
-                        Some(m.new),
-                        m.labels,
+                        Sides {
+                            ours: Some(at_new),
+                            theirs: Some(m.new),
+                            labels: m.labels,
+                        },
                         note,
                     );
                 }
@@ -627,9 +644,11 @@ impl Planned<'_> {
                 Action::CreateConflict,
                 m.to,
                 None,
-                Some(at_new),
-                Some(m.new),
-                m.labels,
+                Sides {
+                    ours: Some(at_new),
+                    theirs: Some(m.new),
+                    labels: m.labels,
+                },
                 Some(note),
             );
             return;
