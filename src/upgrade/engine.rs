@@ -347,45 +347,7 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
     }
     // Files below a moved folder that no render has (the team's own): they go with the folder.
     let rendered: BTreeSet<&String> = base.files.keys().chain(theirs.files.keys()).collect();
-    let mut extras = BTreeSet::new();
-    for folder in moves.moved_folders() {
-        files_below(
-            request.root,
-            &request.root.join(folder),
-            &|_| true,
-            &mut extras,
-        );
-    }
-    for old_path in extras.iter().filter(|p| !rendered.contains(p)) {
-        let Some(Destination::Moved(new_path)) = moves.follow(old_path) else {
-            continue;
-        };
-        let Some(ours) = read_file(request.root, old_path) else {
-            continue;
-        };
-        if rendered.contains(&new_path) || request.root.join(&new_path).exists() {
-            out.report(
-                old_path,
-                None,
-                Outcome::Kept,
-                Some(format!(
-                    "yours, in a folder the template moved; {new_path} is taken, so it stays here"
-                )),
-            );
-            continue;
-        }
-        out.write(old_path, None);
-        out.write(&new_path, Some(ours));
-        out.report(
-            &new_path,
-            Some(old_path),
-            Outcome::Moved,
-            Some("yours, moved with its folder".to_string()),
-        );
-        if added.contains(old_path) {
-            renamed_added.push((old_path.clone(), new_path.clone()));
-        }
-    }
+    renamed_added.extend(move_folder_extras(&moves, &rendered, &added, &mut out));
 
     let Planned {
         mut files,
@@ -442,6 +404,53 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
         migrations,
         transaction,
     })
+}
+
+/// Moves the files below folders the template moved that neither render has (the team's own)
+/// along with their folder, unless their new path is taken. Returns the `[added]` entries that
+/// moved (old path, new path).
+fn move_folder_extras(
+    moves: &MoveChain<'_>,
+    rendered: &BTreeSet<&String>,
+    added: &BTreeSet<String>,
+    out: &mut Planned<'_>,
+) -> Vec<(String, String)> {
+    let mut extras = BTreeSet::new();
+    for folder in moves.moved_folders() {
+        files_below(out.root, &out.root.join(folder), &|_| true, &mut extras);
+    }
+    let mut renamed_added = Vec::new();
+    for old_path in extras.iter().filter(|p| !rendered.contains(p)) {
+        let Some(Destination::Moved(new_path)) = moves.follow(old_path) else {
+            continue;
+        };
+        let Some(ours) = read_file(out.root, old_path) else {
+            continue;
+        };
+        if rendered.contains(&new_path) || out.root.join(&new_path).exists() {
+            out.report(
+                old_path,
+                None,
+                Outcome::Kept,
+                Some(format!(
+                    "yours, in a folder the template moved; {new_path} is taken, so it stays here"
+                )),
+            );
+            continue;
+        }
+        out.write(old_path, None);
+        out.write(&new_path, Some(ours));
+        out.report(
+            &new_path,
+            Some(old_path),
+            Outcome::Moved,
+            Some("yours, moved with its folder".to_string()),
+        );
+        if added.contains(old_path) {
+            renamed_added.push((old_path.clone(), new_path));
+        }
+    }
+    renamed_added
 }
 
 /// The released versions of `target`'s template after `from` and before `target`'s own, oldest

@@ -473,13 +473,15 @@ impl Paths<'_, '_> {
                         segments.push((next.to_string(), next.span()));
                         j += 3;
                     }
-                    let dollar = match i.checked_sub(1).map(|p| &trees[p]) {
-                        Some(TokenTree::Punct(p)) if p.as_char() == '$' && first == "crate" => {
-                            Some(p.span())
+                    // `$crate::…` names this crate in a macro definition; `$name::…` is a
+                    // macro variable, nothing a rule can know.
+                    let (dollar, variable) = match i.checked_sub(1).map(|p| &trees[p]) {
+                        Some(TokenTree::Punct(p)) if p.as_char() == '$' => {
+                            (Some(p.span()), first != "crate")
                         }
-                        _ => None,
+                        _ => (None, false),
                     };
-                    if !after_colons && segments.len() > 1 {
+                    if !after_colons && !variable && segments.len() > 1 {
                         let plain = segments.len();
                         self.0.path(&segments, plain, dollar);
                     }
@@ -629,10 +631,10 @@ fn f(x: crate::platform::harness::Harness) -> Result<(), crate::platform::errors
 
     #[test]
     fn dollar_crate_in_macro_definitions_becomes_the_other_crate() {
-        let before = "macro_rules! fail {\n    () => { $crate::platform::errors::guard() };\n}\n";
+        let before = "use crate::platform::errors;\nmacro_rules! fail {\n    ($errors:ident) => { $errors::ToolError::x(); $crate::platform::errors::guard() };\n}\n";
         assert_eq!(
             migrate(before),
-            "macro_rules! fail {\n    () => { ::platform::errors::guard() };\n}\n"
+            "use platform::errors;\nmacro_rules! fail {\n    ($errors:ident) => { $errors::ToolError::x(); ::platform::errors::guard() };\n}\n"
         );
     }
 
