@@ -248,7 +248,8 @@ pub struct AddToolArgs {
 }
 
 const LINT_AFTER_HELP: &str = "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or internal error.\n\
-Suppress one finding with `// mcpforge: ignore[MCP107] reason=\"…\"` on its line or the line above.\n\n\
+Suppress one finding with `// mcpforge: ignore[MCP107] reason=\"…\"` on its line or the line above,\n\
+a block with `// mcpforge: disable=MCP107 reason=\"…\"` … `// mcpforge: enable=MCP107` (`#` in TOML and YAML).\n\n\
 Examples:\n  \
 mcpforge lint\n  \
 mcpforge lint --output-format sarif > mcpforge.sarif\n  \
@@ -269,6 +270,10 @@ pub struct LintArgs {
     /// The lowest severity that makes the run fail (exit code 1)
     #[arg(long, value_enum, value_name = "SEVERITY", default_value = "error")]
     pub fail_on: crate::lint::Severity,
+
+    /// Fail on warnings too (like --fail-on warning; with --fail-on info, infos fail as well)
+    #[arg(long)]
+    pub strict: bool,
 
     /// Exit 0 even when there are findings
     #[arg(long)]
@@ -302,6 +307,11 @@ pub struct LintArgs {
     /// Print the safe fixes as a unified diff and write nothing
     #[arg(long)]
     pub diff: bool,
+
+    /// With --fix or --diff, also the unsafe fixes: edits that may change behaviour (println! to
+    /// eprintln!, a blocking sleep to tokio's), for a person to review
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 
     /// Known findings to accept (a file written by --update-baseline); new findings still fail,
     /// and entries that no longer occur fail as stale

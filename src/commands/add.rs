@@ -154,19 +154,38 @@ pub struct NewItem {
     pub text: String,
     /// Text whose presence in another item file means the name is taken.
     pub taken: Vec<String>,
+    /// Text whose presence in a file of another kind in [`METHOD_KINDS`] means a method of the
+    /// server this item defines is taken: tools and prompts both become methods of the one
+    /// `Server` (the function and its `<ident>_router`), so a tool and a prompt cannot share
+    /// an identifier, and neither can `x` and `x_router`.
+    pub methods: Vec<String>,
 }
+
+/// Kinds of item whose functions are methods of the generated `Server`.
+const METHOD_KINDS: &[&str] = &["tool", "prompt"];
 
 impl NewItem {
     /// An item whose name is taken when another file defines the method `async fn <ident>(` or
     /// `name = "<name>"` (not any `fn <ident>(`: every item file has its own `fn router(`).
     fn named(kind: &'static str, name: String, ident: String, text: String) -> Self {
-        let taken = vec![format!("async fn {ident}("), format!("name = \"{name}\"")];
+        let mut taken = vec![format!("async fn {ident}("), format!("name = \"{name}\"")];
+        let mut methods = Vec::new();
+        if METHOD_KINDS.contains(&kind) {
+            methods = vec![
+                format!("async fn {ident}("),
+                format!("async fn {ident}_router("),
+                format!("router = {ident},"),
+                format!("router = \"{ident}\""),
+            ];
+            taken.extend(methods[1..].iter().cloned());
+        }
         Self {
             kind,
             name,
             ident,
             text,
             taken,
+            methods,
         }
     }
 }
@@ -365,7 +384,14 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
                 .into(),
         );
     }
-    check_name_unused(root, &layout.dir, item, &file_rel)?;
+    check_name_unused(root, &layout.dir, item, &item.taken, &file_rel, true)?;
+    if METHOD_KINDS.contains(&item.kind) {
+        for kind in METHOD_KINDS.iter().filter(|k| **k != item.kind) {
+            if let Some(other) = template.manifest.items.get(*kind) {
+                check_name_unused(root, &other.dir, item, &item.methods, &file_rel, false)?;
+            }
+        }
+    }
 
     let mut tx = Transaction::new();
     let text = rust::rustfmt_new_file(item.text.clone(), "2024");
@@ -468,9 +494,16 @@ fn check_no_crate_shadowed(root: &Path, item: &NewItem) -> Result<(), CliError> 
     Ok(())
 }
 
-/// Refuses a name another file in the item folder already uses (any of `item.taken`). A text
+/// Refuses a name another file in the item folder `dir` already uses (any of `needles`). A text
 /// scan: it must stay fast on projects with hundreds of items.
-fn check_name_unused(root: &Path, dir: &str, item: &NewItem, own_file: &str) -> anyhow::Result<()> {
+fn check_name_unused(
+    root: &Path,
+    dir: &str,
+    item: &NewItem,
+    needles: &[String],
+    own_file: &str,
+    same_kind: bool,
+) -> anyhow::Result<()> {
     let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
         return Ok(());
     };
@@ -483,19 +516,22 @@ fn check_name_unused(root: &Path, dir: &str, item: &NewItem, own_file: &str) -> 
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        if item
-            .taken
-            .iter()
-            .any(|needle| text.contains(needle.as_str()))
-        {
+        if needles.iter().any(|needle| text.contains(needle.as_str())) {
+            let help = if same_kind {
+                format!(
+                    "{} names must be unique in a server; choose another name",
+                    item.kind
+                )
+            } else {
+                "tools and prompts are methods of one `Server`, so their Rust names (and \
+                 `<name>_router`) must differ; choose another name"
+                    .to_string()
+            };
             return Err(CliError::failure(format!(
                 "cannot add {} `{}`: {rel} already defines it",
                 item.kind, item.name
             ))
-            .with_help(format!(
-                "{} names must be unique in a server; choose another name",
-                item.kind
-            ))
+            .with_help(help)
             .into());
         }
     }

@@ -30,8 +30,18 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
     let run = || check(&root, &options);
     let mut report = run()?;
     if args.fix || args.diff {
-        let (tx, fixed) =
-            lint::plan_fixes(&root, &report).map_err(|e| CliError::usage(format!("{e:#}")))?;
+        let lint::FixPlan {
+            tx,
+            fixed,
+            unsafe_skipped,
+        } = lint::plan_fixes(&root, &report, args.unsafe_fixes)
+            .map_err(|e| CliError::usage(format!("{e:#}")))?;
+        if unsafe_skipped > 0 {
+            ui.note(format!(
+                "{unsafe_skipped} more finding(s) have an unsafe fix (it may change behaviour); \
+                 add --unsafe-fixes to include them"
+            ));
+        }
         if args.diff {
             ui.out(tx.diff().trim_end());
             ui.status(
@@ -156,12 +166,15 @@ fn finish(
         .with_help("remove them with `mcpforge lint --baseline FILE --update-baseline`")
         .into());
     }
-    if report.fails(args.fail_on) && !args.exit_zero {
-        let n = report
-            .active()
-            .filter(|d| d.severity() >= args.fail_on)
-            .count();
-        return Err(CliError::failure(format!("{n} finding(s) at or above `{}`", args.fail_on.as_str()))
+    // `--strict`: warnings fail too (infos as well when `--fail-on info` asks for it).
+    let fail_on = if args.strict {
+        args.fail_on.min(Severity::Warning)
+    } else {
+        args.fail_on
+    };
+    if report.fails(fail_on) && !args.exit_zero {
+        let n = report.active().filter(|d| d.severity() >= fail_on).count();
+        return Err(CliError::failure(format!("{n} finding(s) at or above `{}`", fail_on.as_str()))
             .with_help("fix them, suppress one with `// mcpforge: ignore[CODE] reason=\"…\"`, or see `mcpforge lint --explain CODE`")
             .into());
     }

@@ -38,12 +38,14 @@ pub fn plan(
     }
     let manifest_text = std::fs::read_to_string(project.root.join(MANIFEST_FILE))?;
     let base = upgrade::engine::base_template(&project.manifest, target)?;
+    let between = upgrade::engine::between_templates(target, base.version())?;
     upgrade::engine::plan(&upgrade::Request {
         root: &project.root,
         manifest: &project.manifest,
         manifest_text: &manifest_text,
         base: &base,
         target,
+        between: &between,
         set,
     })
 }
@@ -150,10 +152,18 @@ fn check(ui: &Ui, project: &Project, current: &str) -> anyhow::Result<()> {
     let manifest = &project.manifest;
     let mut problems = Vec::new();
     if manifest.template_version != current {
-        problems.push(format!(
+        let mut problem = format!(
             "the project is at template {} {}; this mcpforge's is {current} (run `mcpforge upgrade`)",
             manifest.template, manifest.template_version
-        ));
+        );
+        // What the upgrade would do, moves included, so CI shows the work waiting. A plan that
+        // cannot be made is `upgrade`'s to explain.
+        if let Ok(plan) = plan(project, &[], false) {
+            for file in &plan.files {
+                problem.push_str(&format!("\n  {}", describe(file)));
+            }
+        }
+        problems.push(problem);
     }
     for (path, drift) in project::platform_drift(&project.root, manifest) {
         problems.push(drift.describe(&path));
@@ -229,13 +239,7 @@ fn show_plan(ui: &Ui, plan: &UpgradePlan) {
         ui.note(format!("  answer    {key}: {old:?} → {new:?}"));
     }
     for file in &plan.files {
-        let extra = match (&file.outcome, &file.note) {
-            (Outcome::Conflicted(n), Some(note)) => format!(" ({n} conflict block(s); {note})"),
-            (Outcome::Conflicted(n), None) => format!(" ({n} conflict block(s))"),
-            (_, Some(note)) => format!(" ({note})"),
-            _ => String::new(),
-        };
-        ui.note(format!("  {:<9} {}{extra}", file.outcome.verb(), file.path));
+        ui.note(format!("  {}", describe(file)));
     }
     for migration in &plan.migrations {
         ui.note(format!(
@@ -263,9 +267,41 @@ fn show_plan(ui: &Ui, plan: &UpgradePlan) {
     }
 }
 
+/// One line of the plan: `merged    src/x.rs`, or for a move
+/// `moved     src/platform/a.rs -> platform/src/a.rs (merged)`.
+fn describe(file: &upgrade::FileReport) -> String {
+    let mut details = Vec::new();
+    match (&file.outcome, file.moved_from.is_some()) {
+        (Outcome::Conflicted(n), _) => details.push(format!("{n} conflict block(s)")),
+        (Outcome::Moved, _) | (_, false) => {}
+        (outcome, true) => details.push(outcome.verb().to_string()),
+    }
+    details.extend(file.note.clone());
+    let extra = if details.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", details.join("; "))
+    };
+    match &file.moved_from {
+        Some(from) => format!("{:<9} {from} -> {}{extra}", "moved", file.path),
+        None => format!("{:<9} {}{extra}", file.outcome.verb(), file.path),
+    }
+}
+
 fn summary(files: &[upgrade::FileReport], written: usize) -> String {
-    let count = |pred: fn(&Outcome) -> bool| files.iter().filter(|f| pred(&f.outcome)).count();
+    // A moved file counts as moved, and as conflicted if it is; not twice otherwise.
+    let count = |pred: fn(&Outcome) -> bool| {
+        files
+            .iter()
+            .filter(|f| {
+                pred(&f.outcome)
+                    && (f.moved_from.is_none() || matches!(f.outcome, Outcome::Conflicted(_)))
+            })
+            .count()
+    };
+    let moved = files.iter().filter(|f| f.moved_from.is_some()).count();
     let parts = [
+        (moved, "moved"),
         (count(|o| *o == Outcome::Updated), "updated"),
         (count(|o| *o == Outcome::Merged), "merged"),
         (count(|o| matches!(o, Outcome::Conflicted(_))), "conflicted"),

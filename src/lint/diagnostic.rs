@@ -58,9 +58,28 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The justification of the suppression comment that silenced it, if any.
     pub suppressed: Option<String>,
-    /// A safe, mechanical fix `--fix` may apply.
+    /// A mechanical fix `--fix` may apply (an unsafe one only with `--unsafe-fixes`).
     #[serde(skip)]
     pub fix: Option<Fix>,
+}
+
+/// Whether applying a fix keeps the program's behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// Keeps behaviour and compiles as before: `--fix` applies it.
+    Safe,
+    /// May change behaviour or need a change elsewhere (a feature, an import): applied only with
+    /// `--fix --unsafe-fixes`, for a person to review.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
 }
 
 /// Text edits that fix a finding, as byte ranges of the file as it was linted.
@@ -68,6 +87,7 @@ pub struct Diagnostic {
 pub struct Fix {
     /// What the fix does, in a few words.
     pub description: &'static str,
+    pub applicability: Applicability,
     pub edits: Vec<crate::edit::rust::Replacement>,
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::rules::{RULES, RuleMeta, Status};
+use super::rules::{Applicability, RULES, RuleMeta, Status};
 
 /// One rule's page.
 pub fn rule_markdown(m: &RuleMeta) -> String {
@@ -13,10 +13,10 @@ pub fn rule_markdown(m: &RuleMeta) -> String {
     };
     let mut out = String::new();
     let _ = writeln!(out, "# {} {}\n", m.code, m.name);
-    let fix = if m.autofix {
-        "safe, with `--fix`"
-    } else {
-        "none (see below)"
+    let fix = match m.autofix {
+        Some(Applicability::Safe) => "safe, with `--fix`",
+        Some(Applicability::Unsafe) => "unsafe (may change behaviour), with `--fix --unsafe-fixes`",
+        None => "none (see below)",
     };
     let _ = writeln!(
         out,
@@ -47,7 +47,7 @@ pub fn index_markdown() -> String {
     );
     for rule in RULES {
         let m = rule.meta;
-        let fix = if m.autofix { "yes" } else { "" };
+        let fix = m.autofix.map_or("", Applicability::as_str);
         let _ = writeln!(
             out,
             "| [{}]({}.md) | {} | {} | {fix} | {} |",

@@ -10,6 +10,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
+pub mod facts;
+mod parts;
 pub mod rules;
 mod source;
 mod suppress;
@@ -20,9 +22,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-pub use diagnostic::{Diagnostic, Position, Report, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Position, Report, Severity};
 use rules::{Check, RULES, RuleMeta, Status};
-pub use source::{CrateContext, SourceFile};
+pub use source::{ACROSS_ITEMS, Across, CrateContext, PART_BYTES, SourceFile, SourceText};
 
 use crate::error::CliError;
 
@@ -61,6 +63,8 @@ pub struct Settings {
     severity: std::collections::BTreeMap<String, Severity>,
     per_file: config::PerFileIgnores,
     options: config::RuleOptions,
+    /// Files larger than this are checked a part at a time; `None`: [`source::PART_BYTES`].
+    part_bytes: Option<usize>,
     /// Where the project configuration was read from, if anywhere.
     pub config_source: Option<String>,
 }
@@ -116,6 +120,14 @@ impl Settings {
             self.select.iter().any(|s| rules::selects(s, meta))
         } || self.extend_select.iter().any(|s| rules::selects(s, meta));
         selected && !self.ignore.iter().any(|s| rules::selects(s, meta))
+    }
+
+    /// Checks files larger than `bytes` a part of about `bytes` at a time (`0`: every top-level
+    /// item alone) instead of [`source::PART_BYTES`]. Findings do not change; tests use it to show
+    /// that, benchmarks to measure what a part size costs.
+    pub fn with_part_bytes(mut self, bytes: usize) -> Self {
+        self.part_bytes = Some(bytes);
+        self
     }
 
     fn enabled_in(&self, path: &str, meta: &RuleMeta) -> bool {
@@ -184,24 +196,66 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
 pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diagnostic> {
     let context = CrateContext {
         options: settings.options,
-        stdio_server: files
-            .iter()
-            .any(|(_, t)| t.contains("stdio_pipes(") || t.contains("transport::stdio(")),
     };
     // syn trees are not `Send`: each file is parsed, checked and summarised on one thread; crate
-    // rules see the summaries.
-    let checked: Vec<(String, String, Option<FileFacts>, Vec<Diagnostic>)> = files
+    // rules see the summaries. Findings of rules that apply only to stdio servers are held
+    // until the crate's facts are known.
+    type Checked = (
+        String,
+        String,
+        Option<FileFacts>,
+        Vec<Diagnostic>,
+        Vec<Diagnostic>,
+    );
+    let checked: Vec<Checked> = files
         .into_par_iter()
         .map(|(path, text)| {
+            let source_rules: Vec<_> = RULES
+                .iter()
+                .filter(|r| settings.enabled_in(&path, r.meta))
+                .filter_map(|r| match r.check {
+                    Check::Source(check) | Check::SourceAndFiles(check, _) => Some((check, false)),
+                    Check::InStdioServer(check) => Some((check, true)),
+                    _ => None,
+                })
+                .collect();
+            let mut part_bytes = settings.part_bytes.unwrap_or(source::PART_BYTES);
+            if text.len() > part_bytes
+                && source::needs_whole_file(&text, |code| {
+                    rules::find(code).is_some_and(|r| settings.enabled_in(&path, r.meta))
+                })
+            {
+                part_bytes = usize::MAX;
+            }
+            let keep = source::Keep::for_rules(|code| {
+                rules::find(code).is_some_and(|r| settings.enabled_in(&path, r.meta))
+            });
+            let parts = SourceFile::check(path.clone(), text.clone(), part_bytes, keep, |file| {
+                let (mut found, mut if_stdio) = (Vec::new(), Vec::new());
+                for (check, stdio_only) in &source_rules {
+                    let out = if *stdio_only {
+                        &mut if_stdio
+                    } else {
+                        &mut found
+                    };
+                    check(file, &context, out);
+                }
+                (found, if_stdio, FileFacts::of(file))
+            });
             let mut diagnostics = Vec::new();
-            let facts = match SourceFile::parse(path.clone(), text.clone()) {
-                Ok(file) => {
-                    for rule in RULES.iter().filter(|r| settings.enabled_in(&path, r.meta)) {
-                        if let Check::Source(check) | Check::SourceAndFiles(check, _) = rule.check {
-                            check(&file, &context, &mut diagnostics);
+            let mut if_stdio = Vec::new();
+            let facts = match parts {
+                Ok(parts) => {
+                    let mut facts: Option<FileFacts> = None;
+                    for (found, held, part) in parts {
+                        diagnostics.extend(found);
+                        if_stdio.extend(held);
+                        match &mut facts {
+                            Some(facts) => facts.extend(part),
+                            None => facts = Some(part),
                         }
                     }
-                    Some(FileFacts::of(&file))
+                    facts
                 }
                 Err((at, message)) => {
                     diagnostics.push(
@@ -219,14 +273,15 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
                     None
                 }
             };
-            (path, text, facts, diagnostics)
+            (path, text, facts, diagnostics, if_stdio)
         })
         .collect();
 
     let facts: Vec<&FileFacts> = checked
         .iter()
-        .filter_map(|(_, _, f, _)| f.as_ref())
+        .filter_map(|(_, _, f, _, _)| f.as_ref())
         .collect();
+    let crate_facts = facts::CrateFacts::of(facts.iter().map(|f| &f.paths));
     let mut crate_wide = Vec::new();
     for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
         if let Check::Crate(check) = rule.check {
@@ -235,9 +290,13 @@ pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diag
     }
 
     let mut out = Vec::new();
-    for (path, text, _, mut diagnostics) in checked {
+    for (path, text, _, mut diagnostics, if_stdio) in checked {
+        if crate_facts.in_stdio_server(&path) {
+            diagnostics.extend(if_stdio);
+        }
         diagnostics.extend(crate_wide.iter().filter(|d| d.path == path).cloned());
-        let mut suppressions = suppress::parse(&path, &text, &mut diagnostics);
+        let mut suppressions =
+            suppress::parse(&path, &text, suppress::Syntax::Rust, &mut diagnostics);
         let unused = suppress::apply(&path, &mut suppressions, &mut diagnostics, |r| {
             settings.enabled_in(&path, r)
         });
@@ -254,6 +313,10 @@ pub struct FileFacts {
     pub path: String,
     /// Every `#[tool]` function: the name clients see and where it is.
     pub tools: Vec<(String, Position, Position)>,
+    /// What its paths resolve to and what it re-exports (for [`facts::CrateFacts`]).
+    pub paths: facts::PathFacts,
+    /// Bearer authentication and its discovery metadata (MCP306).
+    pub auth: rules::auth::missing_protected_resource_metadata::AuthFacts,
 }
 
 impl FileFacts {
@@ -268,7 +331,17 @@ impl FileFacts {
         Self {
             path: file.path.clone(),
             tools,
+            paths: facts::PathFacts::of(file),
+            auth: rules::auth::missing_protected_resource_metadata::AuthFacts::of(file),
         }
+    }
+
+    /// Adds the facts of the file's next part (a large file is checked a part at a time), so
+    /// that the file's facts are those of a whole parse.
+    fn extend(&mut self, part: FileFacts) {
+        self.tools.extend(part.tools);
+        self.paths.extend(part.paths);
+        self.auth.extend(part.auth);
     }
 }
 
@@ -312,11 +385,29 @@ pub fn lint_project_files(root: &Path, settings: &Settings) -> Vec<Diagnostic> {
             check(&files, &mut diagnostics);
         }
     }
-    let mut out = Vec::new();
+    // Each file's `#` suppression comments (TOML, YAML, Dockerfiles, `.env`) apply to its findings.
+    let mut by_file: std::collections::BTreeMap<String, Vec<Diagnostic>> =
+        std::collections::BTreeMap::new();
     for d in diagnostics {
-        let path = d.path.clone();
-        out.extend(finish(vec![d], &path, settings));
+        by_file.entry(d.path.clone()).or_default().push(d);
     }
+    for (path, text) in &files.files {
+        if let Some(syntax) = suppress::Syntax::of_project_file(path)
+            && text.contains("mcpforge:")
+        {
+            let found = by_file.entry(path.clone()).or_default();
+            let mut suppressions = suppress::parse(path, text, syntax, found);
+            let unused = suppress::apply(path, &mut suppressions, found, |r| {
+                settings.enabled_in(path, r)
+            });
+            found.extend(unused);
+        }
+    }
+    let mut out = Vec::new();
+    for (path, diagnostics) in by_file {
+        out.extend(finish(diagnostics, &path, settings));
+    }
+    out.sort_by(|a, b| (&a.path, a.start, a.rule.code).cmp(&(&b.path, b.start, b.rule.code)));
     out
 }
 
@@ -412,16 +503,28 @@ impl ProjectFiles {
     }
 }
 
-/// The fixes of a report's unsuppressed findings, applied per file in memory and checked to
-/// still parse. Returns the planned writes and how many findings they fix.
-pub fn plan_fixes(
-    root: &Path,
-    report: &Report,
-) -> anyhow::Result<(crate::edit::Transaction, usize)> {
+/// What `--fix` would do.
+pub struct FixPlan {
+    /// The planned writes.
+    pub tx: crate::edit::Transaction,
+    /// How many findings they fix.
+    pub fixed: usize,
+    /// Findings with an unsafe fix that was left out (no `--unsafe-fixes`).
+    pub unsafe_skipped: usize,
+}
+
+/// The fixes of a report's unsuppressed findings — safe ones, and unsafe ones too when
+/// `unsafe_fixes` — applied per file in memory and checked to still parse.
+pub fn plan_fixes(root: &Path, report: &Report, unsafe_fixes: bool) -> anyhow::Result<FixPlan> {
     let mut by_file: std::collections::BTreeMap<&str, Vec<&diagnostic::Fix>> =
         std::collections::BTreeMap::new();
+    let mut unsafe_skipped = 0;
     for d in report.active() {
         if let Some(fix) = &d.fix {
+            if fix.applicability == diagnostic::Applicability::Unsafe && !unsafe_fixes {
+                unsafe_skipped += 1;
+                continue;
+            }
             by_file.entry(d.path.as_str()).or_default().push(fix);
         }
     }
@@ -454,7 +557,11 @@ pub fn plan_fixes(
             after: Some(after.into_bytes()),
         });
     }
-    Ok((tx, fixed))
+    Ok(FixPlan {
+        tx,
+        fixed,
+        unsafe_skipped,
+    })
 }
 
 /// Whether two edit ranges touch (an insertion counts as one byte wide).

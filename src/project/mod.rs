@@ -256,6 +256,23 @@ pub fn added_paths(manifest_text: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `manifest_text` with the `[added]` entries of `renamed` (old path, new path) moved to their new
+/// paths, as an upgrade that moved the files needs; the rest of the file is kept as written.
+pub fn rename_added(manifest_text: &str, renamed: &[(String, String)]) -> anyhow::Result<String> {
+    if renamed.is_empty() {
+        return Ok(manifest_text.to_string());
+    }
+    let mut doc: DocumentMut = manifest_text.parse().context("invalid TOML")?;
+    if let Some(table) = doc.get_mut("added").and_then(Item::as_table_mut) {
+        for (old, new) in renamed {
+            if let Some(entry) = table.remove(old) {
+                table.insert(new, entry);
+            }
+        }
+    }
+    Ok(doc.to_string())
+}
+
 /// `old_text` with mcpforge's sections (`format`, `[template]`, `[answers]`, `[files]`) replaced
 /// by `manifest`'s, and everything else (the team's `[lint]`, `[added]`, comments) kept.
 pub fn rewrite_manifest(old_text: &str, manifest: &ProjectManifest) -> anyhow::Result<String> {

@@ -6,6 +6,8 @@
 //! contents. The contents live once in `template-history/blobs/<sha256>.gz`, so versions share
 //! unchanged files and the binary carries each distinct file once, compressed.
 //! `template-history/<name>/CHANGELOG.md` describes each version under a `## <version>` heading.
+//! A template that `MCPFORGE_TEMPLATES_DIR` holds with its versions ([`super::local`]) takes its
+//! history and changelog from there instead.
 //!
 //! The current tree of every template must equal its snapshot (the test below): changing a
 //! template means moving its version and recording the new snapshot with
@@ -34,6 +36,9 @@ struct Snapshot {
 
 /// The released versions of template `name`, oldest first.
 pub fn versions(name: &str) -> Vec<semver::Version> {
+    if let Some(versions) = super::local::dir().and_then(|dir| super::local::versions(&dir, name)) {
+        return versions;
+    }
     let Some(dir) = HISTORY_DIR.get_dir(name) else {
         return Vec::new();
     };
@@ -50,6 +55,11 @@ pub fn versions(name: &str) -> Vec<semver::Version> {
 
 /// Template `name` exactly as released at `version`.
 pub fn load(name: &str, version: &str) -> anyhow::Result<Template> {
+    if let Some(dir) = super::local::dir()
+        && super::local::versions(&dir, name).is_some()
+    {
+        return super::local::load(&dir, name, version);
+    }
     let path = format!("{name}/{version}.toml");
     let Some(file) = HISTORY_DIR.get_file(&path) else {
         let known: Vec<String> = versions(name).iter().map(ToString::to_string).collect();
@@ -92,7 +102,8 @@ pub fn load(name: &str, version: &str) -> anyhow::Result<Template> {
 /// The changelog entries of template `name` after version `from`, up to and including `to`,
 /// newest first, as Markdown (empty when there is no changelog).
 pub fn changes_between(name: &str, from: &semver::Version, to: &semver::Version) -> String {
-    let Some(text) = changelog(name) else {
+    let local = super::local::dir().and_then(|dir| super::local::changelog(&dir, name));
+    let Some(text) = local.as_deref().or_else(|| changelog(name)) else {
         return String::new();
     };
     let mut out = String::new();
@@ -277,6 +288,27 @@ mod tests {
                     "{} {version} has no `## {version}` entry in its changelog",
                     template.name()
                 );
+            }
+        }
+    }
+
+    /// Each version's `[[moves]]` name files of the version before it, so an upgrade across them
+    /// can follow every one.
+    #[test]
+    fn every_released_version_moves_files_of_the_version_before() {
+        for template in super::super::all() {
+            let versions = versions(template.name());
+            for pair in versions.windows(2) {
+                let previous = load(template.name(), &pair[0].to_string()).unwrap();
+                let next = load(template.name(), &pair[1].to_string()).unwrap();
+                let files: Vec<String> =
+                    previous.files().into_iter().map(|(path, _)| path).collect();
+                super::super::moves::check_moves_against(
+                    &next.manifest.moves,
+                    &files,
+                    previous.version(),
+                )
+                .unwrap_or_else(|e| panic!("{} {}: {e:#}", template.name(), pair[1]));
             }
         }
     }

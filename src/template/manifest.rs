@@ -28,6 +28,12 @@ pub struct Manifest {
     /// Where `mcpforge add` puts each kind of item (`tool`, …) and which registry it edits.
     #[serde(default)]
     pub items: BTreeMap<String, super::items::ItemLayout>,
+    /// Files this version moved or split, relative to the version before it (`[[moves]]`).
+    #[serde(default)]
+    pub moves: Vec<super::moves::Move>,
+    /// Code edits this version needs in the team's files (`[[migrate.paths]]`).
+    #[serde(default)]
+    pub migrate: super::moves::Migrate,
 }
 
 #[derive(Debug, Deserialize)]
@@ -284,6 +290,8 @@ impl Manifest {
         }
         self.check_mounts()?;
         self.ownership_matcher()?;
+        super::moves::check_moves(&self.moves)?;
+        super::moves::check_path_rules(&self.migrate.paths)?;
         Ok(())
     }
 

@@ -10,7 +10,9 @@
 mod answers;
 pub mod history;
 pub mod items;
+pub mod local;
 mod manifest;
+pub mod moves;
 mod render;
 
 use std::borrow::Cow;
@@ -161,21 +163,23 @@ fn mounted_files(
     Ok(mounted)
 }
 
-/// Every embedded template, sorted by name.
+/// Every embedded template (or, with `MCPFORGE_TEMPLATES_DIR`, the current version of every
+/// template in that folder: see [`local`]), sorted by name.
 ///
 /// Manifests are parsed once. They are part of the binary and checked by this crate's tests, so a
-/// broken one is a build defect, not a user error: it panics with the manifest's message.
-///
-/// With [`TEMPLATES_DIR_ENV`] set, the templates come from that folder instead (laid out like
-/// `templates/`), so template authors and tests can render a template without rebuilding; a
-/// broken one there is the author's error: mcpforge prints it and exits with code 2.
+/// broken one is a build defect, not a user error: it panics with the manifest's message. A broken
+/// template in `MCPFORGE_TEMPLATES_DIR` is the author's error: mcpforge prints it and exits with
+/// code 2, as for a bad option.
 pub fn all() -> &'static [Template] {
     static ALL: OnceLock<Vec<Template>> = OnceLock::new();
     ALL.get_or_init(|| {
-        if let Some(dir) = std::env::var_os(TEMPLATES_DIR_ENV).filter(|d| !d.is_empty()) {
-            let dir = std::path::PathBuf::from(dir);
-            return from_folder(&dir).unwrap_or_else(|e| {
-                eprintln!("error: {TEMPLATES_DIR_ENV}={}: {e:#}", dir.display());
+        if let Some(dir) = local::dir() {
+            return local::current(&dir).unwrap_or_else(|e| {
+                eprintln!("error: {e:#}");
+                let cli = e.downcast_ref::<crate::error::CliError>();
+                if let Some(help) = cli.and_then(|c| c.help.as_deref()) {
+                    eprintln!("help: {help}");
+                }
                 std::process::exit(2)
             });
         }
@@ -192,75 +196,6 @@ pub fn all() -> &'static [Template] {
         templates.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
         templates
     })
-}
-
-/// The variable naming a folder of templates to use instead of the embedded ones.
-pub const TEMPLATES_DIR_ENV: &str = "MCPFORGE_TEMPLATES_DIR";
-
-/// The templates in `dir`, a folder laid out like `templates/`, sorted by name.
-fn from_folder(dir: &std::path::Path) -> anyhow::Result<Vec<Template>> {
-    fn read_all(
-        base: &std::path::Path,
-        dir: &std::path::Path,
-        out: &mut Vec<Source>,
-    ) -> anyhow::Result<()> {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .collect::<Result<_, _>>()?;
-        entries.sort_by_key(std::fs::DirEntry::path);
-        for entry in entries {
-            let path = entry.path();
-            if path.is_dir() {
-                read_all(base, &path, out)?;
-            } else {
-                let rel = path
-                    .strip_prefix(base)?
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let bytes = std::fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                out.push(Source {
-                    path: rel,
-                    contents: Cow::Owned(bytes),
-                });
-            }
-        }
-        Ok(())
-    }
-    let mut files = Vec::new();
-    read_all(dir, dir, &mut files)?;
-    let folder = |path: &str| path.split('/').next().unwrap_or_default().to_string();
-    let (partials, own): (Vec<Source>, Vec<Source>) =
-        files.into_iter().partition(|f| f.path.starts_with('_'));
-    let mut templates = Vec::new();
-    let roots: std::collections::BTreeSet<String> = own
-        .iter()
-        .filter(|f| {
-            f.path.ends_with(&format!("/{MANIFEST_FILE}")) && f.path.matches('/').count() == 1
-        })
-        .map(|f| folder(&f.path))
-        .collect();
-    for root in roots {
-        let sources = own
-            .iter()
-            .filter(|f| folder(&f.path) == root)
-            .cloned()
-            .collect();
-        let template = Template::from_sources(&root, sources, partials.clone())?;
-        anyhow::ensure!(
-            template.name() == root,
-            "templates/{root}/{MANIFEST_FILE}: `name` must equal the folder name `{root}`"
-        );
-        let outputs: Vec<String> = template.files().into_iter().map(|f| f.0).collect();
-        template
-            .manifest
-            .check(&outputs)
-            .with_context(|| format!("templates/{root}/{MANIFEST_FILE}"))?;
-        templates.push(template);
-    }
-    anyhow::ensure!(!templates.is_empty(), "no folder with a {MANIFEST_FILE}");
-    templates.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
-    Ok(templates)
 }
 
 /// Looks a template up by name.

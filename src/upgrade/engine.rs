@@ -1,7 +1,8 @@
 //! Planning an upgrade of a whole project: render the version it was generated from (the base)
 //! and the current version (theirs) with its answers, decide each file against what is on disk
-//! (ours), run the migrations on the team's Rust files, and collect every write in one
-//! [`Transaction`] whose last change is `.mcpforge.toml`. Nothing here writes.
+//! (ours) — a file the template moved between its old path (base, ours) and its new one (theirs),
+//! see [`super::moves`] — run the migrations on the team's Rust files, and collect every write in
+//! one [`Transaction`] whose last change is `.mcpforge.toml`. Nothing here writes.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -9,11 +10,13 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::merge::{Labels, merge3};
+use super::moves::MoveChain;
 use super::plan::{Action, plan_file};
 use super::{migrations, registry_merge};
 use crate::edit::{Change, Transaction};
 use crate::error::CliError;
 use crate::project::{self, MANIFEST_FILE, ProjectManifest};
+use crate::template::moves::Destination;
 use crate::template::{self, AnswerValue, Answers, Owner, Template, history};
 
 /// What an upgrade starts from.
@@ -26,6 +29,9 @@ pub struct Request<'a> {
     pub base: &'a Template,
     /// The template version to move to (the embedded current one).
     pub target: &'a Template,
+    /// The released versions strictly between `base` and `target`, oldest first (see
+    /// [`between_templates`]): their `[[moves]]` and `[[migrate.paths]]` apply too.
+    pub between: &'a [Template],
     /// Answers to change (`--set key=value`), in order.
     pub set: &'a [(String, String)],
 }
@@ -53,6 +59,9 @@ pub enum Outcome {
     NotMerged,
     /// Edited by a migration (and by nothing else).
     Migrated,
+    /// Moved to a new path by the template, its content unchanged (or as the template has it
+    /// now, when neither side changed it).
+    Moved,
 }
 
 impl Outcome {
@@ -69,6 +78,7 @@ impl Outcome {
             Outcome::StaysDeleted => "deleted",
             Outcome::NotMerged => "skipped",
             Outcome::Migrated => "migrated",
+            Outcome::Moved => "moved",
         }
     }
 }
@@ -76,7 +86,11 @@ impl Outcome {
 /// One file's outcome, with a note for the reader where the verb is not enough.
 #[derive(Debug, Clone)]
 pub struct FileReport {
+    /// Where the file is after the upgrade.
     pub path: String,
+    /// Where it was before, when a template move took it to `path`; `outcome` then says what
+    /// happened to its content on the way (moved as it was, updated, kept, merged, conflict).
+    pub moved_from: Option<String>,
     pub outcome: Outcome,
     pub note: Option<String>,
 }
@@ -84,8 +98,8 @@ pub struct FileReport {
 /// What one migration did.
 #[derive(Debug, Clone)]
 pub struct MigrationReport {
-    pub summary: &'static str,
-    pub version: &'static str,
+    pub summary: String,
+    pub version: String,
     pub edited: Vec<String>,
     /// Files it could not parse (for example, because of conflict markers), with the reason.
     pub skipped: Vec<(String, String)>,
@@ -171,6 +185,12 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
     let from = parse_version(base_template.version(), "the project's template version")?;
     let to = parse_version(target.version(), "the template version")?;
 
+    let chain: Vec<&Template> = std::iter::once(base_template)
+        .chain(request.between.iter())
+        .chain(std::iter::once(target))
+        .collect();
+    let moves = MoveChain::new(&chain)?;
+
     let new_answers = resolve_new_answers(request)?;
     let base = template::render(base_template, &manifest.answers)
         .with_context(|| format!("failed to render {} {from}", manifest.template))?;
@@ -185,15 +205,33 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
         base: &format!("{} {from}", manifest.template),
         theirs: &format!("{} {to}", target.name()),
     };
+
+    // Old paths the template moved or split, and the new paths their moves fill.
+    let mut moved: BTreeMap<&String, Destination> = BTreeMap::new();
+    for path in base.files.keys().filter(|p| *p != MANIFEST_FILE) {
+        if let Some(destination) = moves.follow(path) {
+            moved.insert(path, destination);
+        }
+    }
+    let filled: BTreeSet<&String> = moved
+        .values()
+        .filter_map(|d| match d {
+            Destination::Moved(to) => theirs.files.get_key_value(to).map(|(k, _)| k),
+            Destination::Split(_) => None,
+        })
+        .collect();
+
+    let mut out = Planned {
+        root: request.root,
+        files: Vec::new(),
+        writes: BTreeMap::new(),
+    };
     let paths: BTreeSet<&String> = base
         .files
         .keys()
         .chain(theirs.files.keys())
-        .filter(|p| *p != MANIFEST_FILE)
+        .filter(|p| *p != MANIFEST_FILE && !moved.contains_key(p) && !filled.contains(p))
         .collect();
-
-    let mut files = Vec::new();
-    let mut writes: BTreeMap<String, Change> = BTreeMap::new();
     for path in paths {
         let owner = if added.contains(path) {
             Owner::Team
@@ -203,10 +241,11 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
             base_template.manifest.owner_of(path)
         };
         let ours = read_file(request.root, path);
+        let (old, new) = (base.files.get(path), theirs.files.get(path));
         let mut action = plan_file(
             owner,
-            base.files.get(path).map(Vec::as_slice),
-            theirs.files.get(path).map(Vec::as_slice),
+            old.map(Vec::as_slice),
+            new.map(Vec::as_slice),
             ours.as_deref(),
             labels,
         );
@@ -215,11 +254,7 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
         // instead of a conflict block around the `mod` lines.
         if let Action::Merge { conflicts: 1.., .. } = action
             && target.manifest.items.values().any(|l| &l.registry == path)
-            && let (Some(old), Some(new), Some(current)) = (
-                base.files.get(path),
-                theirs.files.get(path),
-                ours.as_deref(),
-            )
+            && let (Some(old), Some(new), Some(current)) = (old, new, ours.as_deref())
             && let Some(merged) = registry_merge::merge(Path::new(path), old, current, new)
         {
             action = Action::Merge {
@@ -227,86 +262,107 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
                 conflicts: 0,
             };
         }
-        let mut write = |after: Option<Vec<u8>>| {
-            writes.insert(
-                path.clone(),
-                Change {
-                    path: request.root.join(path),
-                    display: path.clone(),
-                    before: ours.clone(),
-                    after,
-                },
-            );
-        };
-        let (outcome, note) = match action {
-            Action::Unchanged => continue,
-            Action::Update(new) => {
-                write(Some(new));
-                (Outcome::Updated, None)
-            }
-            Action::Keep => (Outcome::Kept, None),
-            Action::Merge { text, conflicts } => {
-                write(Some(text));
-                if conflicts == 0 {
-                    (Outcome::Merged, None)
-                } else {
-                    (Outcome::Conflicted(conflicts), None)
-                }
-            }
-            Action::Create(new) => {
-                write(Some(new));
-                (Outcome::Created, None)
-            }
-            Action::CreateConflict => {
-                // Both "added" the file: merge against an empty base, so the differences
-                // become one conflict block the team resolves like any other.
-                let (current, new) = (ours.as_deref(), theirs.files.get(path));
-                match (
-                    current.map(std::str::from_utf8),
-                    new.map(|n| std::str::from_utf8(n)),
-                ) {
-                    (Some(Ok(current)), Some(Ok(new))) => {
-                        let merged = merge3("", current, new, labels);
-                        write(Some(merged.text.into_bytes()));
-                        (
-                            Outcome::Conflicted(merged.conflicts.max(1)),
-                            Some("the template now adds a file here too".to_string()),
-                        )
-                    }
-                    _ => (
-                        Outcome::NotMerged,
-                        Some("the template adds a binary file here; yours was kept".to_string()),
-                    ),
-                }
-            }
-            Action::Remove => {
-                write(None);
-                (Outcome::Removed, None)
-            }
-            Action::KeepRemoved => (
-                Outcome::KeptRemoved,
-                Some("the template dropped it, but you changed it".to_string()),
-            ),
-            Action::StaysDeleted => (
-                Outcome::StaysDeleted,
-                Some("you deleted it; it stays deleted".to_string()),
-            ),
-            Action::BinaryConflict => (
-                Outcome::NotMerged,
-                Some("both sides changed this binary file; yours was kept".to_string()),
-            ),
-        };
-        files.push(FileReport {
-            path: path.clone(),
-            outcome,
-            note,
-        });
+        out.decide(
+            action,
+            path,
+            None,
+            Sides {
+                ours: ours.as_deref(),
+                theirs: new.map(Vec::as_slice),
+                labels,
+            },
+            None,
+        );
     }
 
+    let mut renamed_added = Vec::new();
+    for (old_path, destination) in &moved {
+        let owner = if added.contains(*old_path) {
+            Owner::Team
+        } else {
+            base_template.manifest.owner_of(old_path)
+        };
+        let old = &base.files[*old_path];
+        let ours = read_file(request.root, old_path);
+        match destination {
+            Destination::Split(files) => {
+                let action = plan_file(owner, Some(old), None, ours.as_deref(), labels);
+                let kept = matches!(action, Action::KeepRemoved);
+                let mut note = format!("the template split it into {}", files.join(", "));
+                if kept {
+                    note.push_str("; you changed it, so it stays here: carry your edits over");
+                }
+                out.decide(
+                    action,
+                    old_path,
+                    None,
+                    Sides {
+                        ours: ours.as_deref(),
+                        theirs: None,
+                        labels,
+                    },
+                    Some(note),
+                );
+            }
+            Destination::Moved(new_path) => {
+                let Some(new) = theirs.files.get(new_path) else {
+                    let action = plan_file(owner, Some(old), None, ours.as_deref(), labels);
+                    let note = format!("the template moved it to {new_path}, then dropped it");
+                    out.decide(
+                        action,
+                        old_path,
+                        None,
+                        Sides {
+                            ours: ours.as_deref(),
+                            theirs: None,
+                            labels,
+                        },
+                        Some(note),
+                    );
+                    continue;
+                };
+                // A file at the destination that moves away itself is not in the way.
+                let at_new = if moved.contains_key(new_path) {
+                    None
+                } else {
+                    read_file(request.root, new_path)
+                };
+                out.plan_move(Move {
+                    from: old_path,
+                    to: new_path,
+                    registry: target
+                        .manifest
+                        .items
+                        .values()
+                        .any(|l| &l.registry == new_path),
+                    owner,
+                    old,
+                    new,
+                    ours: ours.as_deref(),
+                    at_new: at_new.as_deref(),
+                    labels,
+                });
+            }
+        }
+    }
+    // Files below a moved folder that no render has (the team's own): they go with the folder.
+    let rendered: BTreeSet<&String> = base.files.keys().chain(theirs.files.keys()).collect();
+    renamed_added.extend(move_folder_extras(&moves, &rendered, &added, &mut out));
+
+    let Planned {
+        mut files,
+        mut writes,
+        ..
+    } = out;
     let migrations = run_migrations(request, &from, &to, &mut writes, &mut files)?;
     if !request.set.is_empty() {
         let mut rust = BTreeSet::new();
-        rust_files(request.root, request.root, &mut rust);
+        files_below(
+            request.root,
+            request.root,
+            &|name| name.ends_with(".rs"),
+            &mut rust,
+        );
         rust.extend(writes.keys().filter(|p| p.ends_with(".rs")).cloned());
         super::dropped::check(
             request.root,
@@ -317,6 +373,7 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
             &writes,
         )?;
     }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let mut transaction = Transaction::new();
     for change in writes.into_values() {
@@ -326,7 +383,8 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
     // version, and running `mcpforge upgrade` again finishes the job.
     // (`for_render` leaves the manifest itself out of the files it records.)
     let rendered_manifest = ProjectManifest::for_render(target, &new_answers, &theirs.files);
-    let new_text = project::rewrite_manifest(request.manifest_text, &rendered_manifest)?;
+    let manifest_text = project::rename_added(request.manifest_text, &renamed_added)?;
+    let new_text = project::rewrite_manifest(&manifest_text, &rendered_manifest)?;
     if new_text != request.manifest_text {
         transaction.push(Change {
             path: request.root.join(MANIFEST_FILE),
@@ -346,6 +404,326 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
         migrations,
         transaction,
     })
+}
+
+/// Moves the files below folders the template moved that neither render has (the team's own)
+/// along with their folder, unless their new path is taken. Returns the `[added]` entries that
+/// moved (old path, new path).
+fn move_folder_extras(
+    moves: &MoveChain<'_>,
+    rendered: &BTreeSet<&String>,
+    added: &BTreeSet<String>,
+    out: &mut Planned<'_>,
+) -> Vec<(String, String)> {
+    let mut extras = BTreeSet::new();
+    for folder in moves.moved_folders() {
+        files_below(out.root, &out.root.join(folder), &|_| true, &mut extras);
+    }
+    let mut renamed_added = Vec::new();
+    for old_path in extras.iter().filter(|p| !rendered.contains(p)) {
+        let Some(Destination::Moved(new_path)) = moves.follow(old_path) else {
+            continue;
+        };
+        let Some(ours) = read_file(out.root, old_path) else {
+            continue;
+        };
+        if rendered.contains(&new_path) || out.root.join(&new_path).exists() {
+            out.report(
+                old_path,
+                None,
+                Outcome::Kept,
+                Some(format!(
+                    "yours, in a folder the template moved; {new_path} is taken, so it stays here"
+                )),
+            );
+            continue;
+        }
+        out.write(old_path, None);
+        out.write(&new_path, Some(ours));
+        out.report(
+            &new_path,
+            Some(old_path),
+            Outcome::Moved,
+            Some("yours, moved with its folder".to_string()),
+        );
+        if added.contains(old_path) {
+            renamed_added.push((old_path.clone(), new_path));
+        }
+    }
+    renamed_added
+}
+
+/// The released versions of `target`'s template after `from` and before `target`'s own, oldest
+/// first, from the embedded history.
+pub fn between_templates(target: &Template, from: &str) -> anyhow::Result<Vec<Template>> {
+    let from = parse_version(from, "the project's template version")?;
+    let to = parse_version(target.version(), "the template version")?;
+    history::versions(target.name())
+        .into_iter()
+        .filter(|v| *v > from && *v < to)
+        .map(|v| history::load(target.name(), &v.to_string()))
+        .collect()
+}
+
+/// One declared move of one file, with everything the decision needs.
+struct Move<'a> {
+    from: &'a str,
+    to: &'a str,
+    /// `to` is an item registry (merged by structure when the line merge conflicts).
+    registry: bool,
+    owner: Owner,
+    /// The old render at `from`.
+    old: &'a [u8],
+    /// The new render at `to`.
+    new: &'a [u8],
+    /// What is on disk at `from`.
+    ours: Option<&'a [u8]>,
+    /// What is on disk at `to`.
+    at_new: Option<&'a [u8]>,
+    labels: Labels<'a>,
+}
+
+/// A file's two sides where the template adds it and the team has one: what is on disk
+/// (`ours`), the new render (`theirs`), and the labels their conflict markers get.
+struct Sides<'a> {
+    ours: Option<&'a [u8]>,
+    theirs: Option<&'a [u8]>,
+    labels: Labels<'a>,
+}
+
+/// The writes and reports planned so far.
+struct Planned<'a> {
+    root: &'a Path,
+    files: Vec<FileReport>,
+    writes: BTreeMap<String, Change>,
+}
+
+impl Planned<'_> {
+    /// Plans `path`'s new contents (`None` removes it), against what is on disk now.
+    fn write(&mut self, path: &str, after: Option<Vec<u8>>) {
+        // Where files swap places, one move empties a path another fills: the file wins.
+        if let Some(existing) = self.writes.get_mut(path) {
+            if after.is_some() {
+                existing.after = after;
+            }
+            return;
+        }
+        self.writes.insert(
+            path.to_string(),
+            Change {
+                path: self.root.join(path),
+                display: path.to_string(),
+                before: read_file(self.root, path),
+                after,
+            },
+        );
+    }
+
+    fn report(
+        &mut self,
+        path: &str,
+        moved_from: Option<&str>,
+        outcome: Outcome,
+        note: Option<String>,
+    ) {
+        self.files.push(FileReport {
+            path: path.to_string(),
+            moved_from: moved_from.map(str::to_string),
+            outcome,
+            note,
+        });
+    }
+
+    /// Carries out `action` for `path` and reports it; `note` replaces the default note.
+    fn decide(
+        &mut self,
+        action: Action,
+        path: &str,
+        moved_from: Option<&str>,
+        sides: Sides<'_>,
+        note: Option<String>,
+    ) {
+        let Sides {
+            ours,
+            theirs,
+            labels,
+        } = sides;
+        let (outcome, default_note) = match action {
+            Action::Unchanged => return,
+            Action::Update(new) => {
+                self.write(path, Some(new));
+                (Outcome::Updated, None)
+            }
+            Action::Keep => (Outcome::Kept, None),
+            Action::Merge { text, conflicts } => {
+                self.write(path, Some(text));
+                if conflicts == 0 {
+                    (Outcome::Merged, None)
+                } else {
+                    (Outcome::Conflicted(conflicts), None)
+                }
+            }
+            Action::Create(new) => {
+                self.write(path, Some(new));
+                (Outcome::Created, None)
+            }
+            Action::CreateConflict => {
+                // Both "added" the file: merge against an empty base, so the differences
+                // become one conflict block the team resolves like any other.
+                match (
+                    ours.map(std::str::from_utf8),
+                    theirs.map(std::str::from_utf8),
+                ) {
+                    (Some(Ok(current)), Some(Ok(new))) => {
+                        let merged = merge3("", current, new, labels);
+                        self.write(path, Some(merged.text.into_bytes()));
+                        (
+                            Outcome::Conflicted(merged.conflicts.max(1)),
+                            Some("the template now adds a file here too".to_string()),
+                        )
+                    }
+                    _ => (
+                        Outcome::NotMerged,
+                        Some("the template adds a binary file here; yours was kept".to_string()),
+                    ),
+                }
+            }
+            Action::Remove => {
+                self.write(path, None);
+                (Outcome::Removed, None)
+            }
+            Action::KeepRemoved => (
+                Outcome::KeptRemoved,
+                Some("the template dropped it, but you changed it".to_string()),
+            ),
+            Action::StaysDeleted => (
+                Outcome::StaysDeleted,
+                Some("you deleted it; it stays deleted".to_string()),
+            ),
+            Action::BinaryConflict => (
+                Outcome::NotMerged,
+                Some("both sides changed this binary file; yours was kept".to_string()),
+            ),
+        };
+        self.report(path, moved_from, outcome, note.or(default_note));
+    }
+
+    /// Follows one move: the merge of the file's three versions is written at the new path and
+    /// the old path is removed, unless something of the team's would be lost by that.
+    fn plan_move(&mut self, m: Move<'_>) {
+        let Some(ours) = m.ours else {
+            match m.at_new {
+                // Moved by hand already (or the team put a file there): merge it where it is.
+                Some(at_new) => {
+                    let action = plan_file(
+                        Owner::Shared,
+                        Some(m.old),
+                        Some(m.new),
+                        Some(at_new),
+                        m.labels,
+                    );
+                    let note = (action != Action::Unchanged).then(|| {
+                        format!(
+                            "the template moved {} here, where you had already moved it",
+                            m.from
+                        )
+                    });
+                    self.decide(
+                        action,
+                        m.to,
+                        Some(m.from),
+                        Sides {
+                            ours: Some(at_new),
+                            theirs: Some(m.new),
+                            labels: m.labels,
+                        },
+                        note,
+                    );
+                }
+                None => self.report(
+                    m.from,
+                    None,
+                    Outcome::StaysDeleted,
+                    Some(format!(
+                        "the template moved it to {}; you deleted it, so it stays deleted",
+                        m.to
+                    )),
+                ),
+            }
+            return;
+        };
+        if let Some(at_new) = m.at_new
+            && at_new != m.new
+        {
+            // A file of the team's own sits at the destination: not overwritten, and the old
+            // file stays where it is, so nothing of either is lost.
+            self.report(
+                m.from,
+                None,
+                Outcome::Kept,
+                Some(format!(
+                    "the template moves it to {}, where a file of yours already is; it stays here",
+                    m.to
+                )),
+            );
+            let note = format!("the template moves {} here, and yours was here", m.from);
+            self.decide(
+                Action::CreateConflict,
+                m.to,
+                None,
+                Sides {
+                    ours: Some(at_new),
+                    theirs: Some(m.new),
+                    labels: m.labels,
+                },
+                Some(note),
+            );
+            return;
+        }
+        let (content, outcome) = if m.owner == Owner::Team || (ours == m.old && m.new == m.old) {
+            (ours.to_vec(), Outcome::Moved)
+        } else if ours == m.old || ours == m.new {
+            (m.new.to_vec(), Outcome::Updated)
+        } else if m.new == m.old {
+            (ours.to_vec(), Outcome::Kept)
+        } else {
+            let action = match plan_file(m.owner, Some(m.old), Some(m.new), Some(ours), m.labels) {
+                // A registry both sides added items to: registered as `add` would (see `plan`).
+                conflicted @ Action::Merge { conflicts: 1.., .. } if m.registry => {
+                    match registry_merge::merge(Path::new(m.to), m.old, ours, m.new) {
+                        Some(text) => Action::Merge {
+                            text: text.into_bytes(),
+                            conflicts: 0,
+                        },
+                        None => conflicted,
+                    }
+                }
+                other => other,
+            };
+            match action {
+                Action::Merge { text, conflicts: 0 } => (text, Outcome::Merged),
+                Action::Merge { text, conflicts } => (text, Outcome::Conflicted(conflicts)),
+                _ => {
+                    // Both sides changed a binary file: the new one at the new path, the team's
+                    // kept at the old one.
+                    self.write(m.to, Some(m.new.to_vec()));
+                    self.report(
+                        m.from,
+                        None,
+                        Outcome::NotMerged,
+                        Some(format!(
+                            "both sides changed this binary file; the template's is at {}, yours stays here",
+                            m.to
+                        )),
+                    );
+                    return;
+                }
+            }
+        };
+        self.write(m.from, None);
+        self.write(m.to, Some(content));
+        self.report(m.to, Some(m.from), outcome, None);
+    }
 }
 
 fn parse_version(text: &str, what: &str) -> anyhow::Result<semver::Version> {
@@ -447,7 +825,13 @@ fn run_migrations(
     writes: &mut BTreeMap<String, Change>,
     files: &mut Vec<FileReport>,
 ) -> anyhow::Result<Vec<MigrationReport>> {
-    let migrations = migrations::between(request.target.name(), from, to);
+    let declared: Vec<&template::Manifest> = request
+        .between
+        .iter()
+        .chain(std::iter::once(request.target))
+        .map(|t| &t.manifest)
+        .collect();
+    let migrations = migrations::planned(request.target.name(), from, to, &declared);
     if migrations.is_empty() {
         return Ok(Vec::new());
     }
@@ -457,18 +841,28 @@ fn run_migrations(
         .map(|(p, _)| p.clone())
         .collect();
     for dir in ["src", "tests", "examples", "benches"] {
-        rust_files(request.root, &request.root.join(dir), &mut candidates);
+        files_below(
+            request.root,
+            &request.root.join(dir),
+            &|name| name.ends_with(".rs"),
+            &mut candidates,
+        );
     }
     if request.root.join("build.rs").is_file() {
         candidates.insert("build.rs".to_string());
     }
-    candidates.retain(|p| request.target.manifest.owner_of(p) != Owner::Platform);
+    // Platform files come from the new render; old platform files the template no longer has
+    // (kept because the team changed them) belong to the old layout and are left as they are.
+    candidates.retain(|p| {
+        request.target.manifest.owner_of(p) != Owner::Platform
+            && request.base.manifest.owner_of(p) != Owner::Platform
+    });
 
     let mut reports = Vec::new();
     for migration in migrations {
         let mut report = MigrationReport {
-            summary: migration.summary,
-            version: migration.version,
+            summary: migration.summary.clone(),
+            version: migration.version.to_string(),
             edited: Vec::new(),
             skipped: Vec::new(),
         };
@@ -480,7 +874,7 @@ fn run_migrations(
             let Some(Ok(text)) = current.map(String::from_utf8) else {
                 continue;
             };
-            match (migration.edit)(&text) {
+            match migration.edit(&text) {
                 Ok(None) => {}
                 Ok(Some(edited)) => {
                     let change = writes.entry(path.clone()).or_insert_with(|| Change {
@@ -493,13 +887,14 @@ fn run_migrations(
                     if !files.iter().any(|f| &f.path == path) {
                         files.push(FileReport {
                             path: path.clone(),
+                            moved_from: None,
                             outcome: Outcome::Migrated,
                             note: None,
                         });
                     }
                     report.edited.push(path.clone());
                 }
-                Err(err) => report.skipped.push((path.clone(), err.to_string())),
+                Err(why) => report.skipped.push((path.clone(), why)),
             }
         }
         reports.push(report);
@@ -508,8 +903,9 @@ fn run_migrations(
     Ok(reports)
 }
 
-/// Adds the `.rs` files below `dir` (relative to `root`), skipping hidden folders and `target`.
-fn rust_files(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
+/// Adds the files below `dir` (relative to `root`) whose names `keep` accepts, skipping hidden
+/// folders and `target`.
+fn files_below(root: &Path, dir: &Path, keep: &dyn Fn(&str) -> bool, out: &mut BTreeSet<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -518,9 +914,9 @@ fn rust_files(root: &Path, dir: &Path, out: &mut BTreeSet<String>) {
         let name = entry.file_name().to_string_lossy().to_string();
         match entry.file_type() {
             Ok(kind) if kind.is_dir() && !name.starts_with('.') && name != "target" => {
-                rust_files(root, &path, out);
+                files_below(root, &path, keep, out);
             }
-            Ok(kind) if kind.is_file() && name.ends_with(".rs") => {
+            Ok(kind) if kind.is_file() && keep(&name) => {
                 if let Ok(rel) = path.strip_prefix(root) {
                     out.insert(rel.to_string_lossy().replace('\\', "/"));
                 }
@@ -590,6 +986,7 @@ mod tests {
             manifest_text: &text,
             base: &base,
             target: &target,
+            between: &[],
             set: &[],
         })
         .unwrap();
@@ -692,6 +1089,7 @@ files = { fetch = ["platform/fetch.rs", "src/fetch_example.rs"] }
             manifest_text: &text,
             base: template,
             target: template,
+            between: &[],
             set,
         })
     }

@@ -10,7 +10,8 @@
 //! | removed by template | no / yes | removed / kept and reported |
 //! | deleted by team | — | stays deleted, reported |
 //!
-//! Team-owned files are never touched.
+//! Team-owned files are never touched. A file the template moved is decided by the engine with
+//! the same table, between its old path (base, ours) and its new one (theirs).
 
 use super::merge::{Labels, merge3};
 use crate::template::Owner;

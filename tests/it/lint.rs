@@ -61,7 +61,9 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412", "MCP413",
+    "MCP201", "MCP202", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307",
+    "MCP308", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412",
+    "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -102,6 +104,113 @@ fn check_rule_alone(code: &str) {
         wrong.is_empty(),
         "{code}: the passing fixture raised {wrong:?}"
     );
+}
+
+#[test]
+fn mcp201_stdout_write_in_stdio_server() {
+    check_rule_alone("MCP201");
+}
+
+#[test]
+fn mcp202_tracing_to_stdout() {
+    check_rule_alone("MCP202");
+}
+
+/// A package whose `src/` holds `files` (path below `src/`, text).
+fn project_with(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("shaped");
+    for (path, text) in files {
+        let path = root.join("src").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"shaped\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn a_stdio_server_is_found_through_re_exports_in_other_files() {
+    // The transport is re-exported by a platform module under another name and called from a
+    // third file; the file that prints names no transport at all.
+    let (_tmp, root) = project_with(&[
+        (
+            "main.rs",
+            "mod platform;\nmod report;\n\n#[tokio::main]\nasync fn main() -> anyhow::Result<()> {\n    platform::run().await\n}\n",
+        ),
+        (
+            "platform/mod.rs",
+            "mod io;\npub use self::io::open as pipes;\n\npub async fn run() -> anyhow::Result<()> {\n    let running = crate::Server::default().serve(pipes()).await?;\n    running.waiting().await?;\n    Ok(())\n}\n",
+        ),
+        (
+            "platform/io.rs",
+            "pub(crate) use rmcp::transport::stdio as open;\n",
+        ),
+        ("report.rs", "pub fn done() {\n    println!(\"done\");\n}\n"),
+    ]);
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP201", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout("src/report.rs:2:5: MCP201 [error] `println!` writes to stdout, which carries the MCP protocol in this stdio server\n");
+
+    // The same crate serving over HTTP may print: a local `stdio` function is not rmcp's.
+    let (_tmp, root) = project_with(&[
+        (
+            "main.rs",
+            "mod report;\nfn stdio() -> u16 { 8080 }\nfn main() {\n    let _port = stdio();\n    let _ = \"rmcp::transport::stdio()\";\n}\n",
+        ),
+        ("report.rs", "pub fn done() {\n    println!(\"done\");\n}\n"),
+    ]);
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP201", "--output-format", "concise"])
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn mcp301_jwt_audience_unchecked() {
+    check_rule_alone("MCP301");
+}
+
+#[test]
+fn mcp303_jwt_signature_disabled() {
+    check_rule_alone("MCP303");
+}
+
+#[test]
+fn mcp302_jwt_issuer_unchecked() {
+    check_rule_alone("MCP302");
+}
+
+#[test]
+fn mcp304_jwt_algorithm_confusion() {
+    check_rule_alone("MCP304");
+}
+
+#[test]
+fn mcp305_token_passthrough() {
+    check_rule_alone("MCP305");
+}
+
+#[test]
+fn mcp306_missing_protected_resource_metadata() {
+    check_rule_alone("MCP306");
+}
+
+#[test]
+fn mcp307_token_in_query() {
+    check_rule_alone("MCP307");
+}
+
+#[test]
+fn mcp308_wildcard_scope() {
+    check_rule_alone("MCP308");
 }
 
 #[test]
@@ -216,6 +325,8 @@ fn every_output_format_is_snapshotted() {
         ("full", emit::OutputFormat::Full),
         ("concise", emit::OutputFormat::Concise),
         ("json", emit::OutputFormat::Json),
+        ("json-lines", emit::OutputFormat::JsonLines),
+        ("junit", emit::OutputFormat::Junit),
         ("github", emit::OutputFormat::Github),
         ("sarif", emit::OutputFormat::Sarif),
     ] {
@@ -257,6 +368,152 @@ fn sarif_has_the_2_1_0_shape_and_marks_suppressed_results() {
     assert_eq!(
         suppressed[0]["suppressions"][0]["justification"],
         "documented test credential"
+    );
+}
+
+#[test]
+fn json_lines_is_the_json_formats_diagnostics_one_per_line() {
+    let (_tmp, root) = sample_project();
+    let report = mcpforge::lint::lint(&root, &Options::default()).unwrap();
+    let document: serde_json::Value =
+        serde_json::from_str(&emit::render(emit::OutputFormat::Json, &report, &root)).unwrap();
+    let lines: Vec<serde_json::Value> = emit::render(emit::OutputFormat::JsonLines, &report, &root)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        &lines,
+        document["diagnostics"].as_array().unwrap(),
+        "each line is one diagnostic of the json format, in the same order"
+    );
+}
+
+/// Checks JUnit XML the way CI report readers do: well-formed, `<testsuites>` of `<testsuite>`s
+/// of `<testcase>`s, and every count attribute equal to what it counts.
+fn check_junit_structure(xml: &str) -> roxmltree::Document<'_> {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let count = |node: roxmltree::Node, attr: &str| -> usize {
+        node.attribute(attr)
+            .unwrap_or_else(|| panic!("<{}> has no {attr}", node.tag_name().name()))
+            .parse()
+            .unwrap()
+    };
+    let (mut tests, mut failures, mut skipped) = (0, 0, 0);
+    for suite in root.children().filter(|n| n.is_element()) {
+        assert_eq!(suite.tag_name().name(), "testsuite");
+        assert!(suite.attribute("name").is_some());
+        let cases: Vec<_> = suite.children().filter(|n| n.is_element()).collect();
+        assert!(cases.iter().all(|c| c.tag_name().name() == "testcase"
+            && c.attribute("name").is_some()
+            && c.attribute("classname").is_some()));
+        let has = |c: &roxmltree::Node, tag: &str| c.children().any(|n| n.tag_name().name() == tag);
+        let failed = cases.iter().filter(|c| has(c, "failure")).count();
+        let skip = cases.iter().filter(|c| has(c, "skipped")).count();
+        assert_eq!(count(suite, "tests"), cases.len());
+        assert_eq!(count(suite, "failures"), failed);
+        assert_eq!(count(suite, "skipped"), skip);
+        assert_eq!(count(suite, "errors"), 0);
+        for failure in suite
+            .descendants()
+            .filter(|n| n.tag_name().name() == "failure")
+        {
+            assert!(["error", "warning", "info"].contains(&failure.attribute("type").unwrap()));
+            assert!(!failure.attribute("message").unwrap().is_empty());
+        }
+        (tests, failures, skipped) = (tests + cases.len(), failures + failed, skipped + skip);
+    }
+    assert_eq!(count(root, "tests"), tests);
+    assert_eq!(count(root, "failures"), failures);
+    assert_eq!(count(root, "skipped"), skipped);
+    doc
+}
+
+#[test]
+fn junit_is_well_formed_and_its_counts_add_up() {
+    let (_tmp, root) = sample_project();
+    let report = mcpforge::lint::lint(&root, &Options::default()).unwrap();
+    let xml = emit::render(emit::OutputFormat::Junit, &report, &root);
+    let doc = check_junit_structure(&xml);
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == "failure")
+            .count(),
+        report.active().count()
+    );
+    // Markup and control characters in messages stay data.
+    let mut hostile = Report::default();
+    let mut d = report.diagnostics[0].clone();
+    d.message = "<script>&\"'\u{1}\u{7}</script>\u{202E}".into();
+    d.path = "src/<odd> & \"name\".rs".into();
+    hostile.diagnostics.push(d);
+    let xml = emit::render(emit::OutputFormat::Junit, &hostile, &root);
+    let doc = check_junit_structure(&xml);
+    let failure = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "failure")
+        .unwrap();
+    assert!(
+        failure
+            .attribute("message")
+            .unwrap()
+            .starts_with("<script>&\"'")
+    );
+    // A clean run is one passing test case.
+    let clean = emit::render(emit::OutputFormat::Junit, &Report::default(), &root);
+    let doc = check_junit_structure(&clean);
+    assert_eq!(doc.root_element().attribute("tests"), Some("1"));
+}
+
+/// A Python that can import `junitparser` (PyPI): `MCPFORGE_PYTHON`, CI's venv, or `python3`.
+fn python_with_junitparser() -> Option<PathBuf> {
+    let candidates = std::env::var_os("MCPFORGE_PYTHON")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            repo_root().join("target/ci-venv/bin/python"),
+            PathBuf::from("python3"),
+        ]);
+    candidates.into_iter().find(|python| {
+        std::process::Command::new(python)
+            .args(["-c", "import junitparser"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn junit_is_read_by_a_real_junit_parser_when_one_is_installed() {
+    let Some(python) = python_with_junitparser() else {
+        eprintln!(
+            "skipped: no python with junitparser (pip install junitparser; CI's clients stage runs it)"
+        );
+        return;
+    };
+    let (tmp, root) = sample_project();
+    let report = mcpforge::lint::lint(&root, &Options::default()).unwrap();
+    let file = tmp.path().join("lint.xml");
+    std::fs::write(
+        &file,
+        emit::render(emit::OutputFormat::Junit, &report, &root),
+    )
+    .unwrap();
+    let output = std::process::Command::new(python)
+        .arg(repo_root().join("tests/clients/validate_junit.py"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        summary.contains(&format!("failures={}", report.active().count())),
+        "{summary}"
     );
 }
 
@@ -336,6 +593,82 @@ fn exit_codes_follow_the_findings() {
         .assert()
         .code(1)
         .stderr(contains("MCP107  blocking-call-in-async"));
+}
+
+#[test]
+fn strict_makes_warnings_fail() {
+    let (_tmp, root) = sample_project();
+    // Only warnings: MCP109 and MCP214 on a bare `axum::serve`.
+    std::fs::write(
+        root.join("src/main.rs"),
+        "async fn run(listener: L, app: A) {\n    let _ = axum::serve(listener, app).await;\n}\n",
+    )
+    .unwrap();
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise"])
+        .assert()
+        .success()
+        .stdout(contains("MCP109 [warning]"));
+    mcpforge(&root)
+        .args(["lint", "--strict"])
+        .assert()
+        .code(1)
+        .stderr(contains("2 finding(s) at or above `warning`"));
+    mcpforge(&root)
+        .args(["lint", "--strict", "--exit-zero"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn unsafe_fixes_turn_println_into_eprintln_in_a_stdio_server() {
+    let (_tmp, root) = project_with(&[(
+        "main.rs",
+        "use rmcp::{ServiceExt, transport::stdio};\n\nasync fn run() {\n    println!(\"starting {}\", 1);\n    std::print!(\"x\");\n    let _ = Server.serve(stdio()).await;\n}\n",
+    )]);
+    mcpforge(&root)
+        .args(["lint", "--fix", "--select", "MCP201"])
+        .assert()
+        .code(1)
+        .stderr(contains("2 more finding(s) have an unsafe fix"));
+    mcpforge(&root)
+        .args(["lint", "--fix", "--unsafe-fixes", "--select", "MCP201"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(root.join("src/main.rs")).unwrap(),
+        "use rmcp::{ServiceExt, transport::stdio};\n\nasync fn run() {\n    eprintln!(\"starting {}\", 1);\n    std::eprint!(\"x\");\n    let _ = Server.serve(stdio()).await;\n}\n"
+    );
+}
+
+#[test]
+fn range_suppressions_cover_a_block_and_toml_yaml_take_hash_comments() {
+    let (_tmp, root) = sample_project();
+    std::fs::write(
+        root.join("src/main.rs"),
+        "async fn a() {\n    // mcpforge: disable=MCP107 reason=\"startup, before serving\"\n    std::thread::sleep(std::time::Duration::from_secs(1));\n    std::thread::sleep(std::time::Duration::from_secs(1));\n    // mcpforge: enable=MCP107\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[package]\nname = \"sample\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n# mcpforge: ignore[MCP506] reason=\"vendored fork, pinned by the lockfile\"\nserde = \"*\"\nanyhow = \"*\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("deploy")).unwrap();
+    std::fs::write(
+        root.join("deploy/compose.yaml"),
+        "services:\n  app:\n    environment:\n      # mcpforge: disable=hardcoded-secret reason=\"the documented example key\"\n      KEY: AKIAIOSFODNN7EXAMPLE\n      # mcpforge: enable=hardcoded-secret\n      # mcpforge: ignore[MCP111] reason=\"nothing here\"\n      OTHER: plain\n",
+    )
+    .unwrap();
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise", "--select", "MCP107,MCP506,MCP111,MCP900"])
+        .assert()
+        .code(1)
+        .stdout(
+            "Cargo.toml:9:1: MCP506 [warning] `anyhow` accepts any version (`*`)\n\
+             deploy/compose.yaml:7:1: MCP900 [warning] this suppression of MCP111 silences nothing\n\
+             src/main.rs:6:5: MCP107 [error] `std::thread::sleep` blocks the async runtime's worker thread\n",
+        );
 }
 
 #[test]
@@ -449,11 +782,33 @@ fn fix_rewrites_blocking_sleep_and_stdout_logging_and_diff_previews_it() {
         "--diff must not write"
     );
 
+    // The sleep's fix is unsafe (it needs tokio's `time` feature and yields where the code
+    // blocked): plain --fix leaves it and says so.
     mcpforge(&root)
         .args(["lint", "--fix"])
         .assert()
+        .code(1)
+        .stderr(
+            contains("Fixed 1 finding(s) in 1 file(s)")
+                .and(contains("1 more finding(s) have an unsafe fix")),
+        );
+    assert!(
+        std::fs::read_to_string(root.join("src/main.rs"))
+            .unwrap()
+            .contains("thread::sleep(Duration::from_millis(5)); // pause")
+    );
+    mcpforge(&root)
+        .args(["lint", "--diff", "--unsafe-fixes"])
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "+    tokio::time::sleep(Duration::from_millis(5)).await; // pause",
+        ));
+    mcpforge(&root)
+        .args(["lint", "--fix", "--unsafe-fixes"])
+        .assert()
         .success()
-        .stderr(contains("Fixed 2 finding(s) in 1 file(s)"));
+        .stderr(contains("Fixed 1 finding(s) in 1 file(s)"));
     let fixed = std::fs::read_to_string(root.join("src/main.rs")).unwrap();
     insta::assert_snapshot!("fix__main_rs", fixed);
     assert!(
@@ -707,4 +1062,130 @@ fn a_workspace_is_linted_member_by_member() {
                 .and(contains("crates/gateway/src/main.rs:2:5: MCP201")),
         )
         .stderr(contains("Linted 2 files"));
+}
+
+/// Every `.rs` file below `dir` (not in `target/`), sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("target") {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Large files are parsed and checked a part at a time; the findings (positions, messages, fixes)
+/// must be exactly those of a whole-file parse. Every rule fixture, generated project and
+/// mcpforge's own source is checked with each top-level item as its own part: with every rule
+/// but those listed as looking across items (so this shows each other rule only looks within
+/// an item), and with every rule (where those listed keep items together or make the file
+/// whole). Then all of them concatenated into one large file at the default part size.
+#[test]
+fn files_checked_in_parts_have_the_findings_of_a_whole_parse() {
+    let root = repo_root();
+    let all = Options {
+        preview: true,
+        ..Options::default()
+    };
+    let item_local = Options {
+        ignore: mcpforge::lint::ACROSS_ITEMS
+            .iter()
+            .map(|(code, _)| code.to_string())
+            .collect(),
+        ..all.clone()
+    };
+    let same = |path: &str, text: &str, options: &Options, part_bytes: Option<usize>| {
+        let whole = Settings::from_options(options).with_part_bytes(usize::MAX);
+        let mut parts = Settings::from_options(options);
+        if let Some(bytes) = part_bytes {
+            parts = parts.with_part_bytes(bytes);
+        }
+        let expected = format!("{:#?}", lint_file(path.into(), text.into(), &whole));
+        let actual = format!("{:#?}", lint_file(path.into(), text.into(), &parts));
+        assert!(
+            expected == actual,
+            "{path}: findings differ when checked in parts (if a rule now looks across items, \
+             list it in ACROSS_ITEMS in src/lint/source.rs):\n{}",
+            similar_lines(&expected, &actual)
+        );
+    };
+    let mut big = String::new();
+    let mut checked = 0;
+    for dir in ["tests/fixtures/lint", "generated-fixtures", "src"] {
+        for path in rust_files(&root.join(dir)) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let rel = path.strip_prefix(&root).unwrap().display().to_string();
+            same(&rel, &text, &item_local, Some(0));
+            same(&rel, &text, &all, Some(0));
+            checked += 1;
+            // Inner attributes belong at a file's top; elsewhere they would not parse.
+            if !text.contains("#!") {
+                big.push_str(&text);
+                big.push('\n');
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} files found");
+    assert!(
+        big.len() > 4 * mcpforge::lint::PART_BYTES,
+        "{} bytes",
+        big.len()
+    );
+    same("all.rs", &big, &item_local, None);
+    same("all.rs", &big, &all, None);
+    // MCP413 makes any file that mentions `Command` whole; without it, the parts keep tools with
+    // their parameter structs and a tool in every part.
+    let grouped = Options {
+        ignore: vec!["MCP413".into()],
+        ..all.clone()
+    };
+    same("all.rs", &big, &grouped, None);
+}
+
+/// Whether a file serves over stdio is decided from all of its parts together: a glob import,
+/// or a module declared in one part, and the transport named in another. With each item alone,
+/// the `println!` is still reported.
+#[test]
+fn a_file_checked_in_parts_is_a_stdio_server_when_its_parts_together_say_so() {
+    let only = Options {
+        select: vec!["MCP201".into()],
+        ..Options::default()
+    };
+    for text in [
+        "use rmcp::transport::*;\n\nasync fn run() {\n    let _ = Server.serve(stdio()).await;\n}\n\n\
+         fn log() {\n    println!(\"up\");\n}\n",
+        "mod wire {\n    pub use rmcp::transport::stdio as open;\n}\n\n\
+         async fn run() {\n    let _ = Server.serve(wire::open()).await;\n}\n\n\
+         fn log() {\n    println!(\"up\");\n}\n",
+    ] {
+        for part_bytes in [usize::MAX, 0] {
+            let settings = Settings::from_options(&only).with_part_bytes(part_bytes);
+            let found = lint_file("src/main.rs".into(), text.into(), &settings);
+            assert_eq!(
+                found.iter().map(|d| d.rule.code).collect::<Vec<_>>(),
+                ["MCP201"],
+                "part size {part_bytes}:\n{text}"
+            );
+        }
+    }
+}
+
+/// The first lines where two texts differ, for a readable failure.
+fn similar_lines(expected: &str, actual: &str) -> String {
+    expected
+        .lines()
+        .zip(actual.lines())
+        .enumerate()
+        .filter(|(_, (e, a))| e != a)
+        .take(8)
+        .map(|(i, (e, a))| format!("line {i}:\n  whole: {e}\n  parts: {a}\n"))
+        .collect()
 }

@@ -865,3 +865,56 @@ async fn an_upgrade_with_conflicts_is_a_tool_error_naming_the_files() {
         "{merged}"
     );
 }
+
+/// `upgrade_plan` through the binary (its templates from `MCPFORGE_TEMPLATES_DIR`): a move is a
+/// file entry with `moved_from`, and nothing is written.
+#[tokio::test]
+async fn upgrade_plan_lists_moves() {
+    let (tmp, root) = workspace();
+    let templates = tmp.path().join("templates");
+    crate::upgrade::layout_templates(&templates);
+    crate::support::mcpforge(&root)
+        .env("MCPFORGE_TEMPLATES_DIR", &templates)
+        .args([
+            "new",
+            "weather",
+            "--template",
+            "layout",
+            "--template-version",
+            "1.0.0",
+            "--yes",
+        ])
+        .assert()
+        .success();
+    let before = snapshot_tree(&root);
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_mcpforge"));
+    command
+        .arg("mcp")
+        .current_dir(&root)
+        .env("MCPFORGE_TEMPLATES_DIR", &templates);
+    let transport = rmcp::transport::TokioChildProcess::new(command).unwrap();
+    let client = ().serve(transport).await.expect("the binary speaks MCP");
+    let params = CallToolRequestParams::new("upgrade_plan")
+        .with_arguments(json!({"project": "weather"}).as_object().unwrap().clone());
+    let result = client.peer().call_tool(params).await.unwrap();
+    assert_eq!(result.is_error, Some(false), "{}", text(&result));
+    let plan = result.structured_content.clone().unwrap();
+    let files = plan["files"].as_array().unwrap();
+    let auth = files
+        .iter()
+        .find(|f| f["path"] == "platform/src/auth.rs")
+        .unwrap_or_else(|| panic!("no move in {plan:#}"));
+    assert_eq!(auth["moved_from"], "src/platform/auth.rs");
+    assert_eq!(
+        auth["outcome"], "updated",
+        "moved, and the new render applied"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"] == "src/main.rs" && f["moved_from"].is_null())
+    );
+    assert_eq!(plan["migrations"][0]["version"], "2.0.0");
+    assert_eq!(snapshot_tree(&root), before, "upgrade_plan wrote files");
+    let _ = client.cancel().await;
+}

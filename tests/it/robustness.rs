@@ -505,6 +505,49 @@ fn probe_05_names_shadowing_crates_or_server_methods_are_refused() {
     );
 }
 
+/// Accepted means compiles: tools and prompts are methods of one `Server`, each with an
+/// `<ident>_router`, so a prompt named like a tool (or `x` beside `x_router`) would define a
+/// method twice. Found by the CI step that builds one project full of edge-case names.
+#[test]
+fn tools_and_prompts_cannot_share_a_server_method() {
+    let (_tmp, root) = crate::add::project();
+    let help = "tools and prompts are methods of one `Server`";
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "prompt", "greet"],
+        1,
+        "cannot add prompt `greet`: src/tools/greet.rs already defines it",
+    );
+    assert_refused_in(&root, &root, &["add", "prompt", "greet"], 1, help);
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "welcome"],
+        1,
+        "src/prompts/welcome.rs already defines it",
+    );
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "prompt", "greet_router"],
+        1,
+        "src/tools/greet.rs already defines it",
+    );
+    mcpforge(&root)
+        .args(["add", "tool", "lookup_router"])
+        .assert()
+        .success();
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "lookup"],
+        1,
+        "src/tools/lookup_router.rs already defines it",
+    );
+    assert_refused_in(&root, &root, &["add", "prompt", "lookup"], 1, help);
+}
+
 /// Probe #18: every item file has a `fn router(`, which is not a tool called `router`.
 #[test]
 fn probe_18_no_false_already_defined() {
@@ -535,12 +578,12 @@ fn random_name(rng: &mut fastrand::Rng) -> String {
     (0..n).map(|_| PIECES[rng.usize(..PIECES.len())]).collect()
 }
 
-/// Property: every tool name and parameter name the validators accept maps to an identifier
-/// that syn parses, that rustc does not reserve, and that shadows no built-in crate; and a file
-/// using all of them as modules, methods and fields passes `rustc --emit=metadata`.
+/// Property: every tool name, parameter and prompt argument the validators accept maps to an
+/// identifier that syn parses, that rustc does not reserve, and that shadows no built-in crate;
+/// and a file using all of them as modules, methods and fields passes `rustc --emit=metadata`.
 #[test]
 fn probe_04_05_accepted_names_are_rust_identifiers() {
-    use mcpforge::template::items::{BUILTIN_CRATES, parse_param, tool_ident};
+    use mcpforge::template::items::{BUILTIN_CRATES, parse_param, parse_prompt_arg, tool_ident};
     let mut rng = fastrand::Rng::with_seed(4);
     let (mut idents, mut fields) = (
         std::collections::BTreeSet::new(),
@@ -567,6 +610,12 @@ fn probe_04_05_accepted_names_are_rust_identifiers() {
             assert!(syn::parse_str::<syn::Ident>(&param.name).is_ok(), "{name}");
             assert!(!RUSTC_RESERVED.contains(&param.name.as_str()), "{name}");
             fields.insert(param.name);
+        }
+        // Prompt arguments become fields of the prompt's arguments struct.
+        if let Ok(arg) = parse_prompt_arg(&name) {
+            assert!(syn::parse_str::<syn::Ident>(&arg.name).is_ok(), "{name}");
+            assert!(!RUSTC_RESERVED.contains(&arg.name.as_str()), "{name}");
+            fields.insert(arg.name);
         }
     }
     assert!(

@@ -14,8 +14,9 @@ struct Document<'a> {
     summary: Summary,
 }
 
+/// One diagnostic as the JSON formats write it.
 #[derive(Serialize)]
-struct Entry<'a> {
+pub(super) struct Entry<'a> {
     code: &'static str,
     name: &'static str,
     severity: Severity,
@@ -38,25 +39,27 @@ struct Summary {
     suppressed: usize,
 }
 
+impl<'a> Entry<'a> {
+    pub(super) fn of(d: &'a crate::lint::Diagnostic) -> Self {
+        Entry {
+            code: d.rule.code,
+            name: d.rule.name,
+            severity: d.severity(),
+            path: &d.path,
+            start: d.start,
+            end: d.end,
+            message: &d.message,
+            help: d.help.as_deref(),
+            suppressed: d.suppressed.as_deref(),
+        }
+    }
+}
+
 pub fn render(report: &Report) -> String {
     let count = |level| report.active().filter(|d| d.severity() == level).count();
     let doc = Document {
         version: VERSION,
-        diagnostics: report
-            .diagnostics
-            .iter()
-            .map(|d| Entry {
-                code: d.rule.code,
-                name: d.rule.name,
-                severity: d.severity(),
-                path: &d.path,
-                start: d.start,
-                end: d.end,
-                message: &d.message,
-                help: d.help.as_deref(),
-                suppressed: d.suppressed.as_deref(),
-            })
-            .collect(),
+        diagnostics: report.diagnostics.iter().map(Entry::of).collect(),
         summary: Summary {
             files: report.files,
             lines: report.lines,

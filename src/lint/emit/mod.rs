@@ -5,6 +5,8 @@ mod concise;
 mod full;
 mod github;
 mod json;
+mod json_lines;
+mod junit;
 mod sarif;
 
 use std::path::Path;
@@ -20,6 +22,10 @@ pub enum OutputFormat {
     Concise,
     /// A versioned JSON document (schema in docs/lint.md)
     Json,
+    /// One JSON object per finding per line (the json format's diagnostics, for streaming)
+    JsonLines,
+    /// JUnit XML: a test suite per file, a failing test case per finding
+    Junit,
     /// SARIF 2.1.0, for code-scanning uploads
     Sarif,
     /// GitHub Actions workflow commands (annotations on the pull request)
@@ -32,6 +38,8 @@ pub fn render(format: OutputFormat, report: &Report, root: &Path) -> String {
         OutputFormat::Full => full::render(report, root),
         OutputFormat::Concise => concise::render(report),
         OutputFormat::Json => json::render(report),
+        OutputFormat::JsonLines => json_lines::render(report),
+        OutputFormat::Junit => junit::render(report),
         OutputFormat::Sarif => sarif::render(report),
         OutputFormat::Github => github::render(report),
     }

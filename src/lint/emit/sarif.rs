@@ -18,7 +18,7 @@ pub fn render(report: &Report) -> String {
                 "fullDescription": { "text": m.why },
                 "help": { "text": m.fix, "markdown": crate::lint::docs::rule_markdown(m) },
                 "defaultConfiguration": { "level": level(m.severity) },
-                "properties": { "tags": [m.family.as_str()], "autofix": m.autofix },
+                "properties": { "tags": [m.family.as_str()], "autofix": m.autofix.map_or("none", |a| a.as_str()) },
             })
         })
         .collect();

@@ -5,7 +5,7 @@
 //! the array ordered and every rule documented and covered by fixtures.
 
 mod antipattern;
-mod auth;
+pub(crate) mod auth;
 mod manifest;
 pub mod metadata;
 mod security;
@@ -13,6 +13,7 @@ mod spec;
 pub(crate) mod tools;
 mod transport;
 
+pub use super::diagnostic::Applicability;
 use super::diagnostic::{Diagnostic, Severity};
 use super::source::{CrateContext, SourceFile};
 
@@ -68,8 +69,9 @@ pub struct RuleMeta {
     pub family: Family,
     pub severity: Severity,
     pub status: Status,
-    /// Whether `--fix` can fix its findings (safe, mechanical edits).
-    pub autofix: bool,
+    /// Whether `--fix` can fix its findings, and whether the fix keeps the code's behaviour
+    /// (safe) or may change it (unsafe: only with `--unsafe-fixes`).
+    pub autofix: Option<Applicability>,
     /// What the check does not see (data flow it does not follow); empty when nothing to say.
     pub limits: &'static str,
     /// One line: what the rule reports.
@@ -86,6 +88,9 @@ pub struct RuleMeta {
 pub enum Check {
     /// Per parsed file.
     Source(fn(&SourceFile, &CrateContext, &mut Vec<Diagnostic>)),
+    /// Per parsed file, kept only when the crate serves MCP over stdio (a fact of the whole
+    /// crate, known once every file is parsed: see [`super::facts`]).
+    InStdioServer(fn(&SourceFile, &CrateContext, &mut Vec<Diagnostic>)),
     /// Over all parsed files of a crate at once (counts, cross-file facts).
     Crate(fn(&[&super::FileFacts], &CrateContext, &mut Vec<Diagnostic>)),
     /// Over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`, YAML).
@@ -188,12 +193,12 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         meta: &transport::STDOUT_WRITE,
-        check: Check::Source(transport::stdout_write),
+        check: Check::InStdioServer(transport::stdout_write),
         surface: None,
     },
     Rule {
         meta: &transport::TRACING_TO_STDOUT,
-        check: Check::Source(transport::tracing_to_stdout),
+        check: Check::InStdioServer(transport::tracing_to_stdout),
         surface: None,
     },
     Rule {
@@ -222,8 +227,38 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &auth::JWT_ISSUER_UNCHECKED,
+        check: Check::Source(auth::jwt_issuer_unchecked),
+        surface: None,
+    },
+    Rule {
         meta: &auth::JWT_SIGNATURE_DISABLED,
         check: Check::Source(auth::jwt_signature_disabled),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::JWT_ALGORITHM_CONFUSION,
+        check: Check::Source(auth::jwt_algorithm_confusion),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::TOKEN_PASSTHROUGH,
+        check: Check::Source(auth::token_passthrough),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::MISSING_PROTECTED_RESOURCE_METADATA,
+        check: Check::Crate(auth::missing_protected_resource_metadata),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::TOKEN_IN_QUERY,
+        check: Check::Source(auth::token_in_query),
+        surface: None,
+    },
+    Rule {
+        meta: &auth::WILDCARD_SCOPE,
+        check: Check::Source(auth::wildcard_scope),
         surface: None,
     },
     Rule {
@@ -381,7 +416,7 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A `mcpforge: ignore[..]` comment that suppressed nothing.",
     why: "Suppressions outlive the code they excused; a stale one would silently hide the next real finding on that line.",
@@ -395,7 +430,7 @@ pub static SUPPRESSION_WITHOUT_REASON: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Info,
     status: Status::Preview,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A `mcpforge: ignore[..]` comment without `reason=\"…\"` (opt-in: `--preview` or `extend-select`).",
     why: "A suppression is a decision someone made about risk. Without the reason, the next reader cannot tell whether it still holds, and auditors reading the SARIF see an unexplained exception.",
@@ -409,7 +444,7 @@ pub static UNPARSEABLE_FILE: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A Rust file no rule could check: it does not parse, is not UTF-8, cannot be read, or nests deeper than 1000 levels. Also, as a warning, a symbolic link that leads outside the project (the file is linted).",
     why: "A file the linter cannot read is a file nothing vouches for; skipping it silently would report a clean project that was never checked. Code nested thousands of levels deep is refused rather than parsed, because parsing it could exhaust the stack; no real code comes near the limit.",
@@ -423,7 +458,7 @@ pub static UNKNOWN_RULE: RuleMeta = RuleMeta {
     family: Family::Meta,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A suppression comment names a rule that does not exist.",
     why: "A typo in a suppression would otherwise silently disable nothing, or the reader would believe a rule is silenced when it is not.",

@@ -140,7 +140,7 @@ pub fn rule_doc(m: &lint::rules::RuleMeta, markdown: String) -> RuleDoc {
         why: m.why.to_string(),
         example: m.example.to_string(),
         fix: m.fix.to_string(),
-        autofix: m.autofix,
+        autofix: m.autofix.is_some(),
         markdown,
     }
 }
@@ -189,7 +189,10 @@ impl McpServer {
                         end_column: d.end.column,
                         message: d.message.clone(),
                         fix: d.help.clone().unwrap_or_else(|| d.rule.fix.to_string()),
-                        fixable: d.fix.is_some(),
+                        fixable: d
+                            .fix
+                            .as_ref()
+                            .is_some_and(|f| f.applicability == lint::Applicability::Safe),
                     })
                     .collect(),
                 passed: !report.fails(fail_on),

@@ -69,9 +69,11 @@ pub struct AnswerChange {
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct UpgradeFile {
-    /// Relative to the project.
+    /// Relative to the project (after the upgrade).
     pub path: String,
-    /// updated, kept, merged, conflict, created, removed, deleted, skipped or migrated.
+    /// Where the file was before, when the template moved it to `path`.
+    pub moved_from: Option<String>,
+    /// updated, kept, merged, conflict, created, removed, deleted, skipped, migrated or moved.
     pub outcome: String,
     /// Conflict blocks the file gets (conflict only).
     pub conflicts: usize,
@@ -108,6 +110,7 @@ fn upgrade_output(plan: &UpgradePlan, diff: String, written: usize) -> UpgradeOu
             .iter()
             .map(|f| UpgradeFile {
                 path: f.path.clone(),
+                moved_from: f.moved_from.clone(),
                 outcome: f.outcome.verb().to_string(),
                 conflicts: match f.outcome {
                     Outcome::Conflicted(n) => n,
@@ -120,8 +123,8 @@ fn upgrade_output(plan: &UpgradePlan, diff: String, written: usize) -> UpgradeOu
             .migrations
             .iter()
             .map(|m| UpgradeMigration {
-                summary: m.summary.to_string(),
-                version: m.version.to_string(),
+                summary: m.summary.clone(),
+                version: m.version.clone(),
                 edited: m.edited.clone(),
                 skipped: m
                     .skipped

@@ -4,7 +4,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::edit::rust::Replacement;
-use crate::lint::diagnostic::{Diagnostic, Fix, Severity};
+use crate::lint::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
 
@@ -14,7 +14,7 @@ pub static BLOCKING_CALL_IN_ASYNC: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: true,
+    autofix: Some(Applicability::Unsafe),
     limits: "",
     summary: "A blocking call (`std::thread::sleep`, `std::fs`, `reqwest::blocking`, `block_on`) inside async code.",
     why: "Tool handlers run on the async runtime's few worker threads. A blocking call parks one of them: every other request scheduled there waits, and a handful of slow calls stall the whole server. This is the research's \"sync I/O in async\" anti-pattern.",
@@ -113,6 +113,9 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
                     let after = self.file.offset(call.span().end());
                     d.fix = Some(Fix {
                         description: "use tokio::time::sleep(..).await",
+                        // Needs tokio's `time` feature, may leave `use std::thread` unused, and
+                        // yields where the code blocked: a person should look.
+                        applicability: Applicability::Unsafe,
                         edits: vec![
                             Replacement {
                                 range: start..end,

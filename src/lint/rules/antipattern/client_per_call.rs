@@ -11,7 +11,7 @@ pub static CLIENT_PER_CALL: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "An HTTP client, database pool or Redis client created inside a `#[tool]` function.",
     why: "The research's \"missing cleanup\" anti-pattern: a client per call re-does DNS, TLS and connection setup every time, leaks sockets under load, and is never closed on shutdown.",

@@ -11,7 +11,7 @@ pub static FAT_TOOL: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A tool whose parameters struct has more than 8 fields (`[lint.options]` `max-tool-params`), or an `action`/`mode`/`operation` field that switches between jobs.",
     why: "The research's \"fat tool\" anti-pattern: one tool doing many things forces the model to learn a mini-language, bloats every request's schema, and makes permissions and annotations meaningless (is it read-only? it depends on `action`).",

@@ -15,7 +15,7 @@ pub static GLOBAL_MUTABLE_STATE: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A `static` with interior mutability, `static mut`, `lazy_static!` or `thread_local!` in tool, resource or prompt code.",
     why: "The research's \"state leakage\" anti-pattern: global state is shared by every client and session, survives across requests, and breaks when the server runs as several replicas (the 2026-07-28 protocol era is stateless). Thread-locals are worse: tokio moves tasks between threads.",

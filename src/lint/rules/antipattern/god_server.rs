@@ -11,7 +11,7 @@ pub static GOD_SERVER: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "One server with more than 20 tools (an error above 50); `[lint.options]` `max-tools-warn` and `max-tools-error` change the limits.",
     why: "The research's \"god server\" anti-pattern: every tool's schema is sent to the model on every request, clients degrade with dozens of tools (some cap the count), and one team's change risks everyone's server.",

@@ -13,7 +13,7 @@ pub static HARDCODED_ENDPOINT: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Info,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A literal `http://` or `https://` URL of an upstream service in tool, resource or prompt code.",
     why: "The research's \"hard-coded config\" anti-pattern: endpoints differ between dev, staging and production; a literal pins every environment to one, and changing it needs a release.",

@@ -16,7 +16,7 @@ pub static HARDCODED_SECRET: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A credential in source or deployment files: cloud keys, GitHub/GitLab/Slack tokens, API keys, private keys, JWTs — in string literals, Dockerfiles, compose/Kubernetes/workflow YAML, `mcp.json` or `.env.example`.",
     why: "A secret in source is in every clone, build log and container layer, and cannot be rotated without a release. The research calls hard-coded config and secrets an anti-pattern; the platform reads secrets from the environment into `secrecy` types.",

@@ -17,7 +17,7 @@ pub static LLM_FOR_DETERMINISTIC_TASK: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Info,
     status: Status::Preview,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A tool whose job is deterministic (calculate, convert, parse, validate, sort, hash, …) that asks a language model to do it.",
     why: "The research's \"AI precision\" anti-pattern: models are slow, costly and occasionally wrong at arithmetic, parsing and formatting. Deterministic work belongs in code; the model should call the tool, not be the tool.",

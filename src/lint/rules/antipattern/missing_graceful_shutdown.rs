@@ -15,7 +15,7 @@ pub static MISSING_GRACEFUL_SHUTDOWN: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "`axum::serve(..)` without `.with_graceful_shutdown(..)`.",
     why: "The research's \"missing cleanup\" anti-pattern: without graceful shutdown, a deploy or scale-down (SIGTERM) cuts in-flight tool calls mid-way and leaves pools and sessions unclosed.",

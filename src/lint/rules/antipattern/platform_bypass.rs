@@ -11,7 +11,7 @@ pub static PLATFORM_BYPASS: RuleMeta = RuleMeta {
     family: Family::AntiPattern,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "Tool, resource or prompt code that opens network connections, files or processes directly instead of through the platform's abstractions.",
     why: "The research's \"leaky abstraction\" anti-pattern: the platform's `UrlFetcher`, `FileOps` and `CodeExecutor` carry the SSRF, path-traversal and sandboxing guarantees. Raw `reqwest`, `std::fs` or `Command` in a tool skips all of them.",

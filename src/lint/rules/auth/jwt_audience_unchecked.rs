@@ -13,7 +13,7 @@ pub static JWT_AUDIENCE_UNCHECKED: RuleMeta = RuleMeta {
     family: Family::Auth,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A `jsonwebtoken::Validation` built in a function that never calls `set_audience`, or that turns `validate_aud` off.",
     why: "The MCP authorization spec says servers MUST only accept tokens issued for them. jsonwebtoken checks `aud` only when it is configured (and only if the token has one), so without `set_audience` a token minted for any other service of the same identity provider is accepted — the confused-deputy hole.",

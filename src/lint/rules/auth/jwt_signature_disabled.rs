@@ -11,7 +11,7 @@ pub static JWT_SIGNATURE_DISABLED: RuleMeta = RuleMeta {
     family: Family::Auth,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "JWT signature checking switched off: `insecure_disable_signature_validation()` or `dangerous_insecure_decode*`.",
     why: "Without the signature check anyone can write their own token with any subject, scopes and audience: authentication is decoration.",

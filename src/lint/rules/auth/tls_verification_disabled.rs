@@ -11,7 +11,7 @@ pub static TLS_VERIFICATION_DISABLED: RuleMeta = RuleMeta {
     family: Family::Auth,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "`danger_accept_invalid_certs(true)` or `danger_accept_invalid_hostnames(true)` on an HTTP client.",
     why: "Turning off certificate checks lets anyone on the path impersonate the upstream: the server then hands them the data and credentials it sends (CWE-295).",

@@ -10,7 +10,7 @@ pub static COMMITTED_ENV_FILE: RuleMeta = RuleMeta {
     family: Family::Manifest,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A `.env` file that `.gitignore` does not exclude.",
     why: "`.env` holds real secrets for local development. If git does not ignore it, the next `git add -A` publishes them to everyone with access to the repository, and its history keeps them forever.",

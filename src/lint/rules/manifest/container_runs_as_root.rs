@@ -10,7 +10,7 @@ pub static CONTAINER_RUNS_AS_ROOT: RuleMeta = RuleMeta {
     family: Family::Manifest,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A Dockerfile whose final stage never switches to a non-root `USER`.",
     why: "An MCP server runs model-chosen actions. As root in its container, any bug or injection that reaches code execution owns the container and has a much easier path to the host.",

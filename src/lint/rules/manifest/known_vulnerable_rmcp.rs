@@ -10,7 +10,7 @@ pub static KNOWN_VULNERABLE_RMCP: RuleMeta = RuleMeta {
     family: Family::Manifest,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "`Cargo.lock` resolves `rmcp` to a version older than 1.4.0, which lacks DNS-rebinding protection (RUSTSEC-2026-0189).",
     why: "Before 1.4.0 rmcp's Streamable HTTP server accepted any Host header, so a web page could rebind a name to a local server and call its tools; later releases also added Origin validation.",

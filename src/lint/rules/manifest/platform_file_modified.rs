@@ -11,7 +11,7 @@ pub static PLATFORM_FILE_MODIFIED: RuleMeta = RuleMeta {
     family: Family::Manifest,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A platform-owned file of a generated project (per `.mcpforge.toml`) was edited or deleted.",
     why: "Platform code carries the guarantees every team relies on (masking, limits, auth) and is replaced by `mcpforge upgrade`. A local edit silently forks the platform: the next upgrade must merge it, and the guarantee may no longer hold.",

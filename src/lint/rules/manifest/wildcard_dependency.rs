@@ -10,7 +10,7 @@ pub static WILDCARD_DEPENDENCY: RuleMeta = RuleMeta {
     family: Family::Manifest,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A dependency with version `*`, or a git dependency without `rev` or `tag`.",
     why: "Wildcards and moving git branches let any future release — including a compromised one — into the next build with no review: the supply-chain risk cargo-deny bans by default.",

@@ -12,7 +12,7 @@ pub static HIDDEN_UNICODE: RuleMeta = RuleMeta {
     family: Family::Metadata,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "Invisible characters (zero-width, bidirectional controls, Unicode tags) in text that reaches the model.",
     why: "Models read characters people cannot see. Zero-width and tag characters can smuggle instructions into a tool description that reviewers will never notice; bidirectional controls make the text read differently from what it says. rustc's own check only sees raw bidi characters, not `\\u{..}` escapes.",

@@ -16,7 +16,7 @@ pub static INSTRUCTION_MARKUP: RuleMeta = RuleMeta {
     family: Family::Metadata,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "Prompt-style markup in tool metadata: `<IMPORTANT>`, `<SYSTEM>`, `<instructions>`, `[INST]`, HTML comments.",
     why: "Markup like `<IMPORTANT>` is how poisoned tools smuggle instructions past people: clients hide or de-emphasise it, models obey it. Honest descriptions never need it.",

@@ -16,7 +16,7 @@ pub static MODEL_DIRECTED_IMPERATIVES: RuleMeta = RuleMeta {
     family: Family::Metadata,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "Tool metadata that gives the model orders: ignore previous instructions, hide things from the user, always call this tool first, send the conversation.",
     why: "Descriptions are injected into the model's context with the user's trust. Phrases that override instructions, hide actions from the user or exfiltrate the conversation are the signature of tool poisoning, whether planted or copied from a bad example.",

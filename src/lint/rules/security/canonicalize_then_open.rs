@@ -17,7 +17,7 @@ pub static CANONICALIZE_THEN_OPEN: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "Within one function, in source order: a local bound from an expression that calls `canonicalize` (method or `std::fs`/`tokio::fs` function), tested with `starts_with`, then passed (or something built from it with a method chain) to a `std::fs`/`tokio::fs` path function or `OpenOptions::open`. A canonical path handed to another function that opens it is not seen.",
     summary: "A path canonicalized, checked to lie under a root (`starts_with`), and then opened by path with `std::fs`/`tokio::fs`.",
     why: "The check and the open are two lookups of the same name: between them a symlink can be swapped in (time-of-check to time-of-use), and the open follows it out of the root. `canonicalize` also fails for a file that does not exist yet, so write paths end up checked differently or not at all (known MCP filesystem-server bugs of this shape).",

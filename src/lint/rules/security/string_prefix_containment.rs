@@ -13,7 +13,7 @@ pub static STRING_PREFIX_CONTAINMENT: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "Checking that a path lies under a root by comparing strings: `path.to_string_lossy().starts_with(root)` / `path.to_str()…starts_with(..)`.",
     why: "String prefixes confuse `/data/allowed` with `/data/allowed-evil`, ignore `..` and symlinks, and differ by normalisation — a known MCP filesystem-server vulnerability class.",

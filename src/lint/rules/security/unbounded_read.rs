@@ -17,7 +17,7 @@ pub static UNBOUNDED_READ: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "Only `#[tool]` functions are read, where the model chooses what is fetched; platform code reading a configured upstream is left alone. A response is a chain through `.send()` or `reqwest::get`/`reqwest::blocking::get`, or a local bound from one. Any mention of a cap in the same tool function (`content_length`, `chunk`, `bytes_stream`, `take(`, `Limited`, `limit`) counts as bounded, whether or not it guards this read. Files read whole are not reported here: a tool reading a path it was given is MCP406's finding.",
     summary: "A tool reads a whole HTTP response body into memory (`.text()`, `.bytes()`, `.json()`) with no size cap.",
     why: "The model picks the URL, so the server at the other end picks the size: one multi-gigabyte body (or an endless stream) exhausts the server's memory for every client, and an oversized text result floods the model's context too. The platform's `UrlFetcher` stops reading at a configured budget.",

@@ -14,7 +14,7 @@ pub static UNSAFE_FILE_PERMISSIONS: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "Modes are read only from integer literals written at the call (`from_mode(0o777)`, `.mode(0o666)`, `set_mode(..)`; for the generic `.mode(..)`/`set_mode(..)` methods only octal literals, as other builders have modes too); a mode in a constant or variable is not followed. Predictable temporary names are literal paths under `/tmp/` or `/var/tmp/`, or `temp_dir().join(\"literal\")`, passed straight to `File::create`, `std::fs::write`/`tokio::fs::write`, `create_dir`/`create_dir_all` or `OpenOptions::open`.",
     summary: "Files or directories made world-writable (`Permissions::from_mode(0o777)`, `OpenOptionsExt::mode(0o666)`, `DirBuilderExt::mode(..)` with the others-write bit), or created under a fixed name in a shared temporary directory (`/tmp/cache.json`, `temp_dir().join(\"x\")`).",
     why: "A world-writable file is anyone's to rewrite: another user or process on the machine replaces the server's cache, config or script and the server trusts it. A fixed name in `/tmp` can be created first by someone else — as a symlink to a file the server can write, or with their content — and the server then writes through it or reads it back.",

@@ -11,7 +11,7 @@ pub static UNVALIDATED_REDIRECTS: RuleMeta = RuleMeta {
     family: Family::Security,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "Only clients built with a resolver of their own (`dns_resolver`, `resolve`, `resolve_to_addrs`) are URL-fetch clients here: a client for one fixed upstream may follow its redirects, and a raw client fed tool input is MCP401's finding. The builder's methods are collected over the whole function that calls `Client::builder()` (a builder finished across statements is understood; two clients in one function are not told apart). A policy held in a variable counts when the file builds a `Policy::none()` or `Policy::custom(..)` somewhere; what a custom policy checks is not read.",
     summary: "A URL-fetch client (a `reqwest` client with its own resolver) that follows redirects without re-checking them: no `.redirect(..)` at all (reqwest follows up to 10) or `Policy::limited(..)`.",
     why: "Checking the first URL is not enough: `https://harmless.example/` can answer `302 Location: http://169.254.169.254/latest/meta-data/`, and a client that follows redirects by itself fetches it without asking the checks again (the MCP SSRF guidance: validate redirect targets). A custom resolver still sees the new host, but an allowlist of URLs, schemes or ports, a per-origin credential or a method check does not.",

@@ -13,7 +13,7 @@ pub static DUPLICATE_TOOL_NAME: RuleMeta = RuleMeta {
     family: Family::Spec,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "Two `#[tool]` functions in one crate that clients would see under the same name.",
     why: "Tool names should be unique within a server (the specification's word is SHOULD; clients index tools by name). When routers are combined, one tool silently replaces the other, so a call reaches code its author never meant.",

@@ -12,7 +12,7 @@ pub static INVALID_TOOL_NAME: RuleMeta = RuleMeta {
     family: Family::Spec,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A tool name outside the MCP specification's 1–128 characters of `A-Z a-z 0-9 _ - .`.",
     why: "The specification constrains tool names so every client can address them; clients reject or mangle names with spaces, slashes or other characters, and the tool silently disappears for their users.",

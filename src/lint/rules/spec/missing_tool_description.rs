@@ -14,7 +14,7 @@ pub static MISSING_TOOL_DESCRIPTION: RuleMeta = RuleMeta {
     family: Family::Spec,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A `#[tool]` with neither a doc comment nor `description = \"..\"`.",
     why: "The description is all a model knows about when to call a tool. Without one, models guess from the name, call the wrong tool or never call it; the conformance suite expects every listed tool to have one.",

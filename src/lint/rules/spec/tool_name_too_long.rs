@@ -12,7 +12,7 @@ pub static TOOL_NAME_TOO_LONG: RuleMeta = RuleMeta {
     family: Family::Spec,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A valid tool name that some clients reject: over 64 characters, or starting or ending with `-` or `.`.",
     why: "The specification allows 128 characters, but several clients cap names at 64 (the official conformance suite checks that bound) and some treat leading or trailing punctuation as separators.",

@@ -12,7 +12,7 @@ pub static UNDOCUMENTED_PARAMETER: RuleMeta = RuleMeta {
     family: Family::Spec,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A field of a tool's `Parameters<T>` struct without a doc comment.",
     why: "Field doc comments become the input schema's `description`s: they are how the model knows what `days` means (ahead or back? inclusive?) and what values are valid. Without them the model guesses.",

@@ -12,7 +12,7 @@ pub static BIND_ALL_INTERFACES: RuleMeta = RuleMeta {
     family: Family::Transport,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "A listener bound to every interface (`0.0.0.0`, `[::]`, `Ipv4Addr::UNSPECIFIED`).",
     why: "The specification says local servers SHOULD bind only to localhost. A server on all interfaces is reachable from the whole network — with no auth configured, anyone on the Wi-Fi can call its tools.",

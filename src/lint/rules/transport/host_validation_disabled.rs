@@ -11,7 +11,7 @@ pub static HOST_VALIDATION_DISABLED: RuleMeta = RuleMeta {
     family: Family::Transport,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "DNS-rebinding protection turned off: `disable_allowed_hosts()` or an empty allowed-hosts list on the Streamable HTTP service.",
     why: "Without Host validation, any web page a user visits can rebind a hostname to 127.0.0.1 and drive a local MCP server from the browser (the conformance suite's dns-rebinding-protection scenario; rmcp fixed this class of bug in a security advisory).",

@@ -11,7 +11,7 @@ pub static PERMISSIVE_CORS: RuleMeta = RuleMeta {
     family: Family::Transport,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "`CorsLayer::permissive()`, `very_permissive()` or `allow_origin(Any)` on an MCP server.",
     why: "The specification requires servers to validate the Origin header. A permissive CORS layer tells every browser that any web page may call the server with the user's network position and cookies.",

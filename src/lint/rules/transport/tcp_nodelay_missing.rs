@@ -11,7 +11,7 @@ pub static TCP_NODELAY_MISSING: RuleMeta = RuleMeta {
     family: Family::Transport,
     severity: Severity::Warning,
     status: Status::Stable,
-    autofix: false,
+    autofix: None,
     limits: "",
     summary: "An HTTP MCP server served with `axum::serve` without TCP_NODELAY on accepted sockets.",
     why: "rmcp's Streamable HTTP replies are small SSE-framed writes. With Nagle's algorithm on, each reply waits for the client's delayed ACK: about 40 ms added to every tool call, a 20× slowdown for fast tools.",

@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 
 use crate::edit::rust::Replacement;
-use crate::lint::diagnostic::{Diagnostic, Fix, Severity};
+use crate::lint::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
 
@@ -16,8 +16,8 @@ pub static TRACING_TO_STDOUT: RuleMeta = RuleMeta {
     family: Family::Transport,
     severity: Severity::Error,
     status: Status::Stable,
-    autofix: true,
-    limits: "",
+    autofix: Some(Applicability::Safe),
+    limits: super::stdout_write::STDIO_LIMITS,
     summary: "A `tracing_subscriber::fmt` subscriber or layer without `.with_writer(..)` in a stdio server.",
     why: "`tracing_subscriber`'s fmt output goes to stdout unless told otherwise. In a stdio server every log line is then injected into the protocol stream and breaks the client's JSON-RPC parser.",
     example: "tracing_subscriber::fmt().with_env_filter(filter).init();",
@@ -31,10 +31,8 @@ const ROOTS: &[&str] = &[
     "tracing_subscriber::fmt::Subscriber::builder",
 ];
 
-pub fn tracing_to_stdout(file: &SourceFile, ctx: &CrateContext, out: &mut Vec<Diagnostic>) {
-    if !ctx.stdio_server {
-        return;
-    }
+/// Runs on every file; the engine keeps the findings only in crates that serve over stdio.
+pub fn tracing_to_stdout(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     let mut visitor = Visitor {
         file,
         out,
@@ -75,6 +73,7 @@ impl<'ast> Visit<'ast> for Visitor<'_, '_> {
                 let end = self.file.offset(root.span().end());
                 d.fix = Some(Fix {
                     description: "write logs to stderr",
+                    applicability: Applicability::Safe,
                     edits: vec![Replacement {
                         range: end..end,
                         text: ".with_writer(std::io::stderr)".into(),

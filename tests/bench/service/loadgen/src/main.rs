@@ -7,19 +7,56 @@
 //!   CONCURRENCY calls in flight for SECONDS; prints calls/s and the server's peak RSS.
 //! - `loadgen coldstart RUNS -- CMD ARGS…`: spawns the server RUNS times and measures spawn →
 //!   initialize answered; prints the median and the minimum.
+//!
+//! The call is `greet` with `{"name": "Ada"}`, answered with "Hello, Ada."; `--tool NAME
+//! --arguments JSON --expect TEXT` (before the subcommand) call another tool, as
+//! tests/bench/build.sh does with the `echo` that `mcpforge add` generates.
 
 use std::process::Stdio;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
 
+/// The tool called, its arguments, and a piece of text a successful answer contains.
+struct Call {
+    tool: String,
+    arguments: serde_json::Map<String, Value>,
+    expect: String,
+}
+
+static CALL: OnceLock<Call> = OnceLock::new();
+
+fn call() -> &'static Call {
+    CALL.get().expect("set in main")
+}
+
 #[tokio::main]
 async fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let mut option = |name: &str, default: &str| match args.iter().position(|a| a == name) {
+        Some(i) if i + 1 < args.len() => {
+            let value = args.remove(i + 1);
+            args.remove(i);
+            value
+        }
+        _ => default.to_string(),
+    };
+    let tool = option("--tool", "greet");
+    let arguments = option("--arguments", r#"{"name": "Ada"}"#);
+    let expect = option("--expect", "Hello, Ada.");
+    let arguments = match serde_json::from_str(&arguments) {
+        Ok(Value::Object(map)) => map,
+        _ => panic!("--arguments takes a JSON object"),
+    };
+    let _ = CALL.set(Call {
+        tool,
+        arguments,
+        expect,
+    });
     let command = args
         .iter()
         .position(|a| a == "--")
@@ -53,9 +90,9 @@ async fn main() {
     println!("{result}");
 }
 
-fn greet_call(id: u64) -> String {
+fn tool_call(id: u64) -> String {
     json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
-        "params": {"name": "greet", "arguments": {"name": "Ada"}}})
+        "params": {"name": call().tool, "arguments": call().arguments}})
     .to_string()
 }
 
@@ -99,7 +136,7 @@ async fn session(
     let (mut latencies, mut errors, mut n) = (Vec::new(), 0u64, 1u64);
     while !stop.load(Ordering::Relaxed) {
         let started = Instant::now();
-        let body = post(greet_call(n), Some(&id))
+        let body = post(tool_call(n), Some(&id))
             .await
             .expect("the server answers")
             .bytes()
@@ -107,7 +144,8 @@ async fn session(
             .expect("the body arrives");
         let elapsed = started.elapsed();
         n += 1;
-        if !body.windows(11).any(|w| w == b"Hello, Ada.") {
+        let expect = call().expect.as_bytes();
+        if !body.windows(expect.len()).any(|w| w == expect) {
             errors += 1;
         }
         if started >= warmup_end {
@@ -191,10 +229,11 @@ async fn stdio(seconds: u64, concurrency: usize, command: &[String]) -> Value {
             let (client, stop) = (client.clone(), stop.clone());
             tokio::spawn(async move {
                 let mut calls = 0u64;
-                let args = json!({"name": "Ada"}).as_object().cloned().unwrap();
+                let (tool, args) = (call().tool.as_str(), &call().arguments);
                 while !stop.load(Ordering::Relaxed) {
-                    let params = CallToolRequestParams::new("greet").with_arguments(args.clone());
-                    client.call_tool(params).await.expect("greet answers");
+                    let params =
+                        CallToolRequestParams::new(tool.to_string()).with_arguments(args.clone());
+                    client.call_tool(params).await.expect("the tool answers");
                     if Instant::now() >= warmup_end {
                         calls += 1;
                     }

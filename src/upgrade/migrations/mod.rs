@@ -1,10 +1,13 @@
 //! Migrations: code edits that a template change needs in the team's own files, which a textual
-//! merge cannot make (a platform API renamed, a setting renamed).
+//! merge cannot make (a platform API renamed, a setting renamed, a module moved to a crate).
 //!
-//! Each migration belongs to one template and runs when a project is upgraded from a version
-//! below the migration's to one at or above it, in version order. It sees each team-editable
-//! Rust file (after the merge) and returns an edited copy, changing only the spans it must, so
-//! formatting and comments stay as the team wrote them.
+//! Two kinds: code migrations written here ([`MIGRATIONS`]), and path rewrites a template version
+//! declares in its `template.toml` (`[[migrate.paths]]`, see [`paths`]). Each runs when a project
+//! is upgraded from a version below its own to one at or above it, in version order. It sees each
+//! team-editable Rust file (after the merge) and returns an edited copy, changing only the spans
+//! it must, so formatting and comments stay as the team wrote them.
+
+pub mod paths;
 
 use proc_macro2::LineColumn;
 use syn::visit::Visit;
@@ -45,6 +48,72 @@ pub fn between(
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0));
     found.into_iter().map(|(_, m)| m).collect()
+}
+
+/// One migration an upgrade runs.
+pub struct Planned {
+    pub version: semver::Version,
+    pub summary: String,
+    kind: Kind,
+}
+
+enum Kind {
+    Code(fn(text: &str) -> Result<Option<String>, syn::Error>),
+    Paths(paths::Rules),
+}
+
+impl Planned {
+    /// Edits one Rust file; `Ok(None)` when it needs nothing, `Err` (why) when the file could
+    /// not be read as Rust and must be edited by hand.
+    pub fn edit(&self, text: &str) -> Result<Option<String>, String> {
+        match &self.kind {
+            Kind::Code(edit) => edit(text).map_err(|e| e.to_string()),
+            Kind::Paths(rules) => paths::rewrite(text, rules),
+        }
+    }
+}
+
+/// Every migration an upgrade of `template` from `from` to `to` runs, in version order: the
+/// code migrations, and the `[[migrate.paths]]` of `declared` (the manifests of the versions
+/// after `from`, up to `to`).
+pub fn planned(
+    template: &str,
+    from: &semver::Version,
+    to: &semver::Version,
+    declared: &[&crate::template::Manifest],
+) -> Vec<Planned> {
+    let mut out: Vec<Planned> = between(template, from, to)
+        .into_iter()
+        .filter_map(|m| {
+            Some(Planned {
+                version: semver::Version::parse(m.version).ok()?,
+                summary: m.summary.to_string(),
+                kind: Kind::Code(m.edit),
+            })
+        })
+        .collect();
+    for manifest in declared {
+        let Ok(version) = semver::Version::parse(&manifest.version) else {
+            continue;
+        };
+        if manifest.migrate.paths.is_empty() || version <= *from || version > *to {
+            continue;
+        }
+        let rules: Vec<String> = manifest
+            .migrate
+            .paths
+            .iter()
+            .map(|r| format!("`{}` → `{}`", r.from, r.to))
+            .collect();
+        out.push(Planned {
+            version,
+            summary: format!("Rust paths {}", rules.join(", ")),
+            kind: Kind::Paths(paths::Rules::new(&manifest.migrate.paths)),
+        });
+    }
+    // Stable: at one version, code migrations first.
+    out.sort_by(|a, b| a.version.cmp(&b.version));
+    out
 }
 
 /// minimal 0.2.0: every path ending in `ToolError::invalid` (calls, and the function used as a
