@@ -9,7 +9,7 @@ use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
 
-use crate::support::{mcpforge, snapshot_tree};
+use crate::support::{Terminal, mcpforge, snapshot_tree};
 
 const MANIFEST: &str = r#"name = "plat"
 version = "1.0.0"
@@ -353,23 +353,8 @@ async fn the_mcp_tools_describe_and_take_lists() {
 /// not installed (CI installs it).
 #[test]
 fn the_prompt_is_a_checklist_that_insists_on_requirements() {
-    use std::process::Command;
-    use std::time::{Duration, Instant};
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tmux is not installed; skipping");
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
     let tpl = templates(tmp.path());
-    let socket = tmp.path().join("tmux.sock");
-    let tmux = |args: &[&str]| {
-        Command::new("tmux")
-            .arg("-S")
-            .arg(&socket)
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let bin = assert_cmd::cargo::cargo_bin("mcpforge");
     let script = format!(
         "cd {} && NO_COLOR=1 MCPFORGE_TEMPLATES_DIR={} {} new p --template plat --name p; echo EXIT=$?; sleep 60",
@@ -377,34 +362,18 @@ fn the_prompt_is_a_checklist_that_insists_on_requirements() {
         tpl.display(),
         bin.display()
     );
-    assert!(
-        tmux(&["new-session", "-d", "-x", "120", "-y", "20", &script])
-            .status
-            .success()
-    );
-    let screen_until = |needle: &str| {
-        let start = Instant::now();
-        loop {
-            let screen = String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).to_string();
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "waited for {needle:?}, screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    let Some(term) = Terminal::start(tmp.path(), &script) else {
+        return;
     };
-    let screen = screen_until("Which subsystems?");
+    let screen = term.screen_until("Which subsystems?");
     assert!(screen.contains("jwt — JWT auth"), "{screen}");
     // Tick jwt, untick http: refused, asked again.
-    tmux(&["send-keys", "Down", "Space", "Up", "Space", "Enter"]);
-    screen_until("`--features` value `jwt` needs `http`");
+    term.tmux(&["send-keys", "Down", "Space", "Up", "Space", "Enter"]);
+    term.screen_until("`--features` value `jwt` needs `http`");
     // The cursor is back on http; tick it.
-    tmux(&["send-keys", "Space", "Enter"]);
-    let screen = screen_until("EXIT=");
-    tmux(&["kill-server"]);
+    term.tmux(&["send-keys", "Space", "Enter"]);
+    let screen = term.screen_until("EXIT=");
+    drop(term);
     assert!(screen.contains("EXIT=0"), "{screen}");
     let recorded = read(&tmp.path().join("p"), ".mcpforge.toml");
     assert!(

@@ -3,7 +3,7 @@
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::support::{assert_refused_in, mcpforge, snapshot_tree};
+use crate::support::{Terminal, assert_refused_in, mcpforge, snapshot_tree};
 
 #[test]
 fn creates_a_project_with_defaults() {
@@ -304,57 +304,26 @@ fn completions_include_template_options() {
 /// Enter takes the default. Skipped where tmux is not installed (CI installs it).
 #[test]
 fn prompts_in_a_terminal_validate_and_accept_defaults() {
-    use std::process::Command;
-    use std::time::{Duration, Instant};
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tmux is not installed; skipping");
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
-    let socket = tmp.path().join("tmux.sock");
-    let tmux = |args: &[&str]| {
-        Command::new("tmux")
-            .arg("-S")
-            .arg(&socket)
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let bin = assert_cmd::cargo::cargo_bin("mcpforge");
     let script = format!(
         "cd {} && NO_COLOR=1 {} new svc; echo EXIT=$?; sleep 60",
         tmp.path().display(),
         bin.display()
     );
-    assert!(
-        tmux(&["new-session", "-d", "-x", "120", "-y", "20", &script])
-            .status
-            .success()
-    );
-    let screen_until = |needle: &str| {
-        let start = Instant::now();
-        loop {
-            let screen = String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).to_string();
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "waited for {needle:?}, screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    let Some(term) = Terminal::start(tmp.path(), &script) else {
+        return;
     };
-    screen_until("Project name");
-    tmux(&["send-keys", "C-u", "1bad", "Enter"]);
-    screen_until("it starts with a digit");
-    tmux(&["send-keys", "C-u", "billing", "Enter"]);
-    screen_until("One-line description");
-    tmux(&["send-keys", "Enter"]);
-    screen_until("How do HTTP clients authenticate?");
-    tmux(&["send-keys", "Enter"]);
-    let screen = screen_until("EXIT=");
-    tmux(&["kill-server"]);
+    term.screen_until("Project name");
+    term.tmux(&["send-keys", "C-u", "1bad", "Enter"]);
+    term.screen_until("it starts with a digit");
+    term.tmux(&["send-keys", "C-u", "billing", "Enter"]);
+    term.screen_until("One-line description");
+    term.tmux(&["send-keys", "Enter"]);
+    term.screen_until("How do HTTP clients authenticate?");
+    term.tmux(&["send-keys", "Enter"]);
+    let screen = term.screen_until("EXIT=");
+    drop(term);
     assert!(screen.contains("EXIT=0"), "{screen}");
     let cargo = std::fs::read_to_string(tmp.path().join("svc/Cargo.toml")).unwrap();
     assert!(cargo.contains("name = \"billing\""), "{cargo}");

@@ -9,7 +9,7 @@ use mcpforge::lint::{Options, Settings, lint_file};
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::support::{assert_refused_in, mcpforge};
+use crate::support::{Terminal, assert_refused_in, mcpforge};
 
 /// A one-package Cargo project whose `src/main.rs` is `main`.
 fn cargo_project(main: &str) -> (tempfile::TempDir, PathBuf) {
@@ -1013,62 +1013,6 @@ fn probe_27_messages() {
         2,
         "`a\\nb` cannot be used as the project name",
     );
-}
-
-/// Runs `script` in a detached tmux terminal; returns a function that waits for text on the
-/// screen, a function that sends keys, and the socket (to kill the server). `None` without tmux.
-struct Terminal {
-    socket: PathBuf,
-}
-
-impl Terminal {
-    fn start(dir: &Path, script: &str) -> Option<Self> {
-        let tmux_works = std::process::Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok();
-        if !tmux_works {
-            eprintln!("tmux is not installed; skipping");
-            return None;
-        }
-        let terminal = Self {
-            socket: dir.join("tmux.sock"),
-        };
-        let started = terminal.tmux(&["new-session", "-d", "-x", "120", "-y", "20", script]);
-        assert!(started.status.success());
-        Some(terminal)
-    }
-
-    fn tmux(&self, args: &[&str]) -> std::process::Output {
-        std::process::Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn screen_until(&self, needle: &str) -> String {
-        let start = std::time::Instant::now();
-        loop {
-            let screen =
-                String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).to_string();
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < std::time::Duration::from_secs(20),
-                "waited for {needle:?}, screen:\n{screen}"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
 }
 
 /// Probe #24: Ctrl-C at the auth select exits 130 with no files, no error echo, and the cursor

@@ -59,3 +59,63 @@ pub fn assert_refused_in(root: &Path, dir: &Path, args: &[&str], code: i32, mess
         args.join(" ")
     );
 }
+
+/// A detached tmux terminal running a script, for tests of interactive prompts: wait for text on
+/// the screen, send keys; the tmux server is killed when it is dropped.
+pub struct Terminal {
+    socket: PathBuf,
+}
+
+impl Terminal {
+    /// Runs `script` in a 120×20 terminal whose socket is in `dir`; `None` (a message on stderr,
+    /// the test skipped) where tmux is not installed.
+    pub fn start(dir: &Path, script: &str) -> Option<Self> {
+        let tmux_works = std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok();
+        if !tmux_works {
+            eprintln!("tmux is not installed; skipping");
+            return None;
+        }
+        let terminal = Self {
+            socket: dir.join("tmux.sock"),
+        };
+        let started = terminal.tmux(&["new-session", "-d", "-x", "120", "-y", "20", script]);
+        assert!(started.status.success());
+        Some(terminal)
+    }
+
+    /// Runs a tmux command (`send-keys …`, `display …`) against this terminal.
+    pub fn tmux(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// The screen, once it shows `needle` (fails the test after 20 s).
+    pub fn screen_until(&self, needle: &str) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let screen =
+                String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).to_string();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "waited for {needle:?}, screen:\n{screen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}

@@ -29,21 +29,7 @@ pub fn canonicalize_then_open(file: &SourceFile, _: &CrateContext, out: &mut Vec
     if !file.text.contains("canonicalize") {
         return;
     }
-    struct Functions<'f, 'o> {
-        file: &'f SourceFile,
-        out: &'o mut Vec<Diagnostic>,
-    }
-    impl<'a> Visit<'a> for Functions<'_, '_> {
-        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-            Body::new(self.file).run(&f.block, self.out);
-            syn::visit::visit_item_fn(self, f);
-        }
-        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-            Body::new(self.file).run(&f.block, self.out);
-            syn::visit::visit_impl_item_fn(self, f);
-        }
-    }
-    Functions { file, out }.visit_file(&file.ast);
+    super::flow::each_fn_body(&file.ast, |block| Body::new(file).run(block, out));
 }
 
 struct Body<'f> {

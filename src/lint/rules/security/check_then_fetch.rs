@@ -77,16 +77,6 @@ pub fn check_then_fetch(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagn
             }
         }
     }
-    impl<'a> Visit<'a> for Functions<'_, '_> {
-        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-            self.body(&f.block);
-            syn::visit::visit_item_fn(self, f);
-        }
-        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-            self.body(&f.block);
-            syn::visit::visit_impl_item_fn(self, f);
-        }
-    }
     struct Facts<'f> {
         file: &'f SourceFile,
         check: Option<(Span, &'static str)>,
@@ -137,7 +127,8 @@ pub fn check_then_fetch(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagn
         }
         fn visit_item(&mut self, _: &'a syn::Item) {}
     }
-    Functions { file, out }.visit_file(&file.ast);
+    let mut functions = Functions { file, out };
+    super::flow::each_fn_body(&file.ast, |block| functions.body(block));
 }
 
 /// A receiver chain that names an HTTP client (`client`, `self.http`, `reqwest::Client::new()`).

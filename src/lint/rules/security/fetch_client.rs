@@ -58,16 +58,6 @@ pub fn fetch_clients(file: &SourceFile) -> Vec<FetchClient> {
             }
         }
     }
-    impl<'a> Visit<'a> for Functions<'_> {
-        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
-            self.body(&f.block);
-            syn::visit::visit_item_fn(self, f);
-        }
-        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
-            self.body(&f.block);
-            syn::visit::visit_impl_item_fn(self, f);
-        }
-    }
     struct Facts<'f> {
         file: &'f SourceFile,
         builder: Option<Span>,
@@ -107,6 +97,6 @@ pub fn fetch_clients(file: &SourceFile) -> Vec<FetchClient> {
         file,
         found: Vec::new(),
     };
-    functions.visit_file(&file.ast);
+    super::flow::each_fn_body(&file.ast, |block| functions.body(block));
     functions.found
 }

@@ -640,6 +640,23 @@ impl<'a, C: FnMut(&Flow, &syn::Expr)> Visit<'a> for Walker<'_, '_, C> {
     fn visit_item(&mut self, _: &'a syn::Item) {}
 }
 
+/// Calls `body` with the block of every function in `file` (free functions and methods, nested
+/// ones included), in source order.
+pub fn each_fn_body<'a>(file: &'a syn::File, body: impl FnMut(&'a syn::Block)) {
+    struct Bodies<F>(F);
+    impl<'a, F: FnMut(&'a syn::Block)> syn::visit::Visit<'a> for Bodies<F> {
+        fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+            (self.0)(&f.block);
+            syn::visit::visit_item_fn(self, f);
+        }
+        fn visit_impl_item_fn(&mut self, f: &'a syn::ImplItemFn) {
+            (self.0)(&f.block);
+            syn::visit::visit_impl_item_fn(self, f);
+        }
+    }
+    syn::visit::Visit::visit_file(&mut Bodies(body), file);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
