@@ -51,6 +51,11 @@ pub struct Question {
     /// Take the default from the target directory's name instead of `default`.
     #[serde(default)]
     pub default_from_directory: bool,
+    /// The answer `upgrade` records for a project generated before this question existed, when
+    /// `default` would change what that project had (a `features` question whose default leaves
+    /// out subsystems the older version always compiled in). Without it, `default` is used.
+    #[serde(default)]
+    pub upgrade_default: Option<AnswerValue>,
     #[serde(default)]
     pub validate: Option<Validation>,
     /// For `choice` and `multi` questions: the allowed values.
@@ -252,6 +257,21 @@ impl Manifest {
                 super::answers::check_answer(q, default).map_err(|e| {
                     anyhow::anyhow!(
                         "question `{}`: default `{default}` is refused: {}",
+                        q.key,
+                        e.message
+                    )
+                })?;
+            }
+            if let Some(answer) = &q.upgrade_default {
+                ensure!(
+                    std::mem::discriminant(answer)
+                        == std::mem::discriminant(q.default.as_ref().unwrap_or(answer)),
+                    "question `{}`: `upgrade_default` must be of the same kind as `default`",
+                    q.key
+                );
+                super::answers::check_answer(q, answer).map_err(|e| {
+                    anyhow::anyhow!(
+                        "question `{}`: upgrade_default `{answer}` is refused: {}",
                         q.key,
                         e.message
                     )

@@ -738,7 +738,7 @@ fn read_file(root: &Path, rel: &str) -> Option<Vec<u8>> {
 }
 
 /// The recorded answers (those the target template still asks), overridden by `--set`, with
-/// defaults for questions the target template added.
+/// `upgrade_default`s or defaults for questions the target template added.
 fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
     let target = &request.target.manifest;
     let mut given: Vec<(String, String)> = request
@@ -799,6 +799,16 @@ fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
             .into());
         }
         given.push((key.clone(), value.clone()));
+    }
+    // A question the project's version did not ask: what that version did, where the template
+    // says (`upgrade_default`), else its default (below).
+    for q in &target.questions {
+        if let Some(answer) = &q.upgrade_default
+            && request.manifest.answers.get(&q.key).is_none()
+            && !given.iter().any(|(k, _)| k == &q.key)
+        {
+            given.push((q.key.clone(), answer.to_string()));
+        }
     }
     let directory = request.root.file_name().and_then(|n| n.to_str());
     template::resolve_answers(target, &given, directory, None)
