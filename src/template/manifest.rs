@@ -28,6 +28,9 @@ pub struct Manifest {
     /// Where `mcpforge add` puts each kind of item (`tool`, …) and which registry it edits.
     #[serde(default)]
     pub items: BTreeMap<String, super::items::ItemLayout>,
+    /// The Rust paths `mcpforge add` writes into items for this version's layout (`[layout]`).
+    #[serde(default)]
+    pub layout: super::items::ItemPaths,
     /// Files this version moved or split, relative to the version before it (`[[moves]]`).
     #[serde(default)]
     pub moves: Vec<super::moves::Move>,

@@ -236,7 +236,15 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
         let owner = if added.contains(path) {
             Owner::Team
         } else if theirs.files.contains_key(path) {
-            target.manifest.owner_of(path)
+            let now = target.manifest.owner_of(path);
+            let before = base_template.manifest.owner_of(path);
+            // A file the older version did not hand to the team (service 0.5.0's `server.rs`)
+            // is merged once more as it was owned then: it becomes the team's with this upgrade.
+            if now == Owner::Team && base.files.contains_key(path) && before != Owner::Team {
+                before
+            } else {
+                now
+            }
         } else {
             base_template.manifest.owner_of(path)
         };
@@ -944,10 +952,15 @@ mod tests {
     use crate::template::Source;
 
     fn template(version: &str, files: &[(&str, &[u8])]) -> Template {
+        template_with(version, "", files)
+    }
+
+    /// A template whose manifest ends with `extra` (ownership, more questions).
+    fn template_with(version: &str, extra: &str, files: &[(&str, &[u8])]) -> Template {
         let manifest = format!(
             "name = \"t\"\nversion = \"{version}\"\ndescription = \"test\"\n\n\
              [[question]]\nkey = \"name\"\nprompt = \"Name\"\nhelp = \"Name\"\nkind = \"string\"\n\
-             default = \"demo\"\n"
+             default = \"demo\"\n{extra}"
         );
         let mut sources = vec![Source {
             path: "t/template.toml".into(),
@@ -1034,6 +1047,89 @@ mod tests {
             !recorded.contains("\".mcpforge.toml\""),
             "the manifest records itself:\n{recorded}"
         );
+    }
+
+    /// Generates `base` in a temporary folder, lets `edit` change it, and plans the upgrade.
+    fn upgrade_of(
+        base: &Template,
+        target: &Template,
+        set: &[(String, String)],
+        edit: impl FnOnce(&Path),
+    ) -> (tempfile::TempDir, UpgradePlan) {
+        let answers = template::resolve_answers(&base.manifest, &[], None, None).unwrap();
+        let rendered = template::render(base, &answers).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("p");
+        crate::edit::create_tree(&root, &rendered.files).unwrap();
+        edit(&root);
+        let text = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
+        let manifest = ProjectManifest::parse(&text, Path::new(MANIFEST_FILE)).unwrap();
+        let planned = plan(&Request {
+            root: &root,
+            manifest: &manifest,
+            manifest_text: &text,
+            base,
+            target,
+            between: &[],
+            set,
+        })
+        .unwrap();
+        (tmp, planned)
+    }
+
+    #[test]
+    fn a_file_handed_to_the_team_by_this_version_gets_the_template_change_once() {
+        let base = template_with("1.0.0", "", &[("server.rs", b"fn old() {}\n")]);
+        let target = template_with(
+            "1.1.0",
+            "\n[ownership]\nteam = [\"server.rs\"]\n",
+            &[("server.rs", b"fn new() {}\n")],
+        );
+        let (_tmp, untouched) = upgrade_of(&base, &target, &[], |_| {});
+        let file = untouched.files.iter().find(|f| f.path == "server.rs");
+        assert_eq!(file.map(|f| f.outcome.clone()), Some(Outcome::Updated));
+
+        let (_tmp, edited) = upgrade_of(&base, &target, &[], |root| {
+            std::fs::write(root.join("server.rs"), "fn old() {}\nfn mine() {}\n").unwrap();
+        });
+        let file = edited.files.iter().find(|f| f.path == "server.rs").unwrap();
+        assert!(
+            matches!(file.outcome, Outcome::Merged | Outcome::Conflicted(_)),
+            "{:?}",
+            file.outcome
+        );
+
+        // From then on it is the team's: the next version's change does not reach it.
+        let later = template_with(
+            "1.2.0",
+            "\n[ownership]\nteam = [\"server.rs\"]\n",
+            &[("server.rs", b"fn newer() {}\n")],
+        );
+        let (_tmp, owned) = upgrade_of(&target, &later, &[], |_| {});
+        assert!(!owned.files.iter().any(|f| f.path == "server.rs"));
+    }
+
+    #[test]
+    fn a_question_older_projects_never_answered_takes_its_upgrade_default() {
+        let question = "\n[[question]]\nkey = \"features\"\nprompt = \"F\"\nhelp = \"F\"\n\
+            kind = \"multi\"\ndefault = [\"a\"]\nupgrade_default = [\"a\", \"b\"]\n\
+            choices = [{ value = \"a\", help = \"a\" }, { value = \"b\", help = \"b\" }]\n";
+        let base = template_with("1.0.0", "", &[("x.txt", b"x\n")]);
+        let target = template_with("1.1.0", question, &[("x.txt", b"x\n")]);
+        let features = |plan: &UpgradePlan| {
+            plan.answers_changed
+                .iter()
+                .find(|(key, _, _)| key == "features")
+                .map(|(_, _, new)| new.clone())
+        };
+        let (_tmp, planned) = upgrade_of(&base, &target, &[], |_| {});
+        assert_eq!(features(&planned).as_deref(), Some("a,b"));
+        let set = [("features".to_string(), "a".to_string())];
+        let (_tmp, planned) = upgrade_of(&base, &target, &set, |_| {});
+        assert_eq!(features(&planned).as_deref(), Some("a"));
+        // A project that answered it keeps its answer.
+        let (_tmp, planned) = upgrade_of(&target, &target, &[], |_| {});
+        assert_eq!(features(&planned), None);
     }
 
     const FEATURES: &str = r#"name = "t"

@@ -2,6 +2,7 @@
 //! JWT against a JWKS this test serves), DNS-rebinding protection, body limits, malformed
 //! requests, metrics, and a graceful shutdown that lets an in-flight call finish.
 
+#[cfg(feature = "jwt")]
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,13 +13,17 @@ use tokio::io::AsyncBufReadExt;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use service_jwt::platform::auth::testing::{TestIssuer, now};
-use service_jwt::platform::auth::{AuthConfig, Authenticator, JwksPolicy, token_sha256};
-use service_jwt::platform::config::Settings;
-use service_jwt::platform::layers::{self, StackParts};
-use service_jwt::platform::middleware::{BoxFuture, Call, Middleware, Next, Platform, Reply};
-use service_jwt::platform::{App, http};
-use service_jwt::server::{Server, State};
+#[cfg(feature = "jwt")]
+use platform::auth::jwt::JwksPolicy;
+#[cfg(feature = "jwt")]
+use platform::auth::jwt::testing::{TestIssuer, now};
+use platform::auth::token_sha256;
+#[cfg(feature = "jwt")]
+use platform::auth::{AuthConfig, Authenticator};
+use platform::config::Settings;
+use platform::layers::{self, StackParts};
+use platform::middleware::{BoxFuture, Call, Middleware, Next, Platform, Reply};
+use platform::{App, http};
 
 /// Every wait is bounded, so a hung server fails the test instead of CI.
 const LIMIT: Duration = Duration::from_secs(20);
@@ -41,6 +46,11 @@ async fn start(app: App) -> Running {
         stop: Some(stop),
         task,
     }
+}
+
+/// This server with `settings`, in the standard stack.
+fn build(settings: Settings) -> anyhow::Result<App> {
+    App::for_settings(&service_jwt::PROJECT, settings)
 }
 
 fn settings(pairs: &[(&str, &str)]) -> Settings {
@@ -118,7 +128,7 @@ async fn call_tool(base: &str, auth: &[(&str, &str)], tool: &str, args: Value) -
 async fn bearer_tokens_guard_the_endpoint_with_oauth_metadata() {
     let hash = token_sha256("test-token-1");
     let tokens = format!("ci:{hash}:profile:read");
-    let app = App::build(settings(&[
+    let app = build(settings(&[
         ("AUTH", "bearer"),
         ("AUTH_TOKENS", &tokens),
         ("TOOL_SCOPES", "whoami=profile:read"),
@@ -174,6 +184,7 @@ async fn bearer_tokens_guard_the_endpoint_with_oauth_metadata() {
     assert_eq!(metadata["scopes_supported"], json!(["profile:read"]));
 }
 
+#[cfg(feature = "jwt")]
 /// An app whose JWKS policy refetches for an unknown key id after `interval` (30 s by default).
 fn jwt_app(settings: Settings, interval: Duration) -> App {
     let policy = JwksPolicy {
@@ -182,10 +193,13 @@ fn jwt_app(settings: Settings, interval: Duration) -> App {
     };
     let auth =
         Authenticator::with_jwks_policy(AuthConfig::from_settings(&settings).unwrap(), policy);
-    let server = Server::new(State::new(settings.clone()));
-    App::assemble(settings, server, auth).unwrap()
+    let vars = platform::config::Vars::read([], service_jwt::PROJECT.settings).unwrap();
+    let services = platform::Services::new(settings, vars);
+    let catalog = (service_jwt::PROJECT.catalog)(&services).unwrap();
+    App::assemble(&service_jwt::PROJECT, services, catalog, auth).unwrap()
 }
 
+#[cfg(feature = "jwt")]
 /// A JWKS endpoint whose keys the test can rotate.
 async fn serve_jwks(keys: Arc<Mutex<Value>>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -201,6 +215,7 @@ async fn serve_jwks(keys: Arc<Mutex<Value>>) -> String {
     format!("http://{addr}/jwks")
 }
 
+#[cfg(feature = "jwt")]
 #[tokio::test]
 async fn jwts_are_checked_against_a_jwks_that_rotates() {
     let (old, new) = (TestIssuer::new("2026-01"), TestIssuer::new("2026-02"));
@@ -270,7 +285,7 @@ async fn jwts_are_checked_against_a_jwks_that_rotates() {
 
 #[tokio::test]
 async fn hosts_origins_sizes_and_malformed_bodies_are_refused() {
-    let app = App::build(settings(&[("HTTP_MAX_BODY_BYTES", "2048")])).unwrap();
+    let app = build(settings(&[("HTTP_MAX_BODY_BYTES", "2048")])).unwrap();
     let server = start(app).await;
     let base = &server.base;
     let body = initialize().to_string();
@@ -309,24 +324,27 @@ async fn hosts_origins_sizes_and_malformed_bodies_are_refused() {
         .await
         .unwrap();
     assert_eq!(health.status(), 200, "the server still answers");
-    let metrics = client()
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .unwrap();
-    let text = metrics.text().await.unwrap();
-    assert!(
-        text.contains("mcp_requests_total{method=\"tools/call\",tool=\"(unknown)\""),
-        "a name the server does not have is not a label: {text}"
-    );
-    assert!(!text.contains("no_such_tool"), "{text}");
+    #[cfg(feature = "metrics")]
+    {
+        let metrics = client()
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .unwrap();
+        let text = metrics.text().await.unwrap();
+        assert!(
+            text.contains("mcp_requests_total{method=\"tools/call\",tool=\"(unknown)\""),
+            "a name the server does not have is not a label: {text}"
+        );
+        assert!(!text.contains("no_such_tool"), "{text}");
+    }
 }
 
 #[tokio::test]
 async fn an_http_request_takes_one_token_from_its_principals_bucket() {
     // Burst 3, refilling one a second: initialize, the initialized notification and a tool
     // call fit only if the HTTP layer and the stack do not both count the MCP requests.
-    let app = App::build(settings(&[
+    let app = build(settings(&[
         ("RATE_LIMIT_PER_SECOND", "1"),
         ("RATE_LIMIT_BURST", "3"),
     ]))
@@ -369,7 +387,7 @@ impl Middleware for Slow {
 
 #[tokio::test]
 async fn shutdown_lets_an_in_flight_call_finish_then_stops() {
-    let mut app = App::build(settings(&[("SHUTDOWN_GRACE_SECONDS", "10")])).unwrap();
+    let mut app = build(settings(&[("SHUTDOWN_GRACE_SECONDS", "10")])).unwrap();
     let stack = layers::standard(
         StackParts {
             auth: app.auth.clone(),
@@ -379,7 +397,7 @@ async fn shutdown_lets_an_in_flight_call_finish_then_stops() {
             team: vec![Arc::new(Slow)],
             spans: false,
             transport: app.settings.transport,
-            max_initialize_bytes: app.settings.http_limits.max_initialize_bytes,
+            max_initialize_bytes: app.settings.http.limits.max_initialize_bytes,
         },
         app.in_flight.clone(),
     );
@@ -407,7 +425,7 @@ async fn shutdown_lets_an_in_flight_call_finish_then_stops() {
 
 #[tokio::test]
 async fn the_healthcheck_command_reports_a_live_server_and_a_dead_one() {
-    let server = start(App::build(settings(&[])).unwrap()).await;
+    let server = start(build(settings(&[])).unwrap()).await;
     let healthcheck = |url: String| {
         tokio::process::Command::new(env!("CARGO_BIN_EXE_service-jwt"))
             .args(["healthcheck", "--url", &url])
@@ -555,7 +573,7 @@ async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> O
 #[tokio::test]
 async fn headers_sent_a_byte_at_a_time_are_cut_off_at_the_header_timeout() {
     use tokio::io::AsyncWriteExt;
-    let app = App::build(settings(&[("HTTP_HEADER_TIMEOUT_MS", "500")])).unwrap();
+    let app = build(settings(&[("HTTP_HEADER_TIMEOUT_MS", "500")])).unwrap();
     let server = start(app).await;
     let addr = server.base.trim_start_matches("http://").to_string();
     let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
@@ -579,7 +597,7 @@ async fn headers_sent_a_byte_at_a_time_are_cut_off_at_the_header_timeout() {
 
 #[tokio::test]
 async fn idle_connections_are_closed_and_capped() {
-    let app = App::build(settings(&[
+    let app = build(settings(&[
         ("HTTP_MAX_CONNECTIONS", "3"),
         ("HTTP_IDLE_TIMEOUT_SECONDS", "1"),
     ]))
@@ -620,7 +638,7 @@ async fn idle_connections_are_closed_and_capped() {
 #[tokio::test]
 async fn a_body_that_never_finishes_gets_408_at_the_request_deadline() {
     use tokio::io::AsyncWriteExt;
-    let app = App::build(settings(&[("HTTP_REQUEST_TIMEOUT_SECONDS", "1")])).unwrap();
+    let app = build(settings(&[("HTTP_REQUEST_TIMEOUT_SECONDS", "1")])).unwrap();
     let server = start(app).await;
     let addr = server.base.trim_start_matches("http://").to_string();
     let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
@@ -670,7 +688,7 @@ async fn status_of(client: &reqwest::Client, base: &str, headers: &[(&str, &str)
 
 #[tokio::test]
 async fn anonymous_callers_get_a_bucket_per_address() {
-    let app = App::build(settings(&[
+    let app = build(settings(&[
         ("RATE_LIMIT_PER_SECOND", "1"),
         ("RATE_LIMIT_BURST", "2"),
     ]))
@@ -693,7 +711,7 @@ async fn anonymous_callers_get_a_bucket_per_address() {
 #[tokio::test]
 async fn failed_authentications_are_rate_limited_per_address() {
     let tokens = format!("ci:{}", token_sha256("right"));
-    let app = App::build(settings(&[
+    let app = build(settings(&[
         ("AUTH", "bearer"),
         ("AUTH_TOKENS", &tokens),
         ("RATE_LIMIT_PER_SECOND", "1"),
@@ -735,7 +753,7 @@ impl Middleware for SeesAuthorization {
 #[tokio::test]
 async fn the_token_never_reaches_tools_or_team_middleware() {
     let tokens = format!("ci:{}", token_sha256("secret-token"));
-    let mut app = App::build(settings(&[("AUTH", "bearer"), ("AUTH_TOKENS", &tokens)])).unwrap();
+    let mut app = build(settings(&[("AUTH", "bearer"), ("AUTH_TOKENS", &tokens)])).unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let stack = layers::standard(
         StackParts {
@@ -746,7 +764,7 @@ async fn the_token_never_reaches_tools_or_team_middleware() {
             team: vec![Arc::new(SeesAuthorization(seen.clone()))],
             spans: false,
             transport: app.settings.transport,
-            max_initialize_bytes: app.settings.http_limits.max_initialize_bytes,
+            max_initialize_bytes: app.settings.http.limits.max_initialize_bytes,
         },
         app.in_flight.clone(),
     );
@@ -772,7 +790,7 @@ async fn a_missing_scope_is_403_insufficient_scope() {
         token_sha256("reader-token"),
         token_sha256("guest-token")
     );
-    let app = App::build(settings(&[
+    let app = build(settings(&[
         ("AUTH", "bearer"),
         ("AUTH_TOKENS", &tokens),
         ("TOOL_SCOPES", "whoami=profile:read"),
@@ -820,7 +838,7 @@ async fn sessions_are_capped_and_belong_to_their_principal() {
         token_sha256("alice-token"),
         token_sha256("bob-token")
     );
-    let app = App::build(settings(&[
+    let app = build(settings(&[
         ("AUTH", "bearer"),
         ("AUTH_TOKENS", &tokens),
         ("HTTP_MAX_SESSIONS", "3"),
@@ -887,7 +905,7 @@ async fn sessions_are_capped_and_belong_to_their_principal() {
 
 #[tokio::test]
 async fn oversized_initialize_parameters_are_refused() {
-    let app = App::build(settings(&[("HTTP_MAX_INITIALIZE_BYTES", "4096")])).unwrap();
+    let app = build(settings(&[("HTTP_MAX_INITIALIZE_BYTES", "4096")])).unwrap();
     let server = start(app).await;
     let mut init = initialize();
     init["params"]["clientInfo"]["name"] = json!("n".repeat(8 * 1024));
@@ -904,13 +922,14 @@ async fn oversized_initialize_parameters_are_refused() {
     assert!(reply["result"].is_object(), "{reply}");
 }
 
+#[cfg(feature = "jwt")]
 #[tokio::test]
 async fn unreachable_identity_provider_keys_are_503_not_401() {
     let closed = {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         probe.local_addr().unwrap()
     };
-    let app = App::build(settings(&[
+    let app = build(settings(&[
         ("AUTH", "jwt"),
         ("AUTH_ISSUER", "https://issuer.example.com/"),
         ("AUTH_AUDIENCE", "https://mcp.example.com/mcp"),
@@ -932,13 +951,14 @@ async fn unreachable_identity_provider_keys_are_503_not_401() {
     assert!(headers.contains_key("retry-after"));
 }
 
+#[cfg(feature = "metrics")]
 #[tokio::test]
 async fn metrics_move_to_their_own_listener_when_metrics_addr_is_set() {
     let metrics_addr = {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         probe.local_addr().unwrap()
     };
-    let app = App::build(settings(&[("METRICS_ADDR", &metrics_addr.to_string())])).unwrap();
+    let app = build(settings(&[("METRICS_ADDR", &metrics_addr.to_string())])).unwrap();
     let server = start(app).await;
     let reply = call_tool(&server.base, &[], "greet", json!({"name": "Ada"})).await;
     assert!(reply["result"].is_object(), "{reply}");

@@ -29,7 +29,7 @@ impl Server {
             format!(
                 "Write a {tone}, two-sentence welcome message for {}. Start with \"{}\".",
                 args.name,
-                self.state().settings.greeting
+                self.settings().greeting
             ),
         )]
     }
@@ -44,7 +44,7 @@ pub(crate) fn router() -> PromptRouter<Server> {
 mod tests {
     use serde_json::json;
 
-    use crate::platform::harness::Harness;
+    use crate::testing::Harness;
 
     #[tokio::test]
     async fn builds_a_message_from_its_arguments() {
