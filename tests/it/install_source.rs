@@ -269,3 +269,37 @@ fn upgrading_from_0_4_0_records_the_default_and_moves_the_pin() {
         "`--set mcpforge-source=…`: the value must be `crates-io`",
     );
 }
+
+#[test]
+fn a_newer_mcpforge_moves_the_pin_at_the_same_template_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("weather");
+    let current = template::find("service").unwrap();
+    let given = [("name".to_string(), "weather".to_string())];
+    let answers = template::resolve_answers(&current.manifest, &given, None, None).unwrap();
+    for (path, bytes) in &template::render_as(current, &answers, "0.0.9")
+        .unwrap()
+        .files
+    {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    mcpforge(&root)
+        .args(["upgrade", "--dry-run"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(format!(
+            "Would upgrade service {} (as mcpforge {VERSION})",
+            current.version()
+        )))
+        .stdout(predicates::str::contains(format!(
+            "-  MCPFORGE_VERSION: \"0.0.9\"\n+  MCPFORGE_VERSION: \"{VERSION}\"\n"
+        )));
+    mcpforge(&root)
+        .args(["upgrade", "--allow-dirty"])
+        .assert()
+        .success();
+    assert!(read(&root, WORKFLOW).contains(&format!("MCPFORGE_VERSION: \"{VERSION}\"")));
+    assert_eq!(manifest(&root).generated_by, format!("mcpforge {VERSION}"));
+}
