@@ -242,8 +242,9 @@ pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
             }),
             Some(Validation::InstallSource) => validate_install_source(v).map_err(|why| {
                 CliError::usage(format!("`--{}` {why}", q.key)).with_help(
-                    "use `crates-io`, `git+https://<host>/<repository>` (installed with `--tag \
-                     v<version>`) or an archive URL such as \
+                    "use `crates-io`, `registry:<name>` (a registry in .cargo/config.toml), \
+                     `git+https://<host>/<repository>` (installed with `--tag v<version>`) or an \
+                     archive URL such as \
                      `https://<host>/mcpforge/v{version}/mcpforge-{target}.tar.gz` \
                      (with `<URL>.sha256` beside it, as mcpforge's releases have)",
                 )
@@ -299,6 +300,7 @@ fn validate_single_line(v: &str) -> Result<(), &'static str> {
 /// is written into a workflow, so it is held to plain URL characters. Returns why a bad one is bad.
 ///
 /// - `crates-io`: `cargo install --locked mcpforge@<version>`;
+/// - `registry:<name>`: the same from the Cargo registry `<name>` the project configures;
 /// - `git+https://…` or `git+ssh://…`: `cargo install --locked --git <URL> --tag v<version>`;
 /// - `https://…{version}…`: a release archive laid out as mcpforge's own release workflow builds
 ///   it (`mcpforge-<target>.tar.gz` holding `mcpforge-<target>/mcpforge`, its SHA-256 in
@@ -327,6 +329,16 @@ pub fn validate_install_source(v: &str) -> Result<(), String> {
         rest.split_once('/')
             .is_some_and(|(host, path)| !host.is_empty() && !path.is_empty())
     };
+    if let Some(registry) = v.strip_prefix("registry:") {
+        let cargo_name = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if registry.is_empty() || !registry.chars().all(cargo_name) {
+            return Err(
+                "takes a Cargo registry name after `registry:` (letters, digits, `-` and `_`)"
+                    .into(),
+            );
+        }
+        return Ok(());
+    }
     if let Some(url) = v.strip_prefix("git+") {
         let Some(rest) = url
             .strip_prefix("https://")
@@ -349,7 +361,8 @@ pub fn validate_install_source(v: &str) -> Result<(), String> {
             "must use https:// (a binary fetched over plain HTTP can be swapped in transit)".into()
         } else {
             format!(
-                "must be `crates-io`, a `git+` URL or an https:// archive URL, not `{}`",
+                "must be `crates-io`, `registry:<name>`, a `git+` URL or an https:// archive URL, \
+                 not `{}`",
                 v.escape_debug()
             )
         });
@@ -525,6 +538,8 @@ default = true
     fn install_sources_are_crates_io_a_git_url_or_a_pinned_https_archive() {
         for ok in [
             "crates-io",
+            "registry:acme-platform",
+            "registry:acme_2",
             "git+https://git.example.com/platform/mcpforge.git",
             "git+ssh://git@git.example.com/platform/mcpforge",
             "https://releases.example.com/mcpforge/v{version}/mcpforge-{target}.tar.gz",
@@ -536,6 +551,8 @@ default = true
         for (bad, why) in [
             ("crates.io", "must be `crates-io`"),
             ("", "must be `crates-io`"),
+            ("registry:", "a Cargo registry name"),
+            ("registry:acme.corp", "a Cargo registry name"),
             (
                 "git+file:///srv/mcpforge",
                 "`git+https://…` or `git+ssh://…`",

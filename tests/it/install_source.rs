@@ -76,6 +76,15 @@ fn each_source_is_recorded_and_writes_its_install_step_pinned_to_this_mcpforge()
          run: cargo install --locked \"mcpforge@$MCPFORGE_VERSION\"\n"
     );
 
+    let root = new_service(tmp.path(), "from-registry", Some("registry:acme"));
+    assert_eq!(recorded_source(&root), "registry:acme");
+    assert_eq!(
+        install_step(&read(&root, WORKFLOW)),
+        "      - name: Install mcpforge from the acme registry\n        \
+         # The registry's index comes from .cargo/config.toml ([registries]) or CARGO_REGISTRIES_*.\n        \
+         run: cargo install --locked --registry acme \"mcpforge@$MCPFORGE_VERSION\"\n"
+    );
+
     let root = new_service(tmp.path(), "from-git", Some(GIT));
     assert_eq!(recorded_source(&root), GIT);
     let workflow = read(&root, WORKFLOW);
@@ -114,7 +123,7 @@ fn each_source_is_recorded_and_writes_its_install_step_pinned_to_this_mcpforge()
     assert!(release.contains("sha256sum \"$archive\" > \"$archive.sha256\""));
     assert!(step.contains("--strip-components=1"));
 
-    // Only the install step differs between the three projects' workflows.
+    // Only the install step differs between the projects' workflows.
     let default = read(&tmp.path().join("default"), WORKFLOW);
     let strip = |w: &str| w.replace(&install_step(w), "");
     assert_eq!(strip(&workflow), strip(&default));
@@ -137,9 +146,17 @@ fn a_bad_source_exits_2_naming_the_flag_and_writes_nothing() {
             "error: `--mcpforge-source` contains `\\\"`",
         ),
         (
+            "registry:acme corp",
+            "error: `--mcpforge-source` contains a space",
+        ),
+        (
+            "registry:",
+            "error: `--mcpforge-source` takes a Cargo registry name",
+        ),
+        (
             "cratesio",
-            "error: `--mcpforge-source` must be `crates-io`, a `git+` URL or an https:// archive \
-             URL, not `cratesio`",
+            "error: `--mcpforge-source` must be `crates-io`, `registry:<name>`, a `git+` URL or an \
+             https:// archive URL, not `cratesio`",
         ),
     ] {
         assert_refused_in(
@@ -164,7 +181,8 @@ fn a_bad_source_exits_2_naming_the_flag_and_writes_nothing() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "help: use `crates-io`, `git+https://<host>/<repository>`",
+            "help: use `crates-io`, `registry:<name>` (a registry in .cargo/config.toml), \
+             `git+https://<host>/<repository>`",
         ));
     // `minimal` has no CI workflow, so no such question.
     assert_refused_in(
