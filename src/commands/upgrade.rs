@@ -102,10 +102,18 @@ pub fn run(ui: &Ui, ctx: &Context, args: &UpgradeArgs) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let heading = if plan.from == plan.to {
-        format!("{} {} (new answers)", plan.template, plan.to)
-    } else {
+    let heading = if plan.from != plan.to {
         format!("{} {} → {}", plan.template, plan.from, plan.to)
+    } else if plan.answers_changed.is_empty() {
+        // Same version and answers: only what pins mcpforge's own version moves.
+        format!(
+            "{} {} (as mcpforge {})",
+            plan.template,
+            plan.to,
+            env!("CARGO_PKG_VERSION")
+        )
+    } else {
+        format!("{} {} (new answers)", plan.template, plan.to)
     };
     ui.status(
         if args.dry_run {

@@ -84,6 +84,14 @@ impl ProjectManifest {
         }
     }
 
+    /// The version of the mcpforge that generated or last upgraded the project, from
+    /// `generated-by = "mcpforge <version>"`; `None` when the field says something else.
+    pub fn generator_version(&self) -> Option<&str> {
+        self.generated_by
+            .strip_prefix("mcpforge ")
+            .filter(|v| semver::Version::parse(v).is_ok())
+    }
+
     /// Serialises the manifest deterministically (sorted keys, one file per line).
     pub fn to_toml(&self) -> String {
         let mut doc = DocumentMut::new();
@@ -385,6 +393,16 @@ mod tests {
             generated_by: "mcpforge 0.1.0".into(),
             answers: Answers(answers),
             files,
+        }
+    }
+
+    #[test]
+    fn the_generator_version_is_read_from_generated_by() {
+        let mut m = sample();
+        assert_eq!(m.generator_version(), Some("0.1.0"));
+        for other in ["mcpforge", "mcpforge x.y", "cargo-generate 0.23.14", ""] {
+            m.generated_by = other.into();
+            assert_eq!(m.generator_version(), None, "{other}");
         }
     }
 

@@ -240,6 +240,15 @@ pub fn check_answer(q: &Question, value: &AnswerValue) -> Result<(), CliError> {
                 ))
                     .with_help("use lowercase letters, digits and `-`, starting with a letter, e.g. `weather-mcp`; pass it with --name")
             }),
+            Some(Validation::InstallSource) => validate_install_source(v).map_err(|why| {
+                CliError::usage(format!("`--{}` {why}", q.key)).with_help(
+                    "use `crates-io`, `registry:<name>` (a registry in .cargo/config.toml), \
+                     `git+https://<host>/<repository>` (installed with `--tag v<version>`) or an \
+                     archive URL such as \
+                     `https://<host>/mcpforge/v{version}/mcpforge-{target}.tar.gz` \
+                     (with `<URL>.sha256` beside it, as mcpforge's releases have)",
+                )
+            }),
             Some(Validation::SingleLine) | None => validate_single_line(v)
                 .map_err(|why| {
                     CliError::usage(format!("`--{}` {why}", q.key))
@@ -285,6 +294,105 @@ fn validate_single_line(v: &str) -> Result<(), &'static str> {
     } else {
         Ok(())
     }
+}
+
+/// Checks where a generated project's CI gets mcpforge (the `mcpforge-source` answer); the value
+/// is written into a workflow, so it is held to plain URL characters. Returns why a bad one is bad.
+///
+/// - `crates-io`: `cargo install --locked mcpforge@<version>`;
+/// - `registry:<name>`: the same from the Cargo registry `<name>` the project configures;
+/// - `git+https://…` or `git+ssh://…`: `cargo install --locked --git <URL> --tag v<version>`;
+/// - `https://…{version}…`: a release archive laid out as mcpforge's own release workflow builds
+///   it (`mcpforge-<target>.tar.gz` holding `mcpforge-<target>/mcpforge`, its SHA-256 in
+///   `<URL>.sha256`); `{target}` becomes the runner's Rust target triple.
+pub fn validate_install_source(v: &str) -> Result<(), String> {
+    const MAX: usize = 300;
+    if v == "crates-io" {
+        return Ok(());
+    }
+    if v.len() > MAX {
+        return Err(format!("is {} characters long (at most {MAX})", v.len()));
+    }
+    let url_char =
+        |c: char| c.is_ascii_alphanumeric() || "-._~:/@%+=&?,".contains(c) || c == '{' || c == '}';
+    if let Some(bad) = v.chars().find(|c| !url_char(*c)) {
+        return Err(match bad {
+            ' ' => "contains a space".into(),
+            c => format!(
+                "contains `{}`, which a URL here cannot have",
+                c.escape_debug()
+            ),
+        });
+    }
+    // Host and path of a `scheme://host/path` URL, both non-empty.
+    let has_host_and_path = |rest: &str| {
+        rest.split_once('/')
+            .is_some_and(|(host, path)| !host.is_empty() && !path.is_empty())
+    };
+    if let Some(registry) = v.strip_prefix("registry:") {
+        let cargo_name = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if registry.is_empty() || !registry.chars().all(cargo_name) {
+            return Err(
+                "takes a Cargo registry name after `registry:` (letters, digits, `-` and `_`)"
+                    .into(),
+            );
+        }
+        return Ok(());
+    }
+    if let Some(url) = v.strip_prefix("git+") {
+        let Some(rest) = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("ssh://"))
+        else {
+            return Err("takes a git URL as `git+https://…` or `git+ssh://…`".into());
+        };
+        if v.contains(['{', '}']) {
+            return Err(
+                "is a git URL, which takes no `{…}` placeholders (the tag is v<version>)".into(),
+            );
+        }
+        if !has_host_and_path(rest) {
+            return Err("needs a host and a repository path after `git+…://`".into());
+        }
+        return Ok(());
+    }
+    let Some(rest) = v.strip_prefix("https://") else {
+        return Err(if v.starts_with("http://") {
+            "must use https:// (a binary fetched over plain HTTP can be swapped in transit)".into()
+        } else {
+            format!(
+                "must be `crates-io`, `registry:<name>`, a `git+` URL or an https:// archive URL, \
+                 not `{}`",
+                v.escape_debug()
+            )
+        });
+    };
+    if !has_host_and_path(rest) {
+        return Err("needs a host and a path after `https://`".into());
+    }
+    let mut placeholders = v.split('{').skip(1);
+    if let Some(bad) = placeholders.find_map(|part| match part.split_once('}') {
+        Some(("version" | "target", _)) => None,
+        Some((name, _)) => Some(format!("has an unknown placeholder `{{{name}}}`")),
+        None => Some("has a `{` without its `}`".into()),
+    }) {
+        return Err(format!("{bad} (it knows `{{version}}` and `{{target}}`)"));
+    }
+    if v.matches('}').count() != v.matches('{').count() {
+        return Err("has a `}` without its `{`".into());
+    }
+    if !v.contains("{version}") {
+        return Err(
+            "needs `{version}` in the URL, so the pinned version is the one installed".into(),
+        );
+    }
+    if !v.ends_with(".tar.gz") {
+        return Err(
+            "must name a `.tar.gz` archive (the Linux archive of a release, which CI runs on)"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// Rust's strict and reserved keywords, which Cargo refuses as package names.
@@ -424,6 +532,60 @@ default = true
         let a = resolve_answers(&m, &given, Some("weather"), None).unwrap();
         assert_eq!(a.text("name"), Some("w2"));
         assert_eq!(a.get("metrics"), Some(&AnswerValue::Bool(false)));
+    }
+
+    #[test]
+    fn install_sources_are_crates_io_a_git_url_or_a_pinned_https_archive() {
+        for ok in [
+            "crates-io",
+            "registry:acme-platform",
+            "registry:acme_2",
+            "git+https://git.example.com/platform/mcpforge.git",
+            "git+ssh://git@git.example.com/platform/mcpforge",
+            "https://releases.example.com/mcpforge/v{version}/mcpforge-{target}.tar.gz",
+            "https://github.com/o/mcpforge/releases/download/v{version}/mcpforge-{target}.tar.gz",
+            "https://cdn.example.com/mcpforge-{version}-x86_64.tar.gz",
+        ] {
+            validate_install_source(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        for (bad, why) in [
+            ("crates.io", "must be `crates-io`"),
+            ("", "must be `crates-io`"),
+            ("registry:", "a Cargo registry name"),
+            ("registry:acme.corp", "a Cargo registry name"),
+            (
+                "git+file:///srv/mcpforge",
+                "`git+https://…` or `git+ssh://…`",
+            ),
+            ("git+https://", "needs a host and a repository path"),
+            ("git+https://h/r/{version}", "takes no `{…}` placeholders"),
+            ("http://h/mcpforge-{version}.tar.gz", "must use https://"),
+            ("https://h/mcpforge.tar.gz", "needs `{version}`"),
+            (
+                "https://h/v{version}/mcpforge-{target}.zip",
+                "`.tar.gz` archive",
+            ),
+            (
+                "https://h/v{version}/mcpforge-{arch}.tar.gz",
+                "unknown placeholder `{arch}`",
+            ),
+            ("https://h/v{version/m.tar.gz", "without its `}`"),
+            ("https://h/v}{version}/m.tar.gz", "a `}` without its `{`"),
+            ("https://h/v {version}/m.tar.gz", "contains a space"),
+            ("https://h/{version}.tar.gz;rm", "contains `;`"),
+            ("https://h/$(id)/{version}.tar.gz", "contains `$`"),
+            ("https://h/\"{version}.tar.gz", "contains `\\\"`"),
+            ("https://h/{version}.tar.gz#x", "contains `#`"),
+        ] {
+            let err = validate_install_source(bad).expect_err(bad);
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+        let long = format!("https://h/{}/{{version}}.tar.gz", "a".repeat(300));
+        assert!(
+            validate_install_source(&long)
+                .unwrap_err()
+                .contains("at most 300")
+        );
     }
 
     #[test]

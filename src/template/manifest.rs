@@ -89,6 +89,10 @@ pub enum Validation {
     PackageName,
     /// One line of text that fits in a TOML string and a Markdown heading.
     SingleLine,
+    /// Where a generated project's CI gets mcpforge: `crates-io`, `registry:<name>`, `git+<URL>`,
+    /// or the `https://`
+    /// URL of a release archive with `{version}` (and optionally `{target}`) in it.
+    InstallSource,
 }
 
 #[derive(Debug, Deserialize)]

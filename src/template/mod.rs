@@ -26,7 +26,7 @@ pub use answers::{
     validate_package_name,
 };
 pub use manifest::{Choice, Manifest, Owner, Ownership, Question, QuestionKind, Validation};
-pub use render::{Rendered, render};
+pub use render::{Rendered, render, render_as};
 
 /// The template `mcpforge new` uses when `--template` is not given.
 pub const DEFAULT_TEMPLATE: &str = "service";

@@ -70,10 +70,22 @@ pub(crate) fn output_path(rel: &str) -> String {
     rel.strip_suffix(TERA_SUFFIX).unwrap_or(rel).to_string()
 }
 
-/// Renders `template` with `answers` (already resolved and validated).
+/// Renders `template` with `answers` (already resolved and validated), as this mcpforge.
 pub fn render(template: &Template, answers: &Answers) -> anyhow::Result<Rendered> {
+    render_as(template, answers, env!("CARGO_PKG_VERSION"))
+}
+
+/// Renders as mcpforge `mcpforge_version` did (the templates' `{{ mcpforge_version }}`, which
+/// pins the mcpforge a project's CI installs). `upgrade` renders its base this way with the
+/// version that generated or last upgraded the project, so the pin reads as the template's
+/// change, not the team's, and moves to the upgrading mcpforge.
+pub fn render_as(
+    template: &Template,
+    answers: &Answers,
+    mcpforge_version: &str,
+) -> anyhow::Result<Rendered> {
     let tera = engine(template)?;
-    let context = context(template, answers)?;
+    let context = context(template, answers, mcpforge_version)?;
     let excluded = template.excluded(answers);
     let mut files = BTreeMap::new();
     for (out, file) in template.files() {
@@ -90,7 +102,8 @@ pub fn render(template: &Template, answers: &Answers) -> anyhow::Result<Rendered
         };
         files.insert(out, contents);
     }
-    let manifest = ProjectManifest::for_render(template, answers, &files);
+    let mut manifest = ProjectManifest::for_render(template, answers, &files);
+    manifest.generated_by = format!("mcpforge {mcpforge_version}");
     files.insert(
         crate::project::MANIFEST_FILE.to_string(),
         manifest.to_toml().into_bytes(),
@@ -153,7 +166,11 @@ fn new_tera() -> Tera {
 }
 
 /// The variables templates see: every answer, plus names derived from the project name.
-fn context(template: &Template, answers: &Answers) -> anyhow::Result<tera::Context> {
+fn context(
+    template: &Template,
+    answers: &Answers,
+    mcpforge_version: &str,
+) -> anyhow::Result<tera::Context> {
     let mut ctx = tera::Context::new();
     for (key, value) in &answers.0 {
         match value {
@@ -169,7 +186,7 @@ fn context(template: &Template, answers: &Answers) -> anyhow::Result<tera::Conte
     ctx.insert("env_prefix", &env_prefix(name));
     ctx.insert("template_name", template.name());
     ctx.insert("template_version", template.version());
-    ctx.insert("mcpforge_version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("mcpforge_version", mcpforge_version);
     Ok(ctx)
 }
 

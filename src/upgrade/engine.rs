@@ -192,7 +192,11 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
     let moves = MoveChain::new(&chain)?;
 
     let new_answers = resolve_new_answers(request)?;
-    let base = template::render(base_template, &manifest.answers)
+    // The base as it was written: by the mcpforge that generated or last upgraded the project.
+    let written_by = manifest
+        .generator_version()
+        .unwrap_or(env!("CARGO_PKG_VERSION"));
+    let base = template::render_as(base_template, &manifest.answers, written_by)
         .with_context(|| format!("failed to render {} {from}", manifest.template))?;
     let theirs = template::render(target, &new_answers)
         .with_context(|| format!("failed to render {} {to}", target.name()))?;

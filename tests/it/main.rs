@@ -4,6 +4,7 @@ mod add;
 mod docs;
 mod features;
 mod fixtures;
+mod install_source;
 mod lint;
 mod mcp;
 mod new;

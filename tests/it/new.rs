@@ -322,6 +322,10 @@ fn prompts_in_a_terminal_validate_and_accept_defaults() {
     term.tmux(&["send-keys", "Enter"]);
     term.screen_until("How do HTTP clients authenticate?");
     term.tmux(&["send-keys", "Enter"]);
+    term.screen_until("Where does CI get mcpforge?");
+    term.tmux(&["send-keys", "C-u", "ftp://x", "Enter"]);
+    term.screen_until("must be `crates-io`");
+    term.tmux(&["send-keys", "C-u", "Enter"]);
     let screen = term.screen_until("EXIT=");
     drop(term);
     assert!(screen.contains("EXIT=0"), "{screen}");
@@ -330,6 +334,11 @@ fn prompts_in_a_terminal_validate_and_accept_defaults() {
     assert!(
         cargo.contains("description = \"An MCP server built with mcpforge\""),
         "{cargo}"
+    );
+    let recorded = std::fs::read_to_string(tmp.path().join("svc/.mcpforge.toml")).unwrap();
+    assert!(
+        recorded.contains("mcpforge-source = \"crates-io\""),
+        "{recorded}"
     );
 }
 
