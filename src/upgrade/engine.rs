@@ -881,6 +881,8 @@ fn run_migrations(
     });
 
     let mut reports = Vec::new();
+    // Each edited file as it was before the first migration touched it.
+    let mut unmigrated: BTreeMap<String, String> = BTreeMap::new();
     for migration in migrations {
         let mut report = MigrationReport {
             summary: migration.summary.clone(),
@@ -899,6 +901,9 @@ fn run_migrations(
             match migration.edit(&text) {
                 Ok(None) => {}
                 Ok(Some(edited)) => {
+                    unmigrated
+                        .entry(path.clone())
+                        .or_insert_with(|| text.clone());
                     let change = writes.entry(path.clone()).or_insert_with(|| Change {
                         path: request.root.join(path),
                         display: path.clone(),
@@ -921,8 +926,35 @@ fn run_migrations(
         }
         reports.push(report);
     }
+    keep_rustfmt_clean(request.root, &unmigrated, writes);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(reports)
+}
+
+/// A rewritten path can put `use` items out of rustfmt's order (`crate::platform::…` becoming
+/// `platform::…` moves below `crate::testing`), which would fail a team's `cargo fmt --check`.
+/// Files that rustfmt left unchanged before the migrations are formatted after them; files the
+/// team keeps formatted otherwise stay as they wrote them. Without rustfmt, nothing changes.
+fn keep_rustfmt_clean(
+    root: &Path,
+    unmigrated: &BTreeMap<String, String>,
+    writes: &mut BTreeMap<String, Change>,
+) {
+    let edition = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml_edit::DocumentMut>().ok())
+        .and_then(|doc| doc["package"]["edition"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "2021".to_string());
+    for (path, before) in unmigrated {
+        if crate::edit::rust::rustfmt_new_file(before.clone(), &edition) != *before {
+            continue;
+        }
+        if let Some(change) = writes.get_mut(path)
+            && let Some(Ok(after)) = change.after.clone().map(String::from_utf8)
+        {
+            change.after = Some(crate::edit::rust::rustfmt_new_file(after, &edition).into_bytes());
+        }
+    }
 }
 
 /// Adds the files below `dir` (relative to `root`) whose names `keep` accepts, skipping hidden
