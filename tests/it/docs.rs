@@ -425,7 +425,12 @@ fn team_group(template: &mcpforge::template::Template) -> SettingGroup {
             }),
             _ => None,
         })
-        .unwrap_or_else(|| panic!("template {}: no `const SETTINGS` in {path}", template.name()));
+        .unwrap_or_else(|| {
+            panic!(
+                "template {}: no `const SETTINGS` in {path}",
+                template.name()
+            )
+        });
     SettingGroup {
         feature: None,
         path: path.to_string(),
