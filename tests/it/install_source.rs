@@ -259,8 +259,7 @@ fn upgrading_from_0_4_0_records_the_default_and_moves_the_pin() {
     let (upgraded, fresh) = (snapshot_tree(&root), snapshot_tree(&fresh));
     for (path, bytes) in &fresh {
         let rel = path.to_string_lossy().replace('\\', "/");
-        if path.as_os_str() != MANIFEST_FILE
-            && old.manifest.owner_of(&rel) != template::Owner::Team
+        if path.as_os_str() != MANIFEST_FILE && old.manifest.owner_of(&rel) != template::Owner::Team
         {
             assert_eq!(
                 upgraded.get(path).map(|b| String::from_utf8_lossy(b)),

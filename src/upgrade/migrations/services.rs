@@ -212,7 +212,9 @@ mod tests {
     use super::split_state;
 
     fn migrated(text: &str) -> String {
-        split_state(text).unwrap().unwrap_or_else(|| text.to_string())
+        split_state(text)
+            .unwrap()
+            .unwrap_or_else(|| text.to_string())
     }
 
     #[test]
@@ -238,11 +240,20 @@ mod tests {
              let m = s.state().settings.metrics;\n    let l = &s.state().settings.log;\n    \
              let all = &s.state().settings;\n    let c = s.state().settings.clone();\n}\n",
         );
-        assert!(after.contains("s.services().settings().http.addr;"), "{after}");
-        assert!(after.contains("s.services().settings().metrics.enabled;"), "{after}");
+        assert!(
+            after.contains("s.services().settings().http.addr;"),
+            "{after}"
+        );
+        assert!(
+            after.contains("s.services().settings().metrics.enabled;"),
+            "{after}"
+        );
         assert!(after.contains("&s.services().settings().log;"), "{after}");
         assert!(after.contains("&s.services().settings();"), "{after}");
-        assert!(after.contains("s.services().settings().clone();"), "{after}");
+        assert!(
+            after.contains("s.services().settings().clone();"),
+            "{after}"
+        );
     }
 
     #[test]
@@ -262,7 +273,10 @@ mod tests {
              let h = server.state().http();\n}\n",
         );
         assert!(after.contains("self.services().fetcher()?"), "{after}");
-        assert!(after.contains("self.services().executor().map_err"), "{after}");
+        assert!(
+            after.contains("self.services().executor().map_err"),
+            "{after}"
+        );
         assert!(after.contains("server.services().http()"), "{after}");
         assert!(!after.contains("state()"), "{after}");
     }

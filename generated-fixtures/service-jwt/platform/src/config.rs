@@ -442,10 +442,12 @@ mod tests {
 
     use super::*;
 
+    /// The pairs as variables, after `AUTH=none` (as in [`Settings::with`]): the default mode is
+    /// the project's `auth` answer, which these tests must not depend on.
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (variable(k), v.to_string()))
+        let auth = cfg!(feature = "http").then(|| (variable("AUTH"), "none".to_string()));
+        auth.into_iter()
+            .chain(pairs.iter().map(|(k, v)| (variable(k), v.to_string())))
             .collect()
     }
 
