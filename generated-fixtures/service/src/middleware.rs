@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! The team's own middleware, run after the platform's authentication and rate limiting and
 //! inside its error masking (so a panic here is masked like one in a tool), just before the
 //! handler.

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `about`: an example resource at a fixed URI, built from server state.
 
 use rmcp::model::Resource;

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `convert_temperature`: an example tool with typed parameters (an enum becomes a JSON
 //! Schema `enum`), validation the model can act on, and structured output.
 

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `fetch_url`: an example tool that reads a web page for the model through the platform's
 //! `UrlFetcher` (never a raw HTTP client: the URL comes from the model). Policy refusals and
 //! network failures are told to the model as such, so it can choose another URL.

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `read_file` and `list_files`: example tools that give the model read access to the
 //! directories in `FILES_ROOTS` through the platform's `FileOps` (never `std::fs`: the paths
 //! come from the model). Refusals say why, so the model can correct the path.

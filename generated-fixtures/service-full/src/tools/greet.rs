@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `greet`: an example tool showing the pattern — typed, documented parameters, annotations,
 //! settings reached through server state, and failures the model can act on.
 

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `whoami`: an example tool that reads what the middleware learned about the request (the
 //! caller's identity and the request id) from the request context, and returns structured
 //! output with an output schema.

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `welcome`: an example prompt. Prompt arguments arrive as strings.
 
 use rmcp::handler::server::router::prompt::PromptRouter;

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `run_python`: an example tool that runs a Python snippet for the model through the
 //! platform's `CodeExecutor` (never `Command`: the code comes from the model). The sandbox has
 //! no network, sees only its scratch directory and the system's libraries, and is cut off by
