@@ -18,7 +18,7 @@ fn file_list(files: &Files) -> String {
         .collect()
 }
 
-/// What `variant` adds, removes and changes against `base`, as unified diffs.
+/// What `variant` adds and changes against `base`, as unified diffs, and the files it drops.
 fn diff_text(base: &Files, variant: &Files) -> String {
     let mut out = String::new();
     let paths: BTreeSet<&String> = base.keys().chain(variant.keys()).collect();
@@ -27,13 +27,18 @@ fn diff_text(base: &Files, variant: &Files) -> String {
         if old == new {
             continue;
         }
+        if new.is_none() {
+            // Its content is in the defaults' render already (the fixture).
+            out.push_str(&format!("removed {path}\n"));
+            continue;
+        }
         let text = |b: Option<&Vec<u8>>| b.map(|b| String::from_utf8_lossy(b).into_owned());
         let (old_text, new_text) = (text(old).unwrap_or_default(), text(new).unwrap_or_default());
-        let (from, to) = match (old, new) {
-            (None, _) => ("/dev/null".to_string(), format!("b/{path}")),
-            (_, None) => (format!("a/{path}"), "/dev/null".to_string()),
-            _ => (format!("a/{path}"), format!("b/{path}")),
+        let from = match old {
+            None => "/dev/null".to_string(),
+            Some(_) => format!("a/{path}"),
         };
+        let to = format!("b/{path}");
         out.push_str(
             &similar::TextDiff::from_lines(&old_text, &new_text)
                 .unified_diff()
