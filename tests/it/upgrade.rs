@@ -772,10 +772,11 @@ fn declared_moves_carry_team_edits_into_the_platform_crate() {
                 .keys()
                 .all(|p| p.to_string_lossy().ends_with('/'))
     );
+    // The rewritten `use` items are put back in rustfmt's order (the file was formatted).
     assert_eq!(
         read(&root, "src/tools/forecast.rs"),
         format!(
-            "use platform::ToolError;\nuse crate::tools::greet::greet;\n\n{}\n    greet()?;\n    platform::errors::guard()\n}}\n",
+            "use crate::tools::greet::greet;\nuse platform::ToolError;\n\n{}\n    greet()?;\n    platform::errors::guard()\n}}\n",
             team_lines[5]
         )
     );
