@@ -61,9 +61,9 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP201", "MCP202", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307",
-    "MCP308", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412",
-    "MCP413",
+    "MCP201", "MCP202", "MCP204", "MCP210", "MCP211", "MCP212", "MCP301", "MCP302", "MCP303",
+    "MCP304", "MCP305", "MCP306", "MCP307", "MCP308", "MCP401", "MCP402", "MCP403", "MCP404",
+    "MCP406", "MCP408", "MCP411", "MCP412", "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -171,6 +171,48 @@ fn a_stdio_server_is_found_through_re_exports_in_other_files() {
         .assert()
         .success()
         .stdout("");
+}
+
+#[test]
+fn mcp204_origin_validation_off() {
+    check_rule_alone("MCP204");
+}
+
+#[test]
+fn mcp210_unbounded_body() {
+    check_rule_alone("MCP210");
+}
+
+#[test]
+fn mcp211_spoofable_rate_limit_key() {
+    check_rule_alone("MCP211");
+}
+
+#[test]
+fn mcp211_is_off_behind_a_trusted_proxy() {
+    let (_tmp, root) = project_with(&[(
+        "main.rs",
+        "use tower_governor::key_extractor::SmartIpKeyExtractor;\n\nfn main() {\n    let _ = GovernorConfigBuilder::default().key_extractor(SmartIpKeyExtractor);\n}\n",
+    )]);
+    let lint = |root: &Path| {
+        mcpforge(root)
+            .args(["lint", "--select", "MCP211", "--output-format", "concise"])
+            .assert()
+    };
+    // A warning: the exit code stays 0 at the default `--fail-on error`.
+    lint(&root)
+        .success()
+        .stdout(contains("src/main.rs:4:60: MCP211 [warning]"));
+    let manifest = root.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[package.metadata.mcpforge.lint.options]\ntrusted-proxy = true\n");
+    std::fs::write(&manifest, text).unwrap();
+    lint(&root).success().stdout("");
+}
+
+#[test]
+fn mcp212_static_bearer_layer() {
+    check_rule_alone("MCP212");
 }
 
 #[test]

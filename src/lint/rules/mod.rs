@@ -11,7 +11,7 @@ pub mod metadata;
 mod security;
 mod spec;
 pub(crate) mod tools;
-mod transport;
+pub(crate) mod transport;
 
 pub use super::diagnostic::Applicability;
 use super::diagnostic::{Diagnostic, Severity};
@@ -207,6 +207,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &transport::ORIGIN_VALIDATION_OFF,
+        check: Check::Source(transport::origin_validation_off),
+        surface: None,
+    },
+    Rule {
         meta: &transport::BIND_ALL_INTERFACES,
         check: Check::Source(transport::bind_all_interfaces),
         surface: None,
@@ -214,6 +219,21 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &transport::PERMISSIVE_CORS,
         check: Check::Source(transport::permissive_cors),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::UNBOUNDED_BODY,
+        check: Check::Source(transport::unbounded_body),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::SPOOFABLE_RATE_LIMIT_KEY,
+        check: Check::Source(transport::spoofable_rate_limit_key),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::STATIC_BEARER_LAYER,
+        check: Check::Source(transport::static_bearer_layer),
         surface: None,
     },
     Rule {

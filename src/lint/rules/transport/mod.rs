@@ -1,16 +1,26 @@
 //! MCP2xx: transport and deployment security (stdout hygiene for stdio servers, host and
-//! origin validation, binding, CORS, socket options).
+//! origin validation, binding, CORS, rate-limit keys, body limits, static credentials, socket
+//! options).
 
 mod bind_all_interfaces;
 mod host_validation_disabled;
+pub(crate) mod http;
+mod origin_validation_off;
 mod permissive_cors;
+mod spoofable_rate_limit_key;
+mod static_bearer_layer;
 mod stdout_write;
 mod tcp_nodelay_missing;
 mod tracing_to_stdout;
+mod unbounded_body;
 
 pub use bind_all_interfaces::{BIND_ALL_INTERFACES, bind_all_interfaces};
 pub use host_validation_disabled::{HOST_VALIDATION_DISABLED, host_validation_disabled};
+pub use origin_validation_off::{ORIGIN_VALIDATION_OFF, origin_validation_off};
 pub use permissive_cors::{PERMISSIVE_CORS, permissive_cors};
+pub use spoofable_rate_limit_key::{SPOOFABLE_RATE_LIMIT_KEY, spoofable_rate_limit_key};
+pub use static_bearer_layer::{STATIC_BEARER_LAYER, static_bearer_layer};
 pub use stdout_write::{STDOUT_WRITE, stdout_write};
 pub use tcp_nodelay_missing::{TCP_NODELAY_MISSING, tcp_nodelay_missing};
 pub use tracing_to_stdout::{TRACING_TO_STDOUT, tracing_to_stdout};
+pub use unbounded_body::{UNBOUNDED_BODY, unbounded_body};
