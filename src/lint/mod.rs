@@ -317,6 +317,8 @@ pub struct FileFacts {
     pub paths: facts::PathFacts,
     /// Bearer authentication and its discovery metadata (MCP306).
     pub auth: rules::auth::missing_protected_resource_metadata::AuthFacts,
+    /// Serving MCP over HTTP and what guards it (MCP206, MCP208, MCP209).
+    pub http: rules::transport::http::HttpFacts,
 }
 
 impl FileFacts {
@@ -328,11 +330,14 @@ impl FileFacts {
                 (t.name, start, end)
             })
             .collect();
+        let auth = rules::auth::missing_protected_resource_metadata::AuthFacts::of(file);
+        let http = rules::transport::http::HttpFacts::of(file, auth.bearer.is_some());
         Self {
             path: file.path.clone(),
             tools,
             paths: facts::PathFacts::of(file),
-            auth: rules::auth::missing_protected_resource_metadata::AuthFacts::of(file),
+            auth,
+            http,
         }
     }
 
@@ -342,6 +347,7 @@ impl FileFacts {
         self.tools.extend(part.tools);
         self.paths.extend(part.paths);
         self.auth.extend(part.auth);
+        self.http.extend(part.http);
     }
 }
 

@@ -61,9 +61,9 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP201", "MCP202", "MCP204", "MCP210", "MCP211", "MCP212", "MCP301", "MCP302", "MCP303",
-    "MCP304", "MCP305", "MCP306", "MCP307", "MCP308", "MCP401", "MCP402", "MCP403", "MCP404",
-    "MCP406", "MCP408", "MCP411", "MCP412", "MCP413",
+    "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209", "MCP210", "MCP211", "MCP212",
+    "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307", "MCP308", "MCP309",
+    "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412", "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -179,6 +179,21 @@ fn mcp204_origin_validation_off() {
 }
 
 #[test]
+fn mcp206_http_without_auth() {
+    check_rule_alone("MCP206");
+}
+
+#[test]
+fn mcp208_missing_timeouts() {
+    check_rule_alone("MCP208");
+}
+
+#[test]
+fn mcp209_missing_rate_limit() {
+    check_rule_alone("MCP209");
+}
+
+#[test]
 fn mcp210_unbounded_body() {
     check_rule_alone("MCP210");
 }
@@ -208,6 +223,20 @@ fn mcp211_is_off_behind_a_trusted_proxy() {
     text.push_str("\n[package.metadata.mcpforge.lint.options]\ntrusted-proxy = true\n");
     std::fs::write(&manifest, text).unwrap();
     lint(&root).success().stdout("");
+}
+
+#[test]
+fn a_loopback_http_server_without_auth_is_not_mcp206s_finding() {
+    // The same server as MCP206's failing fixture, on 127.0.0.1 and the default allowed hosts.
+    let (_tmp, root) = project_with(&[(
+        "main.rs",
+        "use rmcp::transport::StreamableHttpService;\n\n#[tokio::main]\nasync fn main() {\n    let service = StreamableHttpService::new(|| Ok(Server), manager(), config());\n    let listener = tokio::net::TcpListener::bind(\"127.0.0.1:8080\").await.unwrap();\n    axum::serve(listener, axum::Router::new().nest_service(\"/mcp\", service)).await.unwrap();\n}\n",
+    )]);
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP206", "--output-format", "concise"])
+        .assert()
+        .success()
+        .stdout("");
 }
 
 #[test]
@@ -253,6 +282,11 @@ fn mcp307_token_in_query() {
 #[test]
 fn mcp308_wildcard_scope() {
     check_rule_alone("MCP308");
+}
+
+#[test]
+fn mcp309_tls_verification_disabled() {
+    check_rule_alone("MCP309");
 }
 
 #[test]

@@ -217,8 +217,23 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &transport::HTTP_WITHOUT_AUTH,
+        check: Check::Crate(transport::http_without_auth),
+        surface: None,
+    },
+    Rule {
         meta: &transport::PERMISSIVE_CORS,
         check: Check::Source(transport::permissive_cors),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::MISSING_TIMEOUTS,
+        check: Check::Crate(transport::missing_timeouts),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::MISSING_RATE_LIMIT,
+        check: Check::Crate(transport::missing_rate_limit),
         surface: None,
     },
     Rule {

@@ -4,7 +4,7 @@
 mod canonicalize_then_open;
 mod check_then_fetch;
 mod fetch_client;
-mod flow;
+pub(crate) mod flow;
 mod handwritten_ip_check;
 mod proxy_bypasses_resolver;
 mod shell_injection;

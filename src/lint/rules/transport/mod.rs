@@ -1,10 +1,13 @@
 //! MCP2xx: transport and deployment security (stdout hygiene for stdio servers, host and
-//! origin validation, binding, CORS, rate-limit keys, body limits, static credentials, socket
-//! options).
+//! origin validation, binding, authentication, CORS, timeouts, rate limits, body limits,
+//! static credentials, socket options).
 
 mod bind_all_interfaces;
 mod host_validation_disabled;
 pub(crate) mod http;
+mod http_without_auth;
+mod missing_rate_limit;
+mod missing_timeouts;
 mod origin_validation_off;
 mod permissive_cors;
 mod spoofable_rate_limit_key;
@@ -16,6 +19,9 @@ mod unbounded_body;
 
 pub use bind_all_interfaces::{BIND_ALL_INTERFACES, bind_all_interfaces};
 pub use host_validation_disabled::{HOST_VALIDATION_DISABLED, host_validation_disabled};
+pub use http_without_auth::{HTTP_WITHOUT_AUTH, http_without_auth};
+pub use missing_rate_limit::{MISSING_RATE_LIMIT, missing_rate_limit};
+pub use missing_timeouts::{MISSING_TIMEOUTS, missing_timeouts};
 pub use origin_validation_off::{ORIGIN_VALIDATION_OFF, origin_validation_off};
 pub use permissive_cors::{PERMISSIVE_CORS, permissive_cors};
 pub use spoofable_rate_limit_key::{SPOOFABLE_RATE_LIMIT_KEY, spoofable_rate_limit_key};
