@@ -40,6 +40,11 @@ pub const ACROSS_ITEMS: &[(&str, Across)] = &[
     ("MCP112", Across::ItemModule),
     // Outbound clients in files defining tools are left to MCP104/MCP110.
     ("MCP208", Across::ItemModule),
+    // A constant naming the session header may be defined in any item of the file.
+    (
+        "MCP213",
+        Across::WholeFile(&["-session-id", "-Session-Id", "-Session-ID", "-SESSION-ID"]),
+    ),
     // The struct a `Query<T>` names may be anywhere in the file. The word, not `Query<`: the
     // type can be written `Query::<T>` or with spaces.
     ("MCP307", Across::WholeFile(&["Query"])),

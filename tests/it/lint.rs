@@ -62,8 +62,9 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
     "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209", "MCP210", "MCP211", "MCP212",
-    "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307", "MCP308", "MCP309",
-    "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412", "MCP413",
+    "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307", "MCP308",
+    "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412",
+    "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -242,6 +243,11 @@ fn a_loopback_http_server_without_auth_is_not_mcp206s_finding() {
 #[test]
 fn mcp212_static_bearer_layer() {
     check_rule_alone("MCP212");
+}
+
+#[test]
+fn mcp213_session_id_misuse() {
+    check_rule_alone("MCP213");
 }
 
 #[test]

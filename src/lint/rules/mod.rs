@@ -252,6 +252,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &transport::SESSION_ID_MISUSE,
+        check: Check::Source(transport::session_id_misuse),
+        surface: None,
+    },
+    Rule {
         meta: &transport::TCP_NODELAY_MISSING,
         check: Check::Source(transport::tcp_nodelay_missing),
         surface: None,

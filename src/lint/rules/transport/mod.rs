@@ -1,6 +1,6 @@
 //! MCP2xx: transport and deployment security (stdout hygiene for stdio servers, host and
 //! origin validation, binding, authentication, CORS, timeouts, rate limits, body limits,
-//! static credentials, socket options).
+//! static credentials, session ids, socket options).
 
 mod bind_all_interfaces;
 mod host_validation_disabled;
@@ -10,6 +10,7 @@ mod missing_rate_limit;
 mod missing_timeouts;
 mod origin_validation_off;
 mod permissive_cors;
+mod session_id_misuse;
 mod spoofable_rate_limit_key;
 mod static_bearer_layer;
 mod stdout_write;
@@ -24,6 +25,7 @@ pub use missing_rate_limit::{MISSING_RATE_LIMIT, missing_rate_limit};
 pub use missing_timeouts::{MISSING_TIMEOUTS, missing_timeouts};
 pub use origin_validation_off::{ORIGIN_VALIDATION_OFF, origin_validation_off};
 pub use permissive_cors::{PERMISSIVE_CORS, permissive_cors};
+pub use session_id_misuse::{SESSION_ID_MISUSE, session_id_misuse};
 pub use spoofable_rate_limit_key::{SPOOFABLE_RATE_LIMIT_KEY, spoofable_rate_limit_key};
 pub use static_bearer_layer::{STATIC_BEARER_LAYER, static_bearer_layer};
 pub use stdout_write::{STDOUT_WRITE, stdout_write};
