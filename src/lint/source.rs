@@ -22,6 +22,8 @@ use crate::edit::rust::LineIndex;
 pub struct CrateContext {
     /// Configured rule thresholds.
     pub options: super::config::RuleOptions,
+    /// The package's declared `rust-version` (major, minor, patch), when it has one.
+    pub rust_version: Option<(u64, u64, u64)>,
 }
 
 /// Files up to this size are parsed whole; larger ones are checked in parts of about this size

@@ -63,8 +63,8 @@ fn lint_any(code: &str, kind: &str) -> Report {
 const RULES_TESTED_ALONE: &[&str] = &[
     "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209", "MCP210", "MCP211", "MCP212",
     "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307", "MCP308",
-    "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412",
-    "MCP413",
+    "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP410", "MCP411",
+    "MCP412", "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -323,6 +323,65 @@ fn mcp406_untrusted_path_join() {
 #[test]
 fn mcp408_canonicalize_then_open() {
     check_rule_alone("MCP408");
+}
+
+/// MCP410 depends on the package's `rust-version`: its fixtures are linted as a package that
+/// declares 1.70, and the failing one again as one that declares 1.77.2 (the fixed toolchain)
+/// and as one that declares none.
+#[test]
+fn mcp410_windows_batch_args() {
+    let only = Settings::from_options(&Options {
+        select: vec!["MCP410".into()],
+        ..Options::default()
+    });
+    let lint = |kind: &str, rust_version| {
+        let (path, text) = fixture("MCP410", kind);
+        let diagnostics = mcpforge::lint::lint_package(vec![(path, text)], rust_version, &only);
+        Report {
+            diagnostics,
+            ..Report::default()
+        }
+    };
+    let fail = lint("fail", Some((1, 70, 0)));
+    assert!(fail.diagnostics.iter().all(|d| d.rule.code == "MCP410"));
+    insta::assert_snapshot!(
+        "rule__MCP410",
+        emit::render(emit::OutputFormat::Concise, &fail, Path::new("."))
+    );
+    for (kind, rust_version) in [
+        ("pass", Some((1, 70, 0))),
+        ("fail", Some((1, 77, 2))),
+        ("fail", None),
+    ] {
+        let found: Vec<_> = lint(kind, rust_version)
+            .diagnostics
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert!(found.is_empty(), "{kind} with {rust_version:?}: {found:?}");
+    }
+}
+
+#[test]
+fn mcp410_reads_rust_version_from_the_manifest() {
+    let (_tmp, root) = project_with(&[(
+        "main.rs",
+        "fn main() {\n    let name = std::env::args().nth(1).unwrap_or_default();\n    let _ = std::process::Command::new(\"run.bat\").arg(name).status();\n}\n",
+    )]);
+    let lint = |root: &Path| {
+        mcpforge(root)
+            .args(["lint", "--select", "MCP410", "--output-format", "concise"])
+            .assert()
+            .success()
+    };
+    lint(&root).stdout("");
+    let manifest = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace(
+        "edition = \"2024\"",
+        "edition = \"2021\"\nrust-version = \"1.70\"",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    lint(&root).stdout(contains("src/main.rs:3:51: MCP410 [warning]"));
 }
 
 #[test]

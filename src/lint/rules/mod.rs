@@ -352,6 +352,11 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &security::WINDOWS_BATCH_ARGS,
+        check: Check::Source(security::windows_batch_args),
+        surface: None,
+    },
+    Rule {
         meta: &security::UNBOUNDED_READ,
         check: Check::Source(security::unbounded_read),
         surface: None,
