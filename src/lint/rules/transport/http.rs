@@ -202,18 +202,21 @@ impl HttpFacts {
             ..Self::default()
         };
         let text = &file.text;
+        // The words every fact below is spelled with (`timeout`, `TimeoutLayer`, `AUTHORIZATION`,
+        // `RateLimitLayer`, `rate_limit`…): a file with none of them is not walked.
         let relevant = [
-            "rmcp",
-            "tower",
-            "tokio",
+            "StreamableHttpService",
+            "imeout",
             "governor",
+            "imit",
+            "uthorization",
+            "AUTHORIZATION",
+            "ValidateRequestHeader",
             "reqwest",
-            "header",
             "0.0.0.0",
             "[::]",
             "UNSPECIFIED",
             "allowed_hosts",
-            "uthorization",
         ];
         if !relevant.iter().any(|w| text.contains(w)) {
             return facts;
