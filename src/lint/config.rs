@@ -46,6 +46,9 @@ pub struct RuleOptions {
     pub max_tools_error: usize,
     /// MCP102: most fields a tool's parameters struct may have.
     pub max_tool_params: usize,
+    /// MCP211: a reverse proxy you run overwrites `X-Forwarded-For`/`X-Real-IP`/`Forwarded`, so
+    /// rate limits may be keyed by them.
+    pub trusted_proxy: bool,
 }
 
 impl Default for RuleOptions {
@@ -54,6 +57,7 @@ impl Default for RuleOptions {
             max_tools_warn: 20,
             max_tools_error: 50,
             max_tool_params: 8,
+            trusted_proxy: false,
         }
     }
 }

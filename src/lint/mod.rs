@@ -180,7 +180,9 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
         }
         report.files += files.len();
         report.lines += files.iter().map(|(_, t)| t.lines().count()).sum::<usize>();
-        report.diagnostics.extend(lint_crate(files, &settings));
+        report
+            .diagnostics
+            .extend(lint_package(files, krate.rust_version, &settings));
     }
     report
         .diagnostics
@@ -194,8 +196,18 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
 /// Lints one crate's files (relative path, text): per-file rules in parallel, then crate-wide
 /// rules, then each file's suppressions and the configured severities.
 pub fn lint_crate(files: Vec<(String, String)>, settings: &Settings) -> Vec<Diagnostic> {
+    lint_package(files, None, settings)
+}
+
+/// [`lint_crate`] for a package that declares `rust-version` (major, minor, patch).
+pub fn lint_package(
+    files: Vec<(String, String)>,
+    rust_version: Option<(u64, u64, u64)>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
     let context = CrateContext {
         options: settings.options,
+        rust_version,
     };
     // syn trees are not `Send`: each file is parsed, checked and summarised on one thread; crate
     // rules see the summaries. Findings of rules that apply only to stdio servers are held
@@ -317,6 +329,8 @@ pub struct FileFacts {
     pub paths: facts::PathFacts,
     /// Bearer authentication and its discovery metadata (MCP306).
     pub auth: rules::auth::missing_protected_resource_metadata::AuthFacts,
+    /// Serving MCP over HTTP and what guards it (MCP206, MCP208, MCP209).
+    pub http: rules::transport::http::HttpFacts,
 }
 
 impl FileFacts {
@@ -328,11 +342,14 @@ impl FileFacts {
                 (t.name, start, end)
             })
             .collect();
+        let auth = rules::auth::missing_protected_resource_metadata::AuthFacts::of(file);
+        let http = rules::transport::http::HttpFacts::of(file, auth.bearer.is_some());
         Self {
             path: file.path.clone(),
             tools,
             paths: facts::PathFacts::of(file),
-            auth: rules::auth::missing_protected_resource_metadata::AuthFacts::of(file),
+            auth,
+            http,
         }
     }
 
@@ -342,6 +359,7 @@ impl FileFacts {
         self.tools.extend(part.tools);
         self.paths.extend(part.paths);
         self.auth.extend(part.auth);
+        self.http.extend(part.http);
     }
 }
 
@@ -572,6 +590,8 @@ fn touches(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
 /// A crate's Rust files.
 struct Crate {
     files: Vec<PathBuf>,
+    /// The package's declared `rust-version`.
+    rust_version: Option<(u64, u64, u64)>,
     /// Symbolic links (to files or folders) among them that lead outside the project, with
     /// where they lead.
     outside_links: Vec<(PathBuf, PathBuf)>,
@@ -638,9 +658,14 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
                 .map(|d| d.as_std_path().to_path_buf())
         })
         .collect();
+    let rust_versions: Vec<Option<(u64, u64, u64)>> = members
+        .iter()
+        .filter(|p| p.manifest_path.parent().is_some())
+        .map(|p| p.rust_version.as_ref().map(|v| (v.major, v.minor, v.patch)))
+        .collect();
     let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut crates = Vec::new();
-    for dir in &package_dirs {
+    for (dir, rust_version) in package_dirs.iter().zip(rust_versions) {
         let mut walk = Walk {
             package: dir,
             packages: &package_dirs,
@@ -648,6 +673,7 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
             seen: std::collections::HashSet::new(),
             krate: Crate {
                 files: Vec::new(),
+                rust_version,
                 outside_links: Vec::new(),
             },
         };

@@ -22,6 +22,8 @@ use crate::edit::rust::LineIndex;
 pub struct CrateContext {
     /// Configured rule thresholds.
     pub options: super::config::RuleOptions,
+    /// The package's declared `rust-version` (major, minor, patch), when it has one.
+    pub rust_version: Option<(u64, u64, u64)>,
 }
 
 /// Files up to this size are parsed whole; larger ones are checked in parts of about this size
@@ -38,6 +40,13 @@ pub const ACROSS_ITEMS: &[(&str, Across)] = &[
     ("MCP104", Across::ItemModule),
     ("MCP105", Across::ItemModule),
     ("MCP112", Across::ItemModule),
+    // Outbound clients in files defining tools are left to MCP104/MCP110.
+    ("MCP208", Across::ItemModule),
+    // A constant naming the session header may be defined in any item of the file.
+    (
+        "MCP213",
+        Across::WholeFile(&["-session-id", "-Session-Id", "-Session-ID", "-SESSION-ID"]),
+    ),
     // The struct a `Query<T>` names may be anywhere in the file. The word, not `Query<`: the
     // type can be written `Query::<T>` or with spaces.
     ("MCP307", Across::WholeFile(&["Query"])),

@@ -61,9 +61,10 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP201", "MCP202", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307",
-    "MCP308", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP411", "MCP412",
-    "MCP413",
+    "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209", "MCP210", "MCP211", "MCP212",
+    "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307", "MCP308",
+    "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP410", "MCP411",
+    "MCP412", "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -174,6 +175,82 @@ fn a_stdio_server_is_found_through_re_exports_in_other_files() {
 }
 
 #[test]
+fn mcp204_origin_validation_off() {
+    check_rule_alone("MCP204");
+}
+
+#[test]
+fn mcp206_http_without_auth() {
+    check_rule_alone("MCP206");
+}
+
+#[test]
+fn mcp208_missing_timeouts() {
+    check_rule_alone("MCP208");
+}
+
+#[test]
+fn mcp209_missing_rate_limit() {
+    check_rule_alone("MCP209");
+}
+
+#[test]
+fn mcp210_unbounded_body() {
+    check_rule_alone("MCP210");
+}
+
+#[test]
+fn mcp211_spoofable_rate_limit_key() {
+    check_rule_alone("MCP211");
+}
+
+#[test]
+fn mcp211_is_off_behind_a_trusted_proxy() {
+    let (_tmp, root) = project_with(&[(
+        "main.rs",
+        "use tower_governor::key_extractor::SmartIpKeyExtractor;\n\nfn main() {\n    let _ = GovernorConfigBuilder::default().key_extractor(SmartIpKeyExtractor);\n}\n",
+    )]);
+    let lint = |root: &Path| {
+        mcpforge(root)
+            .args(["lint", "--select", "MCP211", "--output-format", "concise"])
+            .assert()
+    };
+    // A warning: the exit code stays 0 at the default `--fail-on error`.
+    lint(&root)
+        .success()
+        .stdout(contains("src/main.rs:4:60: MCP211 [warning]"));
+    let manifest = root.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[package.metadata.mcpforge.lint.options]\ntrusted-proxy = true\n");
+    std::fs::write(&manifest, text).unwrap();
+    lint(&root).success().stdout("");
+}
+
+#[test]
+fn a_loopback_http_server_without_auth_is_not_mcp206s_finding() {
+    // The same server as MCP206's failing fixture, on 127.0.0.1 and the default allowed hosts.
+    let (_tmp, root) = project_with(&[(
+        "main.rs",
+        "use rmcp::transport::StreamableHttpService;\n\n#[tokio::main]\nasync fn main() {\n    let service = StreamableHttpService::new(|| Ok(Server), manager(), config());\n    let listener = tokio::net::TcpListener::bind(\"127.0.0.1:8080\").await.unwrap();\n    axum::serve(listener, axum::Router::new().nest_service(\"/mcp\", service)).await.unwrap();\n}\n",
+    )]);
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP206", "--output-format", "concise"])
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn mcp212_static_bearer_layer() {
+    check_rule_alone("MCP212");
+}
+
+#[test]
+fn mcp213_session_id_misuse() {
+    check_rule_alone("MCP213");
+}
+
+#[test]
 fn mcp301_jwt_audience_unchecked() {
     check_rule_alone("MCP301");
 }
@@ -214,6 +291,11 @@ fn mcp308_wildcard_scope() {
 }
 
 #[test]
+fn mcp309_tls_verification_disabled() {
+    check_rule_alone("MCP309");
+}
+
+#[test]
 fn mcp401_unguarded_outbound_url() {
     check_rule_alone("MCP401");
 }
@@ -241,6 +323,65 @@ fn mcp406_untrusted_path_join() {
 #[test]
 fn mcp408_canonicalize_then_open() {
     check_rule_alone("MCP408");
+}
+
+/// MCP410 depends on the package's `rust-version`: its fixtures are linted as a package that
+/// declares 1.70, and the failing one again as one that declares 1.77.2 (the fixed toolchain)
+/// and as one that declares none.
+#[test]
+fn mcp410_windows_batch_args() {
+    let only = Settings::from_options(&Options {
+        select: vec!["MCP410".into()],
+        ..Options::default()
+    });
+    let lint = |kind: &str, rust_version| {
+        let (path, text) = fixture("MCP410", kind);
+        let diagnostics = mcpforge::lint::lint_package(vec![(path, text)], rust_version, &only);
+        Report {
+            diagnostics,
+            ..Report::default()
+        }
+    };
+    let fail = lint("fail", Some((1, 70, 0)));
+    assert!(fail.diagnostics.iter().all(|d| d.rule.code == "MCP410"));
+    insta::assert_snapshot!(
+        "rule__MCP410",
+        emit::render(emit::OutputFormat::Concise, &fail, Path::new("."))
+    );
+    for (kind, rust_version) in [
+        ("pass", Some((1, 70, 0))),
+        ("fail", Some((1, 77, 2))),
+        ("fail", None),
+    ] {
+        let found: Vec<_> = lint(kind, rust_version)
+            .diagnostics
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert!(found.is_empty(), "{kind} with {rust_version:?}: {found:?}");
+    }
+}
+
+#[test]
+fn mcp410_reads_rust_version_from_the_manifest() {
+    let (_tmp, root) = project_with(&[(
+        "main.rs",
+        "fn main() {\n    let name = std::env::args().nth(1).unwrap_or_default();\n    let _ = std::process::Command::new(\"run.bat\").arg(name).status();\n}\n",
+    )]);
+    let lint = |root: &Path| {
+        mcpforge(root)
+            .args(["lint", "--select", "MCP410", "--output-format", "concise"])
+            .assert()
+            .success()
+    };
+    lint(&root).stdout("");
+    let manifest = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap().replace(
+        "edition = \"2024\"",
+        "edition = \"2021\"\nrust-version = \"1.70\"",
+    );
+    std::fs::write(&manifest, text).unwrap();
+    lint(&root).stdout(contains("src/main.rs:3:51: MCP410 [warning]"));
 }
 
 #[test]

@@ -11,7 +11,7 @@ pub mod metadata;
 mod security;
 mod spec;
 pub(crate) mod tools;
-mod transport;
+pub(crate) mod transport;
 
 pub use super::diagnostic::Applicability;
 use super::diagnostic::{Diagnostic, Severity};
@@ -207,13 +207,53 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &transport::ORIGIN_VALIDATION_OFF,
+        check: Check::Source(transport::origin_validation_off),
+        surface: None,
+    },
+    Rule {
         meta: &transport::BIND_ALL_INTERFACES,
         check: Check::Source(transport::bind_all_interfaces),
         surface: None,
     },
     Rule {
+        meta: &transport::HTTP_WITHOUT_AUTH,
+        check: Check::Crate(transport::http_without_auth),
+        surface: None,
+    },
+    Rule {
         meta: &transport::PERMISSIVE_CORS,
         check: Check::Source(transport::permissive_cors),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::MISSING_TIMEOUTS,
+        check: Check::Crate(transport::missing_timeouts),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::MISSING_RATE_LIMIT,
+        check: Check::Crate(transport::missing_rate_limit),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::UNBOUNDED_BODY,
+        check: Check::Source(transport::unbounded_body),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::SPOOFABLE_RATE_LIMIT_KEY,
+        check: Check::Source(transport::spoofable_rate_limit_key),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::STATIC_BEARER_LAYER,
+        check: Check::Source(transport::static_bearer_layer),
+        surface: None,
+    },
+    Rule {
+        meta: &transport::SESSION_ID_MISUSE,
+        check: Check::Source(transport::session_id_misuse),
         surface: None,
     },
     Rule {
@@ -309,6 +349,11 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &security::SHELL_INJECTION,
         check: Check::Source(security::shell_injection),
+        surface: None,
+    },
+    Rule {
+        meta: &security::WINDOWS_BATCH_ARGS,
+        check: Check::Source(security::windows_batch_args),
         surface: None,
     },
     Rule {

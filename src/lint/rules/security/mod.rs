@@ -4,7 +4,7 @@
 mod canonicalize_then_open;
 mod check_then_fetch;
 mod fetch_client;
-mod flow;
+pub(crate) mod flow;
 mod handwritten_ip_check;
 mod proxy_bypasses_resolver;
 mod shell_injection;
@@ -15,6 +15,7 @@ mod unsafe_file_permissions;
 mod unsandboxed_code_exec;
 mod untrusted_path_join;
 mod unvalidated_redirects;
+mod windows_batch_args;
 
 pub use canonicalize_then_open::{CANONICALIZE_THEN_OPEN, canonicalize_then_open};
 pub use check_then_fetch::{CHECK_THEN_FETCH, check_then_fetch};
@@ -28,3 +29,4 @@ pub use unsafe_file_permissions::{UNSAFE_FILE_PERMISSIONS, unsafe_file_permissio
 pub use unsandboxed_code_exec::{UNSANDBOXED_CODE_EXEC, unsandboxed_code_exec};
 pub use untrusted_path_join::{UNTRUSTED_PATH_JOIN, untrusted_path_join};
 pub use unvalidated_redirects::{UNVALIDATED_REDIRECTS, unvalidated_redirects};
+pub use windows_batch_args::{WINDOWS_BATCH_ARGS, windows_batch_args};
