@@ -33,7 +33,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,7 +43,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -64,7 +64,9 @@ use crate::server::Server;
 
 /// The path MCP is served at.
 pub const MCP_PATH: &str = "/mcp";
-const SESSION_HEADER: &str = "mcp-session-id";
+/// A `HeaderName` rather than a `&str`: a lookup by `&str` parses and validates the name on
+/// every request.
+static SESSION_HEADER: HeaderName = HeaderName::from_static("mcp-session-id");
 
 /// Serves `app` on `listener` until `shutdown` resolves, then drains and stops.
 pub async fn serve(
@@ -512,20 +514,20 @@ impl tower_service::Service<Request> for Guarded {
             }
             let session = request
                 .headers()
-                .get(SESSION_HEADER)
+                .get(&SESSION_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
             if let Some(id) = &session
                 && !sessions.may_use(id, &owner)
             {
-                tracing::warn!(principal = %super::logging::bounded(&owner), "a session presented by another principal");
+                tracing::warn!(principal = %owner, "a session presented by another principal");
                 return Ok(refuse(StatusCode::NOT_FOUND, "session_not_found", None));
             }
             let response = mcp.handle(request).await.map(Body::new);
             if session.is_none()
                 && let Some(created) = response
                     .headers()
-                    .get(SESSION_HEADER)
+                    .get(&SESSION_HEADER)
                     .and_then(|v| v.to_str().ok())
                 && let Err(refusal) = sessions
                     .admit(created, &owner, &app.settings.http_limits)
@@ -542,18 +544,18 @@ impl tower_service::Service<Request> for Guarded {
 /// closes; [`Sessions::prune`] follows it).
 struct Sessions {
     manager: Arc<LocalSessionManager>,
-    owners: Mutex<HashMap<String, Arc<str>>>,
+    owners: Mutex<HashMap<String, Arc<Owner>>>,
 }
 
 impl Sessions {
     /// Whether `owner` may use session `id` (unknown ids pass: rmcp answers 404 for them).
-    fn may_use(&self, id: &str, owner: &str) -> bool {
+    fn may_use(&self, id: &str, owner: &Owner) -> bool {
         let owners = self.owners.lock().unwrap_or_else(PoisonError::into_inner);
         owners.get(id).is_none_or(|o| **o == *owner)
     }
 
     /// Records a session just created for `owner`, or closes it again when the caps say no.
-    async fn admit(&self, id: &str, owner: &str, limits: &HttpLimits) -> Result<(), Response> {
+    async fn admit(&self, id: &str, owner: &Owner, limits: &HttpLimits) -> Result<(), Response> {
         let (total, mine) = self.counts(owner);
         let over = if total >= limits.max_sessions || mine >= limits.max_sessions_per_principal {
             // Closed sessions may still be counted: forget them, then count again.
@@ -580,17 +582,17 @@ impl Sessions {
         if let Some((status, error, setting)) = over {
             let session = rmcp::transport::common::server_side_http::SessionId::from(id);
             let _ = self.manager.close_session(&session).await;
-            tracing::warn!(principal = %super::logging::bounded(owner), limit = setting, "session refused");
+            tracing::warn!(principal = %owner, limit = setting, "session refused");
             return Err(refuse(status, error, Some(limits.session_idle)));
         }
         self.owners
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(id.to_string(), Arc::from(owner));
+            .insert(id.to_string(), Arc::new(owner.clone()));
         Ok(())
     }
 
-    fn counts(&self, owner: &str) -> (usize, usize) {
+    fn counts(&self, owner: &Owner) -> (usize, usize) {
         let owners = self.owners.lock().unwrap_or_else(PoisonError::into_inner);
         let mine = owners.values().filter(|o| ***o == *owner).count();
         (owners.len(), mine)
@@ -618,19 +620,43 @@ fn refuse(status: StatusCode, error: &str, retry_after: Option<Duration>) -> Res
     response
 }
 
-/// The principal a session and its caps are keyed by: the authenticated principal, or the
-/// caller's address when everyone is `anonymous`.
-fn owner_key(app: &App, principal: &str, peer: Option<SocketAddr>) -> String {
-    match peer {
-        Some(peer) if !app.auth.is_required() => format!("{principal}@{}", peer.ip()),
-        _ => principal.to_string(),
+/// Who a session and its caps are keyed by: the authenticated principal, or the principal
+/// at the caller's address when everyone is `anonymous`. Compared as parts, not formatted
+/// into a string: formatting the address took ~2k instructions on every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Owner {
+    principal: String,
+    addr: Option<IpAddr>,
+}
+
+impl Owner {
+    fn of(app: &App, principal: &str, peer: Option<SocketAddr>) -> Self {
+        let addr = match peer {
+            Some(peer) if !app.auth.is_required() => Some(peer.ip()),
+            _ => None,
+        };
+        Self {
+            principal: principal.to_string(),
+            addr,
+        }
+    }
+}
+
+/// The principal bounded like every caller-chosen log field, then `@address` if keyed by one.
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(super::logging::bounded(&self.principal))?;
+        match self.addr {
+            Some(addr) => write!(f, "@{addr}"),
+            None => Ok(()),
+        }
     }
 }
 
 /// Authenticates `request` and counts it against its principal's limit: the request, with
 /// the caller's [`Identity`](super::auth::Identity) in its extensions and its token removed,
 /// and the key its sessions belong to; or the 401/403/429/503 answer.
-async fn guard(app: &App, mut request: Request) -> Result<(Request, String), Response> {
+async fn guard(app: &App, mut request: Request) -> Result<(Request, Owner), Response> {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -667,7 +693,7 @@ async fn guard(app: &App, mut request: Request) -> Result<(Request, String), Res
     if !app.settings.tool_scopes.is_empty() && request.method() == Method::POST {
         request = check_scopes(app, request, &identity).await?;
     }
-    let owner = owner_key(app, &identity.principal, peer);
+    let owner = Owner::of(app, &identity.principal, peer);
     let principal_counted = app.limits.per_principal.is_some();
     request.extensions_mut().insert(Admitted {
         identity,
@@ -800,4 +826,34 @@ async fn check_scopes(
         return Err(response);
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Owner;
+    use crate::platform::logging::MAX_FIELD_BYTES;
+
+    #[test]
+    fn owners_compare_by_principal_and_address_and_log_bounded() {
+        let at = |principal: &str, addr: Option<&str>| Owner {
+            principal: principal.to_string(),
+            addr: addr.map(|a| a.parse().unwrap()),
+        };
+        assert_eq!(
+            at("anonymous", Some("10.0.0.1")),
+            at("anonymous", Some("10.0.0.1"))
+        );
+        assert_ne!(
+            at("anonymous", Some("10.0.0.1")),
+            at("anonymous", Some("10.0.0.2"))
+        );
+        // A principal whose name looks like `principal@address` is not that principal there.
+        assert_ne!(at("a@10.0.0.1", None), at("a", Some("10.0.0.1")));
+        assert_eq!(at("anonymous", Some("::1")).to_string(), "anonymous@::1");
+        let long = "p".repeat(MAX_FIELD_BYTES * 4);
+        assert_eq!(
+            at(&long, Some("10.0.0.1")).to_string(),
+            format!("{}@10.0.0.1", "p".repeat(MAX_FIELD_BYTES))
+        );
+    }
 }
