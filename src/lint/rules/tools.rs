@@ -315,3 +315,18 @@ pub fn struct_fields(file: &SourceFile, name: &str) -> Option<Vec<(String, Strin
     finder.visit_file(&file.ast);
     finder.found
 }
+
+/// The identifiers of a path's segments, in order (`std::process::Command` →
+/// `["std", "process", "Command"]`).
+pub fn segment_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+/// A macro's name: its path's last segment (`tracing::info!` → `info`).
+pub fn macro_name(mac: &syn::Macro) -> String {
+    mac.path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}

@@ -57,12 +57,7 @@ pub fn global_mutable_state(file: &SourceFile, _: &CrateContext, out: &mut Vec<D
             }
         }
         fn visit_macro(&mut self, mac: &'a syn::Macro) {
-            let name = mac
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
+            let name = crate::lint::rules::tools::macro_name(mac);
             if matches!(name.as_str(), "lazy_static" | "thread_local") {
                 self.out.push(self.file.diagnostic(
                     &GLOBAL_MUTABLE_STATE,

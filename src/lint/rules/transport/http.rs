@@ -67,12 +67,7 @@ pub fn list_literals(expr: &syn::Expr) -> Option<Vec<(String, Span)>> {
             let syn::Expr::Path(p) = &*c.func else {
                 return None;
             };
-            let segments: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments = crate::lint::rules::tools::segment_names(&p.path);
             let tail = segments
                 .iter()
                 .rev()
@@ -108,12 +103,7 @@ pub fn const_size(expr: &syn::Expr) -> Option<u128> {
             }
         }
         syn::Expr::Path(p) => {
-            let text: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let text = crate::lint::rules::tools::segment_names(&p.path);
             match text
                 .join("::")
                 .trim_start_matches("std::")

@@ -273,12 +273,7 @@ impl<'a> Visit<'a> for Walk<'_, '_> {
 
     fn visit_expr_call(&mut self, call: &'a syn::ExprCall) {
         if let syn::Expr::Path(p) = &*call.func {
-            let segments: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments = crate::lint::rules::tools::segment_names(&p.path);
             let n = segments.len();
             let ty = if n >= 2 { segments[n - 2].as_str() } else { "" };
             let func = segments.last().map_or("", String::as_str);
@@ -314,12 +309,7 @@ impl<'a> Visit<'a> for Walk<'_, '_> {
     }
 
     fn visit_macro(&mut self, mac: &'a syn::Macro) {
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = crate::lint::rules::tools::macro_name(mac);
         if LOG_MACROS.contains(&name.as_str()) && self.tokens_carry(mac.tokens.clone()) {
             self.report(
                 mac.span(),

@@ -38,12 +38,7 @@ pub fn stdout_write(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnosti
     }
     impl<'ast> Visit<'ast> for Visitor<'_, '_> {
         fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-            let name = mac
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
+            let name = crate::lint::rules::tools::macro_name(mac);
             if matches!(name.as_str(), "println" | "print")
                 && let Some(last) = mac.path.segments.last()
             {
