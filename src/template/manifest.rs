@@ -108,6 +108,18 @@ pub struct Choice {
     /// while team code still uses any of them.
     #[serde(default)]
     pub provides: Vec<String>,
+    /// For `choice` questions: values of a later `multi` question this one cannot go without,
+    /// as `question=value` (`auth`'s `jwt` implies `features=jwt`). A defaulted answer gets
+    /// them added; a given one that lacks them is refused.
+    #[serde(default)]
+    pub implies: Vec<String>,
+}
+
+impl Choice {
+    /// The `(question, value)` pairs of [`Choice::implies`].
+    pub fn implied(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.implies.iter().filter_map(|i| i.split_once('='))
+    }
 }
 
 /// A shared folder rendered into every project of the template: each file below
@@ -179,7 +191,7 @@ impl Manifest {
             "version `{}` is not a semantic version",
             self.version
         );
-        for q in &self.questions {
+        for (index, q) in self.questions.iter().enumerate() {
             ensure!(
                 q.key
                     .chars()
@@ -237,6 +249,26 @@ impl Manifest {
                         required != &choice.value && q.choices.iter().any(|c| &c.value == required),
                         "question `{}`: choice `{}` requires `{required}`, which is not another \
                          choice of the question",
+                        q.key,
+                        choice.value
+                    );
+                }
+                ensure!(
+                    choice.implies.is_empty() || q.kind == QuestionKind::Choice,
+                    "question `{}`: `implies` is for kind = \"choice\" choices",
+                    q.key
+                );
+                for implied in &choice.implies {
+                    let target = implied.split_once('=').and_then(|(key, value)| {
+                        let later = self.questions[index + 1..].iter().find(|t| t.key == key)?;
+                        (later.kind == QuestionKind::Multi
+                            && later.choices.iter().any(|c| c.value == value))
+                        .then_some(())
+                    });
+                    ensure!(
+                        target.is_some(),
+                        "question `{}`: choice `{}` implies `{implied}`, which is not \
+                         `question=value` naming a choice of a later multi question",
                         q.key,
                         choice.value
                     );

@@ -826,8 +826,14 @@ fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
     template::resolve_answers(target, &given, directory, None)
 }
 
+/// The answers that differ, as shown to the user: a question the old version never asked is
+/// `(not asked)`, an empty list `(none)`.
 fn changed_answers(old: &Answers, new: &Answers) -> Vec<(String, String, String)> {
-    let show = |v: Option<&AnswerValue>| v.map(ToString::to_string).unwrap_or_default();
+    let show = |v: Option<&AnswerValue>| match v {
+        None => "(not asked)".to_string(),
+        Some(AnswerValue::List(list)) if list.is_empty() => "(none)".to_string(),
+        Some(value) => value.to_string(),
+    };
     old.0
         .keys()
         .chain(new.0.keys())
@@ -1143,6 +1149,23 @@ mod tests {
         );
         let (_tmp, owned) = upgrade_of(&target, &later, &[], |_| {});
         assert!(!owned.files.iter().any(|f| f.path == "server.rs"));
+    }
+
+    #[test]
+    fn a_new_question_answered_with_nothing_is_shown_as_such() {
+        let question = "\n[[question]]\nkey = \"features\"\nprompt = \"F\"\nhelp = \"F\"\n\
+            kind = \"multi\"\ndefault = []\nchoices = [{ value = \"a\", help = \"a\" }]\n";
+        let base = template_with("1.0.0", "", &[("x.txt", b"x\n")]);
+        let target = template_with("1.1.0", question, &[("x.txt", b"x\n")]);
+        let (_tmp, planned) = upgrade_of(&base, &target, &[], |_| {});
+        assert_eq!(
+            planned.answers_changed,
+            [(
+                "features".to_string(),
+                "(not asked)".to_string(),
+                "(none)".to_string()
+            )]
+        );
     }
 
     #[test]

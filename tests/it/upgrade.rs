@@ -158,7 +158,7 @@ fn an_old_project_upgrades_and_every_team_edit_survives() {
             "moved     src/platform/errors.rs -> platform/src/errors.rs (merged)",
         ))
         .stderr(contains("merged    README.md"))
-        .stderr(contains("created   tests/stdio.rs"))
+        .stderr(contains("created   platform/tests/stdio.rs"))
         .stderr(contains("deleted   .env.example"))
         .stderr(contains("ToolError::invalid_input"))
         .stderr(contains("What changed in the template"));
@@ -203,7 +203,7 @@ fn an_old_project_upgrades_and_every_team_edit_survives() {
     for rel in [
         "src/main.rs",
         "Cargo.toml",
-        "tests/stdio.rs",
+        "platform/tests/stdio.rs",
         "platform/src/config.rs",
         "src/settings.rs",
     ] {
@@ -277,7 +277,7 @@ fn dry_run_shows_the_plan_and_diff_and_writes_nothing() {
         .stderr(contains("Would upgrade"))
         .stderr(contains("dry run: nothing was written"))
         .stdout(contains("+++ b/platform/src/errors.rs"))
-        .stdout(contains("--- /dev/null\n+++ b/tests/stdio.rs"))
+        .stdout(contains("--- /dev/null\n+++ b/platform/tests/stdio.rs"))
         .stdout(contains(
             "+            return Err(ToolError::invalid_input(\"`city` is empty\"));",
         ));
@@ -411,8 +411,9 @@ fn an_interrupted_upgrade_leaves_each_file_old_or_new_and_can_be_run_again() {
 fn a_failed_write_leaves_the_project_as_it_was() {
     let tmp = tempfile::tempdir().unwrap();
     let root = generate(tmp.path(), "weather", Some(OLD));
-    // A file where the new template needs a directory (`tests/stdio.rs`).
-    std::fs::write(root.join("tests"), "not a directory").unwrap();
+    // A file where the new template needs a directory (`platform/tests/stdio.rs`).
+    std::fs::create_dir(root.join("platform")).unwrap();
+    std::fs::write(root.join("platform/tests"), "not a directory").unwrap();
     assert_refused_in(
         &root,
         &root,

@@ -18,6 +18,7 @@ use tracing::Level;
 
 #[cfg(feature = "http")]
 use super::auth::{AuthError, Authenticator};
+#[cfg(feature = "http")]
 use super::config::Transport;
 use super::errors;
 use super::identity::Identity;
@@ -65,6 +66,7 @@ pub struct StackParts {
     pub spans: bool,
     /// The transport the stack serves: a request without HTTP parts is trusted as the local
     /// client only when this is stdio.
+    #[cfg(feature = "http")]
     pub transport: Transport,
     /// Largest `initialize` parameters accepted over HTTP (a session keeps them).
     pub max_initialize_bytes: usize,
@@ -808,6 +810,7 @@ mod tests {
                 tool_scopes: Arc::default(),
                 team,
                 spans: false,
+                #[cfg(feature = "http")]
                 transport: Transport::Stdio,
                 max_initialize_bytes: 16 * 1024,
             },
@@ -832,6 +835,7 @@ mod tests {
                 tool_scopes: Arc::default(),
                 team: vec![Arc::new(Explode)],
                 spans: false,
+                #[cfg(feature = "http")]
                 transport: Transport::Stdio,
                 max_initialize_bytes: 16 * 1024,
             },

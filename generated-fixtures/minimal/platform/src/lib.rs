@@ -1,32 +1,30 @@
 //! The platform layer: what every server of this company gets, compiled as its own crate so
 //! that team code reaches it only through its public API, and it never reaches team code.
 //!
-//! - [`catalog`]: how a team's server plugs in ([`Project`], [`Catalog`]); the handler that
-//!   forwards every MCP method and masks errors.
-//! - [`services`]: what tools use at run time (settings, `UrlFetcher`, `FileOps`,
-//!   `CodeExecutor`, the upstream HTTP client).
+//! The public API (most of it in one `use platform::prelude::*;`):
+//! - [`Project`] and [`Catalog`]: how a team's server plugs in; [`Services`]: what tools use at
+//!   run time (settings, `UrlFetcher`, `FileOps`, `CodeExecutor`, the upstream HTTP client).
 //! - [`config`]: typed settings (defaults, file, environment), validated at startup, and the
 //!   hook for the team's own settings ([`config::TeamSettings`]).
-//! - [`logging`]: stderr only; text over stdio, JSON lines over HTTP.
-//! - [`middleware`] and [`layers`]: the stack around every request (request id, logging,
-//!   metrics, auth, rate limits, the team's middleware, error masking).
-//! - [`auth`]: bearer tokens and JWT/JWKS, OAuth protected-resource metadata, provider presets.
-//! - [`ratelimit`], [`shared_limits`], [`metrics`], [`otel`]: token buckets in memory or in
-//!   Redis; Prometheus metrics; OpenTelemetry spans (feature `otel`).
-//! - [`errors`]: errors and panics masked with the request id.
+//! - [`middleware`]: the request's [`middleware::RequestInfo`] and [`identity`], and the hook
+//!   for the team's middleware inside the platform's stack.
+//! - [`errors`]: [`errors::ToolError`]; other errors and panics are masked with the request id.
 //! - [`resources`]: the resource router (rmcp has no resource macro).
-//! - [`fetch`], [`files`], [`exec`]: `UrlFetcher` (SSRF-safe HTTP), `FileOps` (path-safe files)
-//!   and `CodeExecutor` (sandboxed processes), for URLs, paths and code a caller chose.
-//! - [`http`]: the Streamable HTTP transport; [`shutdown`]: signals and draining.
+//! - `fetch`, `files`, `exec` (with their features): `UrlFetcher` (SSRF-safe HTTP), `FileOps`
+//!   (path-safe files) and `CodeExecutor` (sandboxed processes), for URLs, paths and code a
+//!   caller chose.
 //! - [`cli`]: the server binary's commands; [`harness`]: the in-memory client for tests.
+//!
+//! Private to the crate: the handler that forwards every MCP method, the middleware stack
+//! (request id, logging, metrics, auth, rate limits, error masking), bearer and JWT auth, the
+//! Streamable HTTP transport, rate limits (in memory or Redis), Prometheus metrics,
+//! OpenTelemetry, logging and shutdown.
 //!
 //! `mcpforge upgrade` replaces this crate with newer platform versions (merging local edits);
 //! `mcpforge lint` reports local edits. Change behaviour through settings, or ask the platform
 //! team.
 
-#[cfg(feature = "http")]
-pub mod auth;
-pub mod catalog;
+// The public API: what team code uses (most of it through `prelude`).
 pub mod cli;
 pub mod config;
 pub mod errors;
@@ -37,23 +35,47 @@ pub mod fetch;
 #[cfg(feature = "files")]
 pub mod files;
 pub mod harness;
-#[cfg(feature = "http")]
-pub mod http;
 pub mod identity;
-pub mod layers;
-pub mod logging;
-// Without the `metrics` feature, an uninhabited stand-in: see `metrics/off.rs`.
-#[cfg_attr(not(feature = "metrics"), path = "metrics/off.rs")]
-pub mod metrics;
 pub mod middleware;
-pub mod otel;
 pub mod prelude;
-pub mod ratelimit;
 pub mod resources;
-pub mod services;
-#[cfg(feature = "redis")]
-pub mod shared_limits;
-pub mod shutdown;
+
+/// Modules private to the platform. The platform's own tests in tests/ (feature `probe`, which
+/// only they turn on) reach them as public modules; no team build can.
+macro_rules! internal {
+    ($($(#[$attr:meta])* $module:ident;)*) => {$(
+        $(#[$attr])*
+        #[cfg(feature = "probe")]
+        #[doc(hidden)]
+        pub mod $module;
+        $(#[$attr])*
+        #[cfg(not(feature = "probe"))]
+        mod $module;
+    )*};
+}
+
+internal! {
+    #[cfg(feature = "http")]
+    auth;
+    catalog;
+    #[cfg(feature = "http")]
+    http;
+    layers;
+    logging;
+    // Without the `metrics` feature, an uninhabited stand-in: see `metrics/off.rs`.
+    #[cfg_attr(not(feature = "metrics"), path = "metrics/off.rs")]
+    metrics;
+    otel;
+    ratelimit;
+    services;
+    #[cfg(feature = "redis")]
+    shared_limits;
+    shutdown;
+}
+
+// The platform's own test server (test-only tools, never a team's), for its unit tests and,
+// through the `probe` feature its test builds turn on, its integration tests in tests/.
+#[cfg(any(test, feature = "probe"))]
 #[doc(hidden)]
 pub mod testing;
 
@@ -166,6 +188,7 @@ impl App {
                 spans: settings.otlp_endpoint.is_some(),
                 #[cfg(not(feature = "otel"))]
                 spans: false,
+                #[cfg(feature = "http")]
                 transport: settings.transport,
                 #[cfg(feature = "http")]
                 max_initialize_bytes: settings.http.limits.max_initialize_bytes,

@@ -34,7 +34,7 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         key: "TRANSPORT",
         default: "stdio",
-        help: "`stdio` (the client launches the server) or `http` (Streamable HTTP).",
+        help: "`stdio` (the client launches the server) or `http` (Streamable HTTP, with the http feature).",
     },
     Setting {
         key: "SHUTDOWN_GRACE_SECONDS",

@@ -550,8 +550,9 @@ fn ttl_from_cache_control(header: Option<&str>, policy: &JwksPolicy) -> Duration
         .clamp(policy.min_ttl, policy.max_ttl)
 }
 
-/// Test support (used by this crate's tests and `tests/http.rs`): an Ed25519 signing key
-/// generated at run time, its JWKS, and tokens. Never used by the server itself.
+/// Test support (this crate's unit tests and `tests/http.rs`): an Ed25519 signing key
+/// generated at run time, its JWKS, and tokens. Never compiled into a server.
+#[cfg(any(test, feature = "probe"))]
 #[doc(hidden)]
 pub mod testing {
     use base64::Engine as _;

@@ -68,7 +68,7 @@ mod tests {
 
     use crate::testing::Harness;
 
-    // Runs through the real sandbox are in tests/exec.rs (they need the server binary).
+    // Runs through the real sandbox are in tests/run_python.rs (they need the server binary).
     #[tokio::test]
     async fn is_refused_when_python_is_not_enabled() {
         let h = Harness::start().await;
