@@ -70,10 +70,9 @@ mod tests {
         }
         expected.extend(["rate-limit", "error-masking", "slow-calls"]);
         assert_eq!(app.server.stack().names(), expected);
+        // A request answered through the whole stack, this middleware included (`list_tools`
+        // fails the test on an error; it needs no particular tool).
         let h = Harness::with_app(app).await;
-        let result = h
-            .call_tool("greet", serde_json::json!({"name": "Ada"}))
-            .await;
-        assert_eq!(result.is_error, Some(false));
+        h.list_tools().await;
     }
 }
