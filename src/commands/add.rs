@@ -73,6 +73,7 @@ pub struct Added {
 /// change in memory. Nothing is written; [`apply`] writes.
 pub fn plan(project: &Project, item: &AddItem) -> anyhow::Result<PlannedAdd> {
     let mut warnings = Vec::new();
+    let layout = item_paths(project)?;
     let (item, force, dry_run) = match item {
         AddItem::Tool(args) => {
             let spec = tool_spec(args)?;
@@ -84,7 +85,7 @@ pub fn plan(project: &Project, item: &AddItem) -> anyhow::Result<PlannedAdd> {
                     items::TOOL_NAME_SOFT_LIMIT
                 ));
             }
-            let text = items::render_tool(&spec)?;
+            let text = items::render_tool(&spec, &layout)?;
             (
                 NewItem::named("tool", spec.name, spec.ident, text),
                 args.force,
@@ -93,14 +94,14 @@ pub fn plan(project: &Project, item: &AddItem) -> anyhow::Result<PlannedAdd> {
         }
         AddItem::Resource(args) => {
             let spec = resource_spec(project, args)?;
-            let text = items::render_resource(&spec)?;
+            let text = items::render_resource(&spec, &layout)?;
             let mut item = NewItem::named("resource", spec.name, spec.ident, text);
             item.taken.push(format!("\"{}\"", spec.uri));
             (item, args.force, args.dry_run)
         }
         AddItem::Prompt(args) => {
             let spec = prompt_spec(args)?;
-            let text = items::render_prompt(&spec)?;
+            let text = items::render_prompt(&spec, &layout)?;
             (
                 NewItem::named("prompt", spec.name, spec.ident, text),
                 args.force,
@@ -341,14 +342,43 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
     })
 }
 
-/// Plans every change: the item's file, the registry edit, the `.mcpforge.toml` record.
-pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Result<Transaction> {
-    let template = template::find(&project.manifest.template).ok_or_else(|| {
+/// The project's template, as this mcpforge has it now.
+fn project_template(project: &Project) -> anyhow::Result<&'static template::Template> {
+    Ok(template::find(&project.manifest.template).ok_or_else(|| {
         CliError::failure(format!(
             "this project was generated from template `{}`, which this mcpforge does not know",
             project.manifest.template
         ))
+    })?)
+}
+
+/// The Rust paths new items use in this project: those of the template version it is at (a
+/// project not yet upgraded keeps its layout, and an item added to it compiles there).
+fn item_paths(project: &Project) -> anyhow::Result<items::ItemPaths> {
+    let template = project_template(project)?;
+    let version = &project.manifest.template_version;
+    if template.version() == version {
+        return Ok(template.manifest.layout.clone());
+    }
+    let released = template::history::load(template.name(), version).map_err(|e| {
+        CliError::failure(format!(
+            "this project is at template `{}` {version}, which this mcpforge cannot add items to: \
+             {}",
+            template.name(),
+            e.downcast_ref::<CliError>()
+                .map_or_else(|| format!("{e:#}"), |c| c.message.clone())
+        ))
+        .with_help(format!(
+            "use the mcpforge that generated it, or move it to {} with `mcpforge upgrade`",
+            template.version()
+        ))
     })?;
+    Ok(released.manifest.layout.clone())
+}
+
+/// Plans every change: the item's file, the registry edit, the `.mcpforge.toml` record.
+pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Result<Transaction> {
+    let template = project_template(project)?;
     let layout = item_layout(template, item.kind)?;
     let root = &project.root;
     check_no_crate_shadowed(root, item)?;

@@ -307,7 +307,13 @@ fn git_init(dir: &Path) -> anyhow::Result<()> {
 }
 
 fn next_steps(ui: &Ui, created: &Created, shown: &str) {
-    let runs_http = created.rendered.files.contains_key("src/platform/http.rs");
+    // Built with the HTTP transport: chosen among the platform crate's features, or (templates
+    // with the platform in `src/platform/`) always compiled in where the file exists.
+    let runs_http = created
+        .answers
+        .get("features")
+        .is_some_and(|f| f.selected().contains(&"http"))
+        || created.rendered.files.contains_key("src/platform/http.rs");
     ui.note("\nNext steps:");
     if shown != "." {
         let quoted = shlex::try_quote(shown).unwrap_or(std::borrow::Cow::Borrowed(shown));

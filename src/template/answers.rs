@@ -93,11 +93,19 @@ pub fn resolve_answers(
         }
     }
     let mut answers = BTreeMap::new();
+    // Values of later multi questions that earlier answers imply: (question, value, because).
+    let mut implied: Vec<(&str, &str, String)> = Vec::new();
     for q in &manifest.questions {
+        let must_have: Vec<(&str, &str)> = implied
+            .iter()
+            .filter(|(key, _, _)| *key == q.key)
+            .map(|(_, value, because)| (*value, because.as_str()))
+            .collect();
         let value = match given.iter().rev().find(|(k, _)| *k == q.key) {
             Some((_, raw)) => parse_answer(q, raw)?,
             None => {
-                let default = default_for(q, directory_name);
+                let default =
+                    default_for(q, directory_name).map(|d| with_implied(q, d, &must_have));
                 match prompter {
                     Some(prompter) => {
                         // Never offer a default that would be refused (a directory `Bad Dir`).
@@ -131,9 +139,67 @@ pub fn resolve_answers(
                 }
             }
         };
+        check_implied(q, &value, &must_have)?;
+        if let AnswerValue::Text(picked) = &value
+            && let Some(choice) = q.choices.iter().find(|c| &c.value == picked)
+        {
+            for (key, value) in choice.implied() {
+                implied.push((key, value, format!("--{} {picked}", q.key)));
+            }
+        }
         answers.insert(q.key.clone(), value);
     }
     Ok(Answers(answers))
+}
+
+/// A multi question's default with the values earlier answers imply added, each with the
+/// values it requires, in the question's order.
+fn with_implied(q: &Question, default: AnswerValue, must_have: &[(&str, &str)]) -> AnswerValue {
+    let AnswerValue::List(mut picked) = default else {
+        return default;
+    };
+    let mut wanted: Vec<&str> = must_have.iter().map(|(value, _)| *value).collect();
+    while let Some(value) = wanted.pop() {
+        if picked.iter().any(|p| p == value) {
+            continue;
+        }
+        picked.push(value.to_string());
+        if let Some(choice) = q.choices.iter().find(|c| c.value == value) {
+            wanted.extend(choice.requires.iter().map(String::as_str));
+        }
+    }
+    AnswerValue::List(
+        q.choices
+            .iter()
+            .filter(|c| picked.contains(&c.value))
+            .map(|c| c.value.clone())
+            .collect(),
+    )
+}
+
+/// Refuses a multi answer that lacks a value an earlier answer implies.
+fn check_implied(
+    q: &Question,
+    value: &AnswerValue,
+    must_have: &[(&str, &str)],
+) -> Result<(), CliError> {
+    let AnswerValue::List(picked) = value else {
+        return Ok(());
+    };
+    let Some((missing, because)) = must_have
+        .iter()
+        .find(|(value, _)| !picked.iter().any(|p| p == value))
+    else {
+        return Ok(());
+    };
+    let AnswerValue::List(fixed) = with_implied(q, value.clone(), must_have) else {
+        unreachable!("with_implied keeps a list a list")
+    };
+    Err(CliError::usage(format!(
+        "`{because}` needs `{missing}` in `--{key}` (only what `--{key}` lists is compiled in)",
+        key = q.key
+    ))
+    .with_help(format!("add it: `--{} {}`", q.key, fixed.join(","))))
 }
 
 fn default_for(q: &Question, directory_name: Option<&str>) -> Option<AnswerValue> {
@@ -747,5 +813,100 @@ choices = [
         let ok = resolve_answers(&m, &[], None, Some(&Picks(vec!["http", "jwt"]))).unwrap();
         assert_eq!(ok.get("features").unwrap().to_string(), "http,jwt");
         assert!(resolve_answers(&m, &[], None, Some(&Picks(vec!["jwt"]))).is_err());
+    }
+
+    /// `auth` before `features`, its `jwt` implying `features=jwt`.
+    fn auth_and_features() -> Manifest {
+        let text = format!(
+            r#"{}
+[[question]]
+key = "auth"
+prompt = "Auth?"
+help = "h"
+kind = "choice"
+default = "none"
+choices = [
+  {{ value = "none", help = "n" }},
+  {{ value = "jwt", help = "j", implies = ["features=jwt"] }},
+]
+"#,
+            "name = \"t\"\nversion = \"0.1.0\"\ndescription = \"d\""
+        );
+        let features = r#"
+[[question]]
+key = "features"
+prompt = "Subsystems?"
+help = "h"
+kind = "multi"
+default = ["metrics"]
+choices = [
+  { value = "http", help = "Streamable HTTP" },
+  { value = "jwt", help = "JWT auth", requires = ["http"] },
+  { value = "metrics", help = "Prometheus" },
+]
+"#;
+        Manifest::parse(&(text + features)).unwrap()
+    }
+
+    fn answer(
+        m: &Manifest,
+        given: &[(&str, &str)],
+        prompter: Option<&dyn Prompter>,
+    ) -> anyhow::Result<String> {
+        let given: Vec<(String, String)> = given
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        resolve_answers(m, &given, None, prompter).map(|a| a.get("features").unwrap().to_string())
+    }
+
+    #[test]
+    fn an_implied_value_joins_a_defaulted_answer_with_what_it_requires() {
+        let m = auth_and_features();
+        assert_eq!(answer(&m, &[], None).unwrap(), "metrics");
+        assert_eq!(
+            answer(&m, &[("auth", "jwt")], None).unwrap(),
+            "http,jwt,metrics"
+        );
+        assert_eq!(
+            answer(&m, &[("auth", "jwt"), ("features", "http,jwt")], None).unwrap(),
+            "http,jwt"
+        );
+    }
+
+    #[test]
+    fn a_given_or_prompted_answer_without_an_implied_value_is_refused() {
+        let m = auth_and_features();
+        let err = answer(&m, &[("auth", "jwt"), ("features", "metrics")], None)
+            .unwrap_err()
+            .downcast::<CliError>()
+            .unwrap();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.message,
+            "`--auth jwt` needs `jwt` in `--features` (only what `--features` lists is compiled in)"
+        );
+        assert_eq!(
+            err.help.as_deref(),
+            Some("add it: `--features http,jwt,metrics`")
+        );
+        assert!(answer(&m, &[("auth", "jwt")], Some(&Picks(vec!["metrics"]))).is_err());
+        assert!(answer(&m, &[("auth", "jwt")], Some(&Picks(vec!["http", "jwt"]))).is_ok());
+    }
+
+    #[test]
+    fn implies_must_name_a_choice_of_a_later_multi_question() {
+        for implies in ["features", "features=redis", "nothing=jwt"] {
+            let text = format!(
+                "name = \"t\"\nversion = \"0.1.0\"\ndescription = \"d\"\n[[question]]\nkey = \"auth\"\nprompt = \"p\"\nhelp = \"h\"\nkind = \"choice\"\ndefault = \"jwt\"\nchoices = [{{ value = \"jwt\", help = \"j\", implies = [\"{implies}\"] }}]\n[[question]]\nkey = \"features\"\nprompt = \"p\"\nhelp = \"h\"\nkind = \"multi\"\ndefault = []\nchoices = [{{ value = \"jwt\", help = \"j\" }}]\n"
+            );
+            let err = Manifest::parse(&text)
+                .and_then(|m| m.check(&[]))
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("is not `question=value`"),
+                "{implies}: {err}"
+            );
+        }
     }
 }

@@ -15,6 +15,30 @@ pub struct ItemLayout {
     pub registry: String,
 }
 
+/// The Rust paths the item partials write, which differ between a template's layouts (`[layout]`
+/// in `template.toml`). A manifest without the table is a version from before the platform was
+/// its own crate, so the defaults are that layout's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ItemPaths {
+    /// The path of the platform's modules (`errors`, `resources`, …).
+    pub platform: String,
+    /// The module holding the test `Harness` bound to this server.
+    pub testing: String,
+    /// The type a resource's `router()` returns.
+    pub resource_router: String,
+}
+
+impl Default for ItemPaths {
+    fn default() -> Self {
+        Self {
+            platform: "crate::platform".into(),
+            testing: "crate::platform::harness".into(),
+            resource_router: "ResourceRouter".into(),
+        }
+    }
+}
+
 /// Everything needed to render a new tool file.
 #[derive(Debug, Clone, Serialize)]
 pub struct ToolSpec {
@@ -47,10 +71,18 @@ pub struct Param {
 /// Crates every Rust file can name without a dependency; a module of the same name shadows them.
 pub const BUILTIN_CRATES: &[&str] = &["alloc", "core", "proc_macro", "std", "test"];
 
-/// Inherent methods of every generated `Server`, and `clone`, which platform code calls with
-/// method syntax: a tool or prompt method of the same name would not compile. (`ServerHandler`
-/// methods such as `ping` are fine: rmcp calls them through the trait.)
-pub const SERVER_METHODS: &[&str] = &["clone", "new", "state", "with_tools"];
+/// Inherent methods of every generated `Server`, in every layout (so that an item added today
+/// still compiles after an upgrade), and `clone`, which platform code calls with method syntax:
+/// a tool or prompt method of the same name would not compile. (`ServerHandler` methods such as
+/// `ping` are fine: rmcp calls them through the trait.)
+pub const SERVER_METHODS: &[&str] = &[
+    "clone",
+    "new",
+    "services",
+    "settings",
+    "state",
+    "with_tools",
+];
 
 /// Most clients accept tool names up to this length; the spec allows 128.
 pub const TOOL_NAME_SOFT_LIMIT: usize = 64;
@@ -400,19 +432,27 @@ pub fn parse_prompt_arg(spec: &str) -> Result<PromptArg, CliError> {
     })
 }
 
-/// Renders a resource file.
-pub fn render_resource(spec: &ResourceSpec) -> anyhow::Result<String> {
-    super::render::render_partial("_items/resource.rs.tera", spec)
+/// A spec and the project's layout, as one tera context (`{{ name }}`, `{{ layout.platform }}`).
+#[derive(Serialize)]
+struct Context<'a, T> {
+    #[serde(flatten)]
+    spec: &'a T,
+    layout: &'a ItemPaths,
 }
 
-/// Renders a prompt file.
-pub fn render_prompt(spec: &PromptSpec) -> anyhow::Result<String> {
-    super::render::render_partial("_items/prompt.rs.tera", spec)
+/// Renders a resource file for a project of `layout`.
+pub fn render_resource(spec: &ResourceSpec, layout: &ItemPaths) -> anyhow::Result<String> {
+    super::render::render_partial("_items/resource.rs.tera", &Context { spec, layout })
 }
 
-/// Renders a tool file.
-pub fn render_tool(spec: &ToolSpec) -> anyhow::Result<String> {
-    super::render::render_partial("_items/tool.rs.tera", spec)
+/// Renders a prompt file for a project of `layout`.
+pub fn render_prompt(spec: &PromptSpec, layout: &ItemPaths) -> anyhow::Result<String> {
+    super::render::render_partial("_items/prompt.rs.tera", &Context { spec, layout })
+}
+
+/// Renders a tool file for a project of `layout`.
+pub fn render_tool(spec: &ToolSpec, layout: &ItemPaths) -> anyhow::Result<String> {
+    super::render::render_partial("_items/tool.rs.tera", &Context { spec, layout })
 }
 
 #[cfg(test)]

@@ -28,6 +28,9 @@ pub struct Manifest {
     /// Where `mcpforge add` puts each kind of item (`tool`, …) and which registry it edits.
     #[serde(default)]
     pub items: BTreeMap<String, super::items::ItemLayout>,
+    /// The Rust paths `mcpforge add` writes into items for this version's layout (`[layout]`).
+    #[serde(default)]
+    pub layout: super::items::ItemPaths,
     /// Files this version moved or split, relative to the version before it (`[[moves]]`).
     #[serde(default)]
     pub moves: Vec<super::moves::Move>,
@@ -51,6 +54,11 @@ pub struct Question {
     /// Take the default from the target directory's name instead of `default`.
     #[serde(default)]
     pub default_from_directory: bool,
+    /// The answer `upgrade` records for a project generated before this question existed, when
+    /// `default` would change what that project had (a `features` question whose default leaves
+    /// out subsystems the older version always compiled in). Without it, `default` is used.
+    #[serde(default)]
+    pub upgrade_default: Option<AnswerValue>,
     #[serde(default)]
     pub validate: Option<Validation>,
     /// For `choice` and `multi` questions: the allowed values.
@@ -100,6 +108,18 @@ pub struct Choice {
     /// while team code still uses any of them.
     #[serde(default)]
     pub provides: Vec<String>,
+    /// For `choice` questions: values of a later `multi` question this one cannot go without,
+    /// as `question=value` (`auth`'s `jwt` implies `features=jwt`). A defaulted answer gets
+    /// them added; a given one that lacks them is refused.
+    #[serde(default)]
+    pub implies: Vec<String>,
+}
+
+impl Choice {
+    /// The `(question, value)` pairs of [`Choice::implies`].
+    pub fn implied(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.implies.iter().filter_map(|i| i.split_once('='))
+    }
 }
 
 /// A shared folder rendered into every project of the template: each file below
@@ -171,7 +191,7 @@ impl Manifest {
             "version `{}` is not a semantic version",
             self.version
         );
-        for q in &self.questions {
+        for (index, q) in self.questions.iter().enumerate() {
             ensure!(
                 q.key
                     .chars()
@@ -233,6 +253,26 @@ impl Manifest {
                         choice.value
                     );
                 }
+                ensure!(
+                    choice.implies.is_empty() || q.kind == QuestionKind::Choice,
+                    "question `{}`: `implies` is for kind = \"choice\" choices",
+                    q.key
+                );
+                for implied in &choice.implies {
+                    let target = implied.split_once('=').and_then(|(key, value)| {
+                        let later = self.questions[index + 1..].iter().find(|t| t.key == key)?;
+                        (later.kind == QuestionKind::Multi
+                            && later.choices.iter().any(|c| c.value == value))
+                        .then_some(())
+                    });
+                    ensure!(
+                        target.is_some(),
+                        "question `{}`: choice `{}` implies `{implied}`, which is not \
+                         `question=value` naming a choice of a later multi question",
+                        q.key,
+                        choice.value
+                    );
+                }
                 for api in &choice.provides {
                     ensure!(
                         crate::project::uses::Api::parse(api).is_some(),
@@ -256,6 +296,21 @@ impl Manifest {
                 super::answers::check_answer(q, default).map_err(|e| {
                     anyhow::anyhow!(
                         "question `{}`: default `{default}` is refused: {}",
+                        q.key,
+                        e.message
+                    )
+                })?;
+            }
+            if let Some(answer) = &q.upgrade_default {
+                ensure!(
+                    std::mem::discriminant(answer)
+                        == std::mem::discriminant(q.default.as_ref().unwrap_or(answer)),
+                    "question `{}`: `upgrade_default` must be of the same kind as `default`",
+                    q.key
+                );
+                super::answers::check_answer(q, answer).map_err(|e| {
+                    anyhow::anyhow!(
+                        "question `{}`: upgrade_default `{answer}` is refused: {}",
                         q.key,
                         e.message
                     )

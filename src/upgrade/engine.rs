@@ -240,7 +240,15 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
         let owner = if added.contains(path) {
             Owner::Team
         } else if theirs.files.contains_key(path) {
-            target.manifest.owner_of(path)
+            let now = target.manifest.owner_of(path);
+            let before = base_template.manifest.owner_of(path);
+            // A file the older version did not hand to the team (service 0.5.0's `server.rs`)
+            // is merged once more as it was owned then: it becomes the team's with this upgrade.
+            if now == Owner::Team && base.files.contains_key(path) && before != Owner::Team {
+                before
+            } else {
+                now
+            }
         } else {
             base_template.manifest.owner_of(path)
         };
@@ -742,7 +750,7 @@ fn read_file(root: &Path, rel: &str) -> Option<Vec<u8>> {
 }
 
 /// The recorded answers (those the target template still asks), overridden by `--set`, with
-/// defaults for questions the target template added.
+/// `upgrade_default`s or defaults for questions the target template added.
 fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
     let target = &request.target.manifest;
     let mut given: Vec<(String, String)> = request
@@ -804,12 +812,28 @@ fn resolve_new_answers(request: &Request<'_>) -> anyhow::Result<Answers> {
         }
         given.push((key.clone(), value.clone()));
     }
+    // A question the project's version did not ask: what that version did, where the template
+    // says (`upgrade_default`), else its default (below).
+    for q in &target.questions {
+        if let Some(answer) = &q.upgrade_default
+            && request.manifest.answers.get(&q.key).is_none()
+            && !given.iter().any(|(k, _)| k == &q.key)
+        {
+            given.push((q.key.clone(), answer.to_string()));
+        }
+    }
     let directory = request.root.file_name().and_then(|n| n.to_str());
     template::resolve_answers(target, &given, directory, None)
 }
 
+/// The answers that differ, as shown to the user: a question the old version never asked is
+/// `(not asked)`, an empty list `(none)`.
 fn changed_answers(old: &Answers, new: &Answers) -> Vec<(String, String, String)> {
-    let show = |v: Option<&AnswerValue>| v.map(ToString::to_string).unwrap_or_default();
+    let show = |v: Option<&AnswerValue>| match v {
+        None => "(not asked)".to_string(),
+        Some(AnswerValue::List(list)) if list.is_empty() => "(none)".to_string(),
+        Some(value) => value.to_string(),
+    };
     old.0
         .keys()
         .chain(new.0.keys())
@@ -863,6 +887,8 @@ fn run_migrations(
     });
 
     let mut reports = Vec::new();
+    // Each edited file as it was before the first migration touched it.
+    let mut unmigrated: BTreeMap<String, String> = BTreeMap::new();
     for migration in migrations {
         let mut report = MigrationReport {
             summary: migration.summary.clone(),
@@ -881,6 +907,9 @@ fn run_migrations(
             match migration.edit(&text) {
                 Ok(None) => {}
                 Ok(Some(edited)) => {
+                    unmigrated
+                        .entry(path.clone())
+                        .or_insert_with(|| text.clone());
                     let change = writes.entry(path.clone()).or_insert_with(|| Change {
                         path: request.root.join(path),
                         display: path.clone(),
@@ -903,8 +932,35 @@ fn run_migrations(
         }
         reports.push(report);
     }
+    keep_rustfmt_clean(request.root, &unmigrated, writes);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(reports)
+}
+
+/// A rewritten path can put `use` items out of rustfmt's order (`crate::platform::…` becoming
+/// `platform::…` moves below `crate::testing`), which would fail a team's `cargo fmt --check`.
+/// Files that rustfmt left unchanged before the migrations are formatted after them; files the
+/// team keeps formatted otherwise stay as they wrote them. Without rustfmt, nothing changes.
+fn keep_rustfmt_clean(
+    root: &Path,
+    unmigrated: &BTreeMap<String, String>,
+    writes: &mut BTreeMap<String, Change>,
+) {
+    let edition = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml_edit::DocumentMut>().ok())
+        .and_then(|doc| doc["package"]["edition"].as_str().map(str::to_string))
+        .unwrap_or_else(|| "2021".to_string());
+    for (path, before) in unmigrated {
+        if crate::edit::rust::rustfmt_new_file(before.clone(), &edition) != *before {
+            continue;
+        }
+        if let Some(change) = writes.get_mut(path)
+            && let Some(Ok(after)) = change.after.clone().map(String::from_utf8)
+        {
+            change.after = Some(crate::edit::rust::rustfmt_new_file(after, &edition).into_bytes());
+        }
+    }
 }
 
 /// Adds the files below `dir` (relative to `root`) whose names `keep` accepts, skipping hidden
@@ -938,10 +994,15 @@ mod tests {
     use crate::template::Source;
 
     fn template(version: &str, files: &[(&str, &[u8])]) -> Template {
+        template_with(version, "", files)
+    }
+
+    /// A template whose manifest ends with `extra` (ownership, more questions).
+    fn template_with(version: &str, extra: &str, files: &[(&str, &[u8])]) -> Template {
         let manifest = format!(
             "name = \"t\"\nversion = \"{version}\"\ndescription = \"test\"\n\n\
              [[question]]\nkey = \"name\"\nprompt = \"Name\"\nhelp = \"Name\"\nkind = \"string\"\n\
-             default = \"demo\"\n"
+             default = \"demo\"\n{extra}"
         );
         let mut sources = vec![Source {
             path: "t/template.toml".into(),
@@ -1028,6 +1089,106 @@ mod tests {
             !recorded.contains("\".mcpforge.toml\""),
             "the manifest records itself:\n{recorded}"
         );
+    }
+
+    /// Generates `base` in a temporary folder, lets `edit` change it, and plans the upgrade.
+    fn upgrade_of(
+        base: &Template,
+        target: &Template,
+        set: &[(String, String)],
+        edit: impl FnOnce(&Path),
+    ) -> (tempfile::TempDir, UpgradePlan) {
+        let answers = template::resolve_answers(&base.manifest, &[], None, None).unwrap();
+        let rendered = template::render(base, &answers).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("p");
+        crate::edit::create_tree(&root, &rendered.files).unwrap();
+        edit(&root);
+        let text = std::fs::read_to_string(root.join(MANIFEST_FILE)).unwrap();
+        let manifest = ProjectManifest::parse(&text, Path::new(MANIFEST_FILE)).unwrap();
+        let planned = plan(&Request {
+            root: &root,
+            manifest: &manifest,
+            manifest_text: &text,
+            base,
+            target,
+            between: &[],
+            set,
+        })
+        .unwrap();
+        (tmp, planned)
+    }
+
+    #[test]
+    fn a_file_handed_to_the_team_by_this_version_gets_the_template_change_once() {
+        let base = template_with("1.0.0", "", &[("server.rs", b"fn old() {}\n")]);
+        let target = template_with(
+            "1.1.0",
+            "\n[ownership]\nteam = [\"server.rs\"]\n",
+            &[("server.rs", b"fn new() {}\n")],
+        );
+        let (_tmp, untouched) = upgrade_of(&base, &target, &[], |_| {});
+        let file = untouched.files.iter().find(|f| f.path == "server.rs");
+        assert_eq!(file.map(|f| f.outcome.clone()), Some(Outcome::Updated));
+
+        let (_tmp, edited) = upgrade_of(&base, &target, &[], |root| {
+            std::fs::write(root.join("server.rs"), "fn old() {}\nfn mine() {}\n").unwrap();
+        });
+        let file = edited.files.iter().find(|f| f.path == "server.rs").unwrap();
+        assert!(
+            matches!(file.outcome, Outcome::Merged | Outcome::Conflicted(_)),
+            "{:?}",
+            file.outcome
+        );
+
+        // From then on it is the team's: the next version's change does not reach it.
+        let later = template_with(
+            "1.2.0",
+            "\n[ownership]\nteam = [\"server.rs\"]\n",
+            &[("server.rs", b"fn newer() {}\n")],
+        );
+        let (_tmp, owned) = upgrade_of(&target, &later, &[], |_| {});
+        assert!(!owned.files.iter().any(|f| f.path == "server.rs"));
+    }
+
+    #[test]
+    fn a_new_question_answered_with_nothing_is_shown_as_such() {
+        let question = "\n[[question]]\nkey = \"features\"\nprompt = \"F\"\nhelp = \"F\"\n\
+            kind = \"multi\"\ndefault = []\nchoices = [{ value = \"a\", help = \"a\" }]\n";
+        let base = template_with("1.0.0", "", &[("x.txt", b"x\n")]);
+        let target = template_with("1.1.0", question, &[("x.txt", b"x\n")]);
+        let (_tmp, planned) = upgrade_of(&base, &target, &[], |_| {});
+        assert_eq!(
+            planned.answers_changed,
+            [(
+                "features".to_string(),
+                "(not asked)".to_string(),
+                "(none)".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_question_older_projects_never_answered_takes_its_upgrade_default() {
+        let question = "\n[[question]]\nkey = \"features\"\nprompt = \"F\"\nhelp = \"F\"\n\
+            kind = \"multi\"\ndefault = [\"a\"]\nupgrade_default = [\"a\", \"b\"]\n\
+            choices = [{ value = \"a\", help = \"a\" }, { value = \"b\", help = \"b\" }]\n";
+        let base = template_with("1.0.0", "", &[("x.txt", b"x\n")]);
+        let target = template_with("1.1.0", question, &[("x.txt", b"x\n")]);
+        let features = |plan: &UpgradePlan| {
+            plan.answers_changed
+                .iter()
+                .find(|(key, _, _)| key == "features")
+                .map(|(_, _, new)| new.clone())
+        };
+        let (_tmp, planned) = upgrade_of(&base, &target, &[], |_| {});
+        assert_eq!(features(&planned).as_deref(), Some("a,b"));
+        let set = [("features".to_string(), "a".to_string())];
+        let (_tmp, planned) = upgrade_of(&base, &target, &set, |_| {});
+        assert_eq!(features(&planned).as_deref(), Some("a"));
+        // A project that answered it keeps its answer.
+        let (_tmp, planned) = upgrade_of(&target, &target, &[], |_| {});
+        assert_eq!(features(&planned), None);
     }
 
     const FEATURES: &str = r#"name = "t"

@@ -3,8 +3,9 @@
 //!
 //! Guarantees: every line the team wrote is in the result, either merged or inside a conflict
 //! block; changes the two sides made to different base lines never conflict (even when
-//! adjacent); identical changes on both sides merge silently. Conflicts use git's diff3 markers so
-//! editors and `git diff` recognise them.
+//! adjacent); identical changes on both sides merge silently; lines both sides only appended at
+//! the end of a file they share are both kept (the template's, then the team's). Conflicts use git's
+//! diff3 markers so editors and `git diff` recognise them.
 
 use std::ops::Range;
 
@@ -82,6 +83,15 @@ pub fn merge3(base: &str, ours: &str, theirs: &str, labels: Labels<'_>) -> Merge
             (false, true) => out.push_str(&ours_text),
             (true, false) => out.push_str(&theirs_text),
             _ if ours_text == theirs_text => out.push_str(&ours_text),
+            // Both sides only added lines at the end of a file they share (a team's notes
+            // appended to a README, a new template section): both are kept, the template's
+            // first, so the team's lines stay last where they put them. Nothing is replaced, so
+            // there is nothing to choose between. (Two files that share nothing, such as a
+            // team's own file where the template now has one, still conflict.)
+            _ if !base_lines.is_empty() && range.is_empty() && range.start == base_lines.len() => {
+                push_line_block(&mut out, &theirs_text);
+                out.push_str(&ours_text);
+            }
             _ => {
                 conflicts += 1;
                 let base_text: String = base_lines[range.clone()].concat();
@@ -235,6 +245,26 @@ mod tests {
             merged.text,
             "a\n<<<<<<< yours\nmine\n||||||| template 0.1.0\nb\n=======\ntheirs\n>>>>>>> template 0.2.0\nc\n"
         );
+    }
+
+    #[test]
+    fn lines_both_sides_appended_at_the_end_are_both_kept_the_teams_last() {
+        let base = "# Title\n\nText.\n";
+        let merged = merge(
+            base,
+            "# Title\n\nText.\n\n## Team notes\n",
+            "# Title\n\nText.\n\nOwners.\n",
+        );
+        assert_eq!(
+            merged,
+            Merged {
+                text: "# Title\n\nText.\n\nOwners.\n\n## Team notes\n".into(),
+                conflicts: 0
+            }
+        );
+        // Appending is not replacing: a change to the last line still conflicts.
+        let merged = merge(base, "# Title\n\nMine.\n", "# Title\n\nTheirs.\nMore.\n");
+        assert_eq!(merged.conflicts, 1);
     }
 
     #[test]

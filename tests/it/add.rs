@@ -90,6 +90,15 @@ fn an_already_registered_module_is_refused() {
     assert!(err.to_string().contains("already registered"), "{err}");
 }
 
+/// The layout `mcpforge add` writes for a project at the current `service` template.
+fn current_layout() -> mcpforge::template::items::ItemPaths {
+    mcpforge::template::find("service")
+        .expect("service template")
+        .manifest
+        .layout
+        .clone()
+}
+
 #[test]
 fn tool_files_render_as_snapshotted() {
     use mcpforge::template::items::{ToolSpec, parse_param, pascal_case, render_tool, tool_ident};
@@ -125,7 +134,7 @@ fn tool_files_render_as_snapshotted() {
             idempotent: *read_only,
             open_world: !read_only,
         };
-        let text = render_tool(&spec).unwrap();
+        let text = render_tool(&spec, &current_layout()).unwrap();
         RustSource::parse(Path::new("tool.rs"), text.clone()).unwrap();
         insta::assert_snapshot!(format!("tool__{ident}"), text);
     }
@@ -383,7 +392,7 @@ fn resource_and_prompt_files_render_as_snapshotted() {
             vars,
             mime: "application/json".into(),
         };
-        let text = render_resource(&spec).unwrap();
+        let text = render_resource(&spec, &current_layout()).unwrap();
         RustSource::parse(Path::new("resource.rs"), text.clone()).unwrap();
         insta::assert_snapshot!(format!("resource__{name}"), text);
     }
@@ -400,7 +409,7 @@ fn resource_and_prompt_files_render_as_snapshotted() {
             description: format!("The {name} prompt."),
             args,
         };
-        let text = render_prompt(&spec).unwrap();
+        let text = render_prompt(&spec, &current_layout()).unwrap();
         RustSource::parse(Path::new("prompt.rs"), text.clone()).unwrap();
         insta::assert_snapshot!(format!("prompt__{name}"), text);
     }

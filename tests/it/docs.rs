@@ -232,38 +232,54 @@ struct SettingDoc {
     answer: Option<String>,
 }
 
-/// The settings of a template: its `SETTINGS` table, read from a render with default answers
-/// (so the table is real Rust) and from the template source (to tell which defaults are answers).
-fn settings_of(template: &mcpforge::template::Template) -> Vec<SettingDoc> {
+/// One group of settings: the platform's core, one optional subsystem, or a template's team
+/// settings.
+struct SettingGroup {
+    /// The Cargo feature that compiles the group (`None`: every server).
+    feature: Option<String>,
+    /// The generated file that declares the table.
+    path: String,
+    settings: Vec<SettingDoc>,
+}
+
+/// A render of `template` with default answers (so every table is real Rust).
+fn render_defaults(template: &mcpforge::template::Template) -> mcpforge::template::Rendered {
     let given = [("name".to_string(), "weather".to_string())];
     let answers =
         mcpforge::template::resolve_answers(&template.manifest, &given, None, None).unwrap();
-    let rendered = mcpforge::template::render(template, &answers).unwrap();
-    let config = rendered
+    mcpforge::template::render(template, &answers).unwrap()
+}
+
+/// The default answer of a template's `features` question.
+fn default_features(template: &mcpforge::template::Template) -> Vec<String> {
+    let given = [("name".to_string(), "weather".to_string())];
+    let answers =
+        mcpforge::template::resolve_answers(&template.manifest, &given, None, None).unwrap();
+    match answers.get("features") {
+        Some(mcpforge::template::AnswerValue::List(list)) => list.clone(),
+        other => panic!("template {}: features answer {other:?}", template.name()),
+    }
+}
+
+fn text_of(rendered: &mcpforge::template::Rendered, path: &str) -> String {
+    let bytes = rendered
         .files
-        .get("src/platform/config.rs")
-        .unwrap_or_else(|| panic!("template {} has no src/platform/config.rs", template.name()));
-    let file = syn::parse_file(std::str::from_utf8(config).unwrap()).unwrap();
-    let table = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Const(c) if c.ident == "SETTINGS" => Some(&*c.expr),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("template {}: no `const SETTINGS`", template.name()));
-    let syn::Expr::Reference(reference) = table else {
+        .get(path)
+        .unwrap_or_else(|| panic!("the render has no {path}"));
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+/// The entries of a `&[Setting { .. }, ..]` expression. `source` is the template file it was
+/// rendered from, to tell which defaults are answers of `new`.
+fn settings_in(expr: &syn::Expr, source: &str) -> Vec<SettingDoc> {
+    let syn::Expr::Reference(reference) = expr else {
         panic!("SETTINGS is not `&[...]`")
     };
     let syn::Expr::Array(array) = &*reference.expr else {
         panic!("SETTINGS is not `&[...]`")
     };
-    let source_dir = repo_root().join("templates").join(template.name());
-    let source = ["src/platform/config.rs", "src/platform/config.rs.tera"]
-        .iter()
-        .find_map(|p| std::fs::read_to_string(source_dir.join(p)).ok())
-        .unwrap();
-    let templated = regex::Regex::new(r#"key: "(\w+)",\s*default: "\{\{ *(\w+) *\}\}""#).unwrap();
+    let templated =
+        regex::Regex::new(r#"key: "(\w+)",\s*default: "\{\{ *(\w+)[^}]*\}\}""#).unwrap();
     array
         .elems
         .iter()
@@ -289,7 +305,7 @@ fn settings_of(template: &mcpforge::template::Template) -> Vec<SettingDoc> {
             };
             let key = field("key");
             let answer = templated
-                .captures_iter(&source)
+                .captures_iter(source)
                 .find(|c| c[1] == key)
                 .map(|c| c[2].to_string());
             SettingDoc {
@@ -302,43 +318,220 @@ fn settings_of(template: &mcpforge::template::Template) -> Vec<SettingDoc> {
         .collect()
 }
 
-/// `docs/configuration.md`, generated from every template's settings table.
+/// The template source of a rendered file (`x.rs` or `x.rs.tera`) below `templates/`.
+fn source_of(folder: &str, path: &str) -> String {
+    let dir = repo_root().join("templates").join(folder);
+    [path.to_string(), format!("{path}.tera")]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(dir.join(p)).ok())
+        .unwrap_or_else(|| panic!("templates/{folder} has no {path}"))
+}
+
+/// The module-level `const SETTINGS` of a file.
+fn module_settings(file: &syn::File) -> Option<&syn::Expr> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Const(c) if c.ident == "SETTINGS" => Some(&*c.expr),
+        _ => None,
+    })
+}
+
+/// The platform's settings, by subsystem: the core's table in `config.rs`, then each table that
+/// `config::platform_settings()` chains, with the feature that compiles it, in that order. Read
+/// from `service`'s render (every template mounts the same platform crate at `platform/`).
+fn platform_groups() -> Vec<SettingGroup> {
+    let service = mcpforge::template::find("service").unwrap();
+    let rendered = render_defaults(service);
+    let group = |feature: Option<String>, path: String| {
+        let text = text_of(&rendered, &format!("platform/{path}"));
+        let file = syn::parse_file(&text).unwrap();
+        let table = module_settings(&file)
+            .unwrap_or_else(|| panic!("platform/{path} has no `const SETTINGS`"));
+        SettingGroup {
+            settings: settings_in(table, &source_of("_platform", &path)),
+            path: format!("platform/{path}"),
+            feature,
+        }
+    };
+    let mut groups = vec![group(None, "src/config.rs".to_string())];
+    let config = syn::parse_file(&text_of(&rendered, "platform/src/config.rs")).unwrap();
+    let chain = config
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Fn(f) if f.sig.ident == "platform_settings" => Some(f),
+            _ => None,
+        })
+        .expect("config.rs has no `fn platform_settings`");
+    let array = chain
+        .block
+        .stmts
+        .iter()
+        .find_map(|stmt| match stmt {
+            syn::Stmt::Local(syn::Local {
+                init: Some(init), ..
+            }) => match &*init.expr {
+                syn::Expr::Reference(r) => match &*r.expr {
+                    syn::Expr::Array(a) => Some(a),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("platform_settings has no `let subsystems = &[..]`");
+    let feature_of = regex::Regex::new(r#"feature = "(\w+)""#).unwrap();
+    for elem in &array.elems {
+        let syn::Expr::Path(path) = elem else {
+            panic!("a subsystem of platform_settings is not a path")
+        };
+        let cfg = path
+            .attrs
+            .iter()
+            .map(|a| quote::ToTokens::to_token_stream(a).to_string())
+            .find_map(|a| feature_of.captures(&a).map(|c| c[1].to_string()))
+            .expect("every subsystem's table is behind `#[cfg(feature = \"…\")]`");
+        // `crate::auth::jwt::SETTINGS` → `src/auth/jwt.rs` or `src/auth/jwt/mod.rs`.
+        let modules: Vec<String> = path
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .filter(|s| s != "crate" && s != "SETTINGS")
+            .collect();
+        let file = format!("src/{}.rs", modules.join("/"));
+        let dir = format!("src/{}/mod.rs", modules.join("/"));
+        let path = if rendered.files.contains_key(&format!("platform/{file}")) {
+            file
+        } else {
+            dir
+        };
+        groups.push(group(Some(cfg), path));
+    }
+    groups
+}
+
+/// A template's team settings: the `SETTINGS` of `impl TeamSettings` in `src/settings.rs`.
+fn team_group(template: &mcpforge::template::Template) -> SettingGroup {
+    let path = "src/settings.rs";
+    let rendered = render_defaults(template);
+    let file = syn::parse_file(&text_of(&rendered, path)).unwrap();
+    let table = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Impl(i) => i.items.iter().find_map(|item| match item {
+                syn::ImplItem::Const(c) if c.ident == "SETTINGS" => Some(&c.expr),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "template {}: no `const SETTINGS` in {path}",
+                template.name()
+            )
+        });
+    SettingGroup {
+        feature: None,
+        path: path.to_string(),
+        settings: settings_in(table, &source_of(template.name(), path)),
+    }
+}
+
+fn write_table(out: &mut String, settings: &[SettingDoc]) {
+    out.push_str("| variable | default | meaning |\n|---|---|---|\n");
+    for s in settings {
+        let default = match (&s.answer, s.default.is_empty()) {
+            (Some(answer), _) => format!("`{}` (the `--{answer}` answer of `new`)", s.default),
+            (None, true) => "(empty)".to_string(),
+            (None, false) => format!("`{}`", s.default),
+        };
+        let _ = writeln!(
+            out,
+            "| `<PREFIX>_{}` | {} | {} |",
+            s.key,
+            default.replace('|', "\\|"),
+            s.help.replace('|', "\\|")
+        );
+    }
+}
+
+/// `docs/configuration.md`, generated from the platform's `SETTINGS` tables (one per subsystem)
+/// and every template's team settings.
 fn configuration_reference() -> String {
     let mut out = String::from(
         "# Configuration reference\n\n\
-         <!-- Generated from the templates' `SETTINGS` tables by\n     \
+         <!-- Generated from the platform's and the templates' `SETTINGS` tables by\n     \
          `MCPFORGE_UPDATE_DOCS=1 cargo test --test it docs`; edit the templates, not this file. -->\n\n\
          A generated server reads every setting from an environment variable named after the\n\
          project: the package name in upper case with `-` as `_` (`weather-mcp` → `WEATHER_MCP`),\n\
          `_`, and the key. `<PREFIX>` below stands for that prefix. A variable with the prefix that\n\
-         is not a setting stops the server at start-up with the list of settings, and so does an\n\
-         invalid value. Each project's `.env.example` lists the same settings with their defaults,\n\
-         and a test in the project keeps it in sync with the code (`src/platform/config.rs`).\n\
-         [platform.md](platform.md) explains how the settings work together.\n",
+         is not a setting of this build stops the server at start-up with the list of settings,\n\
+         and so does an invalid value. Each project's `.env.example` lists the same settings with\n\
+         their defaults, and a test in the project (`src/testing.rs`) keeps it in sync with the code.\n\
+         [platform.md](platform.md) explains how the settings work together.\n\n\
+         The platform crate (`platform/`) declares its settings per subsystem: the core's are in\n\
+         every server, each optional subsystem's only in a server that compiles its Cargo feature\n\
+         (chosen with `mcpforge new --features`, changed with `mcpforge upgrade --set features=…`).\n\
+         The team's own settings are in `src/settings.rs` ([platform.md](platform.md#team-settings)).\n",
+    );
+    let groups = platform_groups();
+    out.push_str(
+        "\n| template | default features | settings with default answers |\n|---|---|---|\n",
     );
     for template in mcpforge::template::all() {
-        let settings = settings_of(template);
-        let _ = write!(
+        let features = default_features(template);
+        let platform: usize = groups
+            .iter()
+            .filter(|g| g.feature.as_ref().is_none_or(|f| features.contains(f)))
+            .map(|g| g.settings.len())
+            .sum();
+        let team = team_group(template).settings.len();
+        let shown: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+        let _ = writeln!(
             out,
-            "\n## Template `{}` ({}): {} settings\n\n| variable | default | meaning |\n|---|---|---|\n",
+            "| `{}` {} | {} | {} ({platform} platform, {team} team) |",
             template.name(),
             template.version(),
-            settings.len()
+            if shown.is_empty() {
+                "none".to_string()
+            } else {
+                shown.join(", ")
+            },
+            platform + team,
         );
-        for s in settings {
-            let default = match (&s.answer, s.default.is_empty()) {
-                (Some(answer), _) => format!("`{}` (the `--{answer}` answer of `new`)", s.default),
-                (None, true) => "(empty)".to_string(),
-                (None, false) => format!("`{}`", s.default),
-            };
-            let _ = writeln!(
-                out,
-                "| `<PREFIX>_{}` | {} | {} |",
-                s.key,
-                default.replace('|', "\\|"),
-                s.help.replace('|', "\\|")
-            );
+    }
+    for group in &groups {
+        match &group.feature {
+            None => {
+                let _ = write!(
+                    out,
+                    "\n## Core: every server\n\n`{}`, {} settings.\n\n",
+                    group.path,
+                    group.settings.len()
+                );
+            }
+            Some(feature) => {
+                let _ = write!(
+                    out,
+                    "\n## Feature `{feature}`\n\n`{}`, {} settings.\n\n",
+                    group.path,
+                    group.settings.len()
+                );
+            }
         }
+        write_table(&mut out, &group.settings);
+    }
+    for template in mcpforge::template::all() {
+        let group = team_group(template);
+        let _ = write!(
+            out,
+            "\n## Team settings of `{}`\n\n`{}` (team-owned: the example; add your own), {} settings.\n\n",
+            template.name(),
+            group.path,
+            group.settings.len()
+        );
+        write_table(&mut out, &group.settings);
     }
     out
 }

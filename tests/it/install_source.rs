@@ -235,7 +235,9 @@ fn upgrading_from_0_4_0_records_the_default_and_moves_the_pin() {
     );
     assert_eq!(upgraded.generated_by, format!("mcpforge {VERSION}"));
     assert_eq!(recorded_source(&root), "crates-io");
-    // Every file as `new` renders it today: the pin (workflow, README) moved, no conflict.
+    // Every file as `new` renders it today with the features the upgrade chose (those 0.4.0
+    // compiled in): the pin (workflow, README) moved, no conflict.
+    let features = upgraded.answers.get("features").unwrap().to_string();
     let fresh = tmp.path().join("fresh");
     mcpforge(tmp.path())
         .args([
@@ -245,13 +247,20 @@ fn upgrading_from_0_4_0_records_the_default_and_moves_the_pin() {
             "weather",
             "--template",
             "service",
+            "--features",
+            &features,
             "--yes",
         ])
         .assert()
         .success();
+    // Files the team owned at 0.4.0 (its examples, its middleware) are never merged, only
+    // migrated, so they keep 0.4.0's content.
+    let old = template::history::load("service", "0.4.0").unwrap();
     let (upgraded, fresh) = (snapshot_tree(&root), snapshot_tree(&fresh));
     for (path, bytes) in &fresh {
-        if path.as_os_str() != MANIFEST_FILE {
+        let rel = path.to_string_lossy().replace('\\', "/");
+        if path.as_os_str() != MANIFEST_FILE && old.manifest.owner_of(&rel) != template::Owner::Team
+        {
             assert_eq!(
                 upgraded.get(path).map(|b| String::from_utf8_lossy(b)),
                 Some(String::from_utf8_lossy(bytes)),

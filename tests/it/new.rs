@@ -322,6 +322,9 @@ fn prompts_in_a_terminal_validate_and_accept_defaults() {
     term.tmux(&["send-keys", "Enter"]);
     term.screen_until("How do HTTP clients authenticate?");
     term.tmux(&["send-keys", "Enter"]);
+    // The checklist starts at the defaults (http, metrics); jwt is toggled on.
+    term.screen_until("Which platform subsystems");
+    term.tmux(&["send-keys", "Down", "Space", "Enter"]);
     term.screen_until("Where does CI get mcpforge?");
     term.tmux(&["send-keys", "C-u", "ftp://x", "Enter"]);
     term.screen_until("must be `crates-io`");
@@ -338,6 +341,10 @@ fn prompts_in_a_terminal_validate_and_accept_defaults() {
     let recorded = std::fs::read_to_string(tmp.path().join("svc/.mcpforge.toml")).unwrap();
     assert!(
         recorded.contains("mcpforge-source = \"crates-io\""),
+        "{recorded}"
+    );
+    assert!(
+        recorded.contains("features = [\"http\", \"jwt\", \"metrics\"]"),
         "{recorded}"
     );
 }

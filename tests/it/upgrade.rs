@@ -17,6 +17,11 @@ use crate::support::{assert_refused_in, mcpforge, snapshot_tree};
 /// The released version the tests upgrade from.
 const OLD: &str = "0.1.0";
 
+/// The version `minimal` is at in this mcpforge: where every upgrade here ends.
+fn current_version() -> String {
+    template::find("minimal").unwrap().version().to_string()
+}
+
 fn generate(dir: &Path, name: &str, version: Option<&str>) -> PathBuf {
     let mut cmd = mcpforge(dir);
     cmd.args(["new", name, "--template", "minimal", "--yes"]);
@@ -148,10 +153,12 @@ fn an_old_project_upgrades_and_every_team_edit_survives() {
     output
         .assert()
         .success()
-        .stderr(contains("minimal 0.1.0 → 0.2.0"))
-        .stderr(contains("merged    src/platform/errors.rs"))
+        .stderr(contains(format!("minimal 0.1.0 → {}", current_version())))
+        .stderr(contains(
+            "moved     src/platform/errors.rs -> platform/src/errors.rs (merged)",
+        ))
         .stderr(contains("merged    README.md"))
-        .stderr(contains("created   tests/stdio.rs"))
+        .stderr(contains("created   platform/tests/stdio.rs"))
         .stderr(contains("deleted   .env.example"))
         .stderr(contains("ToolError::invalid_input"))
         .stderr(contains("What changed in the template"));
@@ -166,8 +173,9 @@ fn an_old_project_upgrades_and_every_team_edit_survives() {
     );
     assert!(manifest_text.contains("[added]") && manifest_text.contains("src/tools/forecast.rs"));
 
-    // Team edits survive, merged with the template's changes.
-    let errors = read(&root, "src/platform/errors.rs");
+    // Team edits survive, merged with the template's changes (the platform file moved with them
+    // into the platform crate).
+    let errors = read(&root, "platform/src/errors.rs");
     assert!(errors.contains("// Team note: reviewed by security in March."));
     assert!(errors.contains("pub fn invalid_input("));
     let readme = read(&root, "README.md");
@@ -195,8 +203,9 @@ fn an_old_project_upgrades_and_every_team_edit_survives() {
     for rel in [
         "src/main.rs",
         "Cargo.toml",
-        "tests/stdio.rs",
-        "src/platform/config.rs",
+        "platform/tests/stdio.rs",
+        "platform/src/config.rs",
+        "src/settings.rs",
     ] {
         assert_eq!(
             std::fs::read(root.join(rel)).unwrap(),
@@ -215,7 +224,7 @@ fn an_old_project_upgrades_and_every_team_edit_survives() {
         .args(["upgrade", "--check"])
         .assert()
         .code(1)
-        .stdout(contains("platform file src/platform/errors.rs differs"));
+        .stdout(contains("platform file platform/src/errors.rs differs"));
 }
 
 #[test]
@@ -233,14 +242,16 @@ fn overlapping_edits_become_conflict_blocks_listed_at_the_end() {
         .assert()
         .code(1)
         .stderr(contains(
-            "conflict  src/platform/errors.rs (1 conflict block(s))",
+            "moved     src/platform/errors.rs -> platform/src/errors.rs (1 conflict block(s))",
         ))
         .stderr(contains("1 conflict block(s) in 1 file(s)"))
         .stderr(contains("grep -n -e '^<<<<<<< '"))
-        .stderr(contains("src/platform/errors.rs"));
-    let text = read(&root, "src/platform/errors.rs");
+        .stderr(contains("platform/src/errors.rs"));
+    let text = read(&root, "platform/src/errors.rs");
     let start = text.find("<<<<<<< yours").expect("a conflict block");
-    let end = text.find(">>>>>>> minimal 0.2.0").expect("the block ends");
+    let end = text
+        .find(&format!(">>>>>>> minimal {}", current_version()))
+        .expect("the block ends");
     let block = &text[start..end];
     assert!(
         block.contains("(team wording)"),
@@ -250,7 +261,7 @@ fn overlapping_edits_become_conflict_blocks_listed_at_the_end() {
         block.contains("pub fn invalid_input("),
         "the template's line is in the block"
     );
-    assert_eq!(manifest(&root).template_version, "0.2.0");
+    assert_eq!(manifest(&root).template_version, current_version());
 }
 
 #[test]
@@ -265,8 +276,8 @@ fn dry_run_shows_the_plan_and_diff_and_writes_nothing() {
         .success()
         .stderr(contains("Would upgrade"))
         .stderr(contains("dry run: nothing was written"))
-        .stdout(contains("+++ b/src/platform/errors.rs"))
-        .stdout(contains("--- /dev/null\n+++ b/tests/stdio.rs"))
+        .stdout(contains("+++ b/platform/src/errors.rs"))
+        .stdout(contains("--- /dev/null\n+++ b/platform/tests/stdio.rs"))
         .stdout(contains(
             "+            return Err(ToolError::invalid_input(\"`city` is empty\"));",
         ));
@@ -293,18 +304,18 @@ fn check_fails_when_behind_or_drifted_and_passes_when_current() {
 
     edit(
         &current,
-        "src/platform/logging.rs",
+        "platform/src/logging.rs",
         "//!",
         "//! (edited)\n//!",
     );
-    std::fs::remove_file(current.join("src/platform/shutdown.rs")).unwrap();
+    std::fs::remove_file(current.join("platform/src/shutdown.rs")).unwrap();
     mcpforge(&current)
         .args(["upgrade", "--check"])
         .assert()
         .code(1)
-        .stdout(contains("platform file src/platform/logging.rs differs"))
+        .stdout(contains("platform file platform/src/logging.rs differs"))
         .stdout(contains(
-            "platform file src/platform/shutdown.rs was deleted",
+            "platform file platform/src/shutdown.rs was deleted",
         ));
 }
 
@@ -328,7 +339,7 @@ fn a_dirty_or_unversioned_tree_is_refused_unless_allowed() {
 
     commit_all(&root);
     mcpforge(&root).arg("upgrade").assert().success();
-    assert_eq!(manifest(&root).template_version, "0.2.0");
+    assert_eq!(manifest(&root).template_version, current_version());
 
     let dirty = generate(tmp.path(), "dirty", Some(OLD));
     mcpforge(&dirty)
@@ -400,8 +411,9 @@ fn an_interrupted_upgrade_leaves_each_file_old_or_new_and_can_be_run_again() {
 fn a_failed_write_leaves_the_project_as_it_was() {
     let tmp = tempfile::tempdir().unwrap();
     let root = generate(tmp.path(), "weather", Some(OLD));
-    // A file where the new template needs a directory (`tests/stdio.rs`).
-    std::fs::write(root.join("tests"), "not a directory").unwrap();
+    // A file where the new template needs a directory (`platform/tests/stdio.rs`).
+    std::fs::create_dir(root.join("platform")).unwrap();
+    std::fs::write(root.join("platform/tests"), "not a directory").unwrap();
     assert_refused_in(
         &root,
         &root,
@@ -485,7 +497,7 @@ fn unknown_template_versions_are_refused_with_the_known_ones() {
     edit(
         &root,
         MANIFEST_FILE,
-        "version = \"0.2.0\"",
+        &format!("version = \"{}\"", current_version()),
         "version = \"0.0.7\"",
     );
     mcpforge(&root)
@@ -761,10 +773,11 @@ fn declared_moves_carry_team_edits_into_the_platform_crate() {
                 .keys()
                 .all(|p| p.to_string_lossy().ends_with('/'))
     );
+    // The rewritten `use` items are put back in rustfmt's order (the file was formatted).
     assert_eq!(
         read(&root, "src/tools/forecast.rs"),
         format!(
-            "use platform::ToolError;\nuse crate::tools::greet::greet;\n\n{}\n    greet()?;\n    platform::errors::guard()\n}}\n",
+            "use crate::tools::greet::greet;\nuse platform::ToolError;\n\n{}\n    greet()?;\n    platform::errors::guard()\n}}\n",
             team_lines[5]
         )
     );

@@ -1,139 +1,50 @@
-//! The MCP server: its identity, its tools, resources and prompts, and the state they share.
+// Owned by your team: edit freely.
+//! The server: what its tools, resources and prompts share, and how it plugs into the platform.
 //!
-//! Every tool call, resource read and prompt request passes through the platform's error
-//! masking, so a failing or panicking item becomes a clean error. Shared resources (clients,
-//! pools) belong in [`State`], built once in [`Server::new`] and reached as `self.state()`.
+//! Requests reach the items through the platform's handler and middleware stack (which also
+//! masks errors; see the `platform` crate): this file only says what the server is. Shared
+//! resources of your own (clients for upstream APIs, pools) belong in [`Server`], built once
+//! in [`catalog`].
 
 use std::sync::Arc;
 
-use rmcp::handler::server::prompt::PromptContext;
-use rmcp::handler::server::router::prompt::PromptRouter;
-use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::handler::server::tool::ToolCallContext;
-use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
-    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
-    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities,
-    ServerConfig,
-};
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
+use platform::prelude::*;
 
-use crate::platform::config::Settings;
-use crate::platform::errors;
-use crate::platform::resources::ResourceRouter;
+use crate::settings::Settings;
 
-/// What tools share: built once at startup.
-#[derive(Debug)]
-pub struct State {
-    pub settings: Settings,
-}
-
-/// The server. Cloning is cheap: state and routers are shared.
-#[derive(Clone)]
+/// The server. Cloning is cheap: everything is shared.
+#[derive(Debug, Clone)]
 pub struct Server {
-    tools: ToolRouter<Self>,
-    resources: ResourceRouter,
-    prompts: PromptRouter<Self>,
-    state: Arc<State>,
+    services: Services,
+    settings: Arc<Settings>,
 }
 
 impl Server {
-    /// A server with every item in the registries (`src/tools`, `src/resources`, `src/prompts`).
-    pub fn new(settings: Settings) -> Self {
-        Self::with_tools(settings, crate::tools::router())
+    /// The platform's services: settings, `UrlFetcher`, `FileOps`, `CodeExecutor`, the
+    /// upstream HTTP client.
+    pub fn services(&self) -> &Services {
+        &self.services
     }
 
-    /// A server with the given tools (tests use this to add test-only tools).
-    pub fn with_tools(settings: Settings, tools: ToolRouter<Self>) -> Self {
-        Self {
-            tools,
-            resources: crate::resources::router(),
-            prompts: crate::prompts::router(),
-            state: Arc::new(State { settings }),
-        }
-    }
-
-    /// The shared state.
-    pub fn state(&self) -> &State {
-        &self.state
+    /// This server's own settings (`src/settings.rs`).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 }
 
-#[tool_handler(router = self.tools)]
-impl ServerHandler for Server {
-    fn get_info(&self) -> ServerConfig {
-        let capabilities = ServerCapabilities::builder()
-            .enable_tools()
-            .enable_resources()
-            .enable_prompts()
-            .build();
-        ServerConfig::new(capabilities)
-            .with_server_info(Implementation::new(
-                env!("CARGO_PKG_NAME"),
-                env!("CARGO_PKG_VERSION"),
-            ))
-            .with_instructions(env!("CARGO_PKG_DESCRIPTION"))
-    }
-
-    async fn call_tool(
-        &self,
-        request: CallToolRequestParams,
-        context: RequestContext<RoleServer>,
-    ) -> Result<CallToolResponse, ErrorData> {
-        let name = request.name.clone();
-        let call = self
-            .tools
-            .call(ToolCallContext::new(self, request, context));
-        errors::guard(&name, call).await
-    }
-
-    async fn list_resources(
-        &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
-    ) -> Result<ListResourcesResult, ErrorData> {
-        Ok(ListResourcesResult::with_all_items(self.resources.list()))
-    }
-
-    async fn list_resource_templates(
-        &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
-    ) -> Result<ListResourceTemplatesResult, ErrorData> {
-        Ok(ListResourceTemplatesResult::with_all_items(
-            self.resources.templates(),
-        ))
-    }
-
-    async fn read_resource(
-        &self,
-        request: ReadResourceRequestParams,
-        _context: RequestContext<RoleServer>,
-    ) -> Result<ReadResourceResponse, ErrorData> {
-        Ok(self.resources.read(self, &request.uri).await?.into())
-    }
-
-    async fn list_prompts(
-        &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
-    ) -> Result<ListPromptsResult, ErrorData> {
-        Ok(ListPromptsResult::with_all_items(self.prompts.list_all()))
-    }
-
-    // Written by hand, not with `#[prompt_handler]`, which would replace it: the call goes
-    // through the platform's panic masking.
-    async fn get_prompt(
-        &self,
-        request: GetPromptRequestParams,
-        context: RequestContext<RoleServer>,
-    ) -> Result<GetPromptResponse, ErrorData> {
-        let name = request.name.clone();
-        let prompt = PromptContext::new(self, request.name, request.arguments, context);
-        match errors::catch_panic(&name, self.prompts.get_prompt(prompt)).await {
-            Ok(result) => result,
-            Err(incident) => Err(incident.into_error_data()),
-        }
-    }
+/// Builds the server and its catalog once at startup: every tool, resource and prompt in the
+/// registries (`src/tools`, `src/resources`, `src/prompts`). Middleware of your own goes in with
+/// `.with_middleware(…)` (see `platform::middleware::Middleware`).
+pub fn catalog(services: &Services) -> Result<Catalog, ConfigError> {
+    let settings = Settings::from_vars(services.vars())?;
+    let server = Server {
+        services: services.clone(),
+        settings: Arc::new(settings),
+    };
+    Ok(Catalog::new(
+        server,
+        crate::tools::router(),
+        crate::prompts::router(),
+        crate::resources::router(),
+    ))
 }

@@ -8,6 +8,7 @@
 //! it must, so formatting and comments stay as the team wrote them.
 
 pub mod paths;
+mod services;
 
 use proc_macro2::LineColumn;
 use syn::visit::Visit;
@@ -27,12 +28,30 @@ pub struct Migration {
 }
 
 /// Every migration, in version order per template.
-pub static MIGRATIONS: &[Migration] = &[Migration {
-    template: "minimal",
-    version: "0.2.0",
-    summary: "`ToolError::invalid` was renamed `ToolError::invalid_input`",
-    edit: rename_tool_error_invalid,
-}];
+pub static MIGRATIONS: &[Migration] = &[
+    Migration {
+        template: "minimal",
+        version: "0.2.0",
+        summary: "`ToolError::invalid` was renamed `ToolError::invalid_input`",
+        edit: rename_tool_error_invalid,
+    },
+    Migration {
+        template: "minimal",
+        version: "0.3.0",
+        summary: SPLIT_STATE,
+        edit: services::split_state,
+    },
+    Migration {
+        template: "service",
+        version: "0.5.0",
+        summary: SPLIT_STATE,
+        edit: services::split_state,
+    },
+];
+
+const SPLIT_STATE: &str = "`State` became the platform's `Services` and the team's own `Settings`: \
+    `.state().settings.<team setting>` → `.settings().…`, platform settings and services → \
+    `.services().…`, `ResourceRouter` → `ResourceRouter<Server>`";
 
 /// The migrations to run when upgrading `template` from `from` to `to`, in order.
 pub fn between(
@@ -218,7 +237,9 @@ mod tests {
     fn run_in_version_order_across_the_upgrade() {
         let v = |s| semver::Version::parse(s).unwrap();
         assert_eq!(between("minimal", &v("0.1.0"), &v("0.2.0")).len(), 1);
-        assert!(between("minimal", &v("0.2.0"), &v("0.3.0")).is_empty());
-        assert!(between("service", &v("0.1.0"), &v("9.0.0")).is_empty());
+        assert_eq!(between("minimal", &v("0.2.0"), &v("0.3.0")).len(), 1);
+        assert!(between("minimal", &v("0.3.0"), &v("9.0.0")).is_empty());
+        assert!(between("service", &v("0.1.0"), &v("0.4.0")).is_empty());
+        assert_eq!(between("service", &v("0.4.0"), &v("0.5.0")).len(), 1);
     }
 }

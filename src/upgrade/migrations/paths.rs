@@ -5,8 +5,9 @@
 //! Rewritten where syn sees paths: `use` trees (grouped, aliased, nested; a grouped import whose
 //! members no longer share a root is split into one `use` per root), and paths in expressions,
 //! types, patterns, attributes and macro invocations, including the tokens inside macro calls and
-//! attribute arguments. A path that starts with a name some `use` brought in (`p::errors::X` after
-//! `use crate::platform as p;`) is followed through that import.
+//! attribute arguments; and paths from the crate root in doc comments (intra-doc links). A path
+//! that starts with a name some `use` brought in (`p::errors::X` after `use crate::platform as
+//! p;`) is followed through that import.
 //!
 //! Only the spans that change are edited; everything else stays byte for byte. The result is
 //! parsed again, and a file that cannot be parsed before or after is left alone and reported.
@@ -70,6 +71,7 @@ pub fn rewrite(text: &str, rules: &Rules) -> Result<Option<String>, String> {
     uses.visit_file(&file);
     let mut paths = Paths(&mut edits);
     paths.visit_file(&file);
+    edits.doc_links();
     if edits.out.is_empty() {
         return Ok(None);
     }
@@ -91,6 +93,32 @@ struct Edits<'a> {
 }
 
 impl Edits<'_> {
+    /// Paths from the crate root in doc comments (`///`, `//!`): rustdoc resolves intra-doc
+    /// links such as ``[`Harness`](crate::platform::harness::Harness)``, so they move with the
+    /// code. Plain `//` comments are prose and stay as written.
+    fn doc_links(&mut self) {
+        static PATH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"\bcrate(?:::[A-Za-z_][A-Za-z0-9_]*)+").expect("valid regex")
+        });
+        let mut start = 0;
+        for line in self.text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("///") || trimmed.starts_with("//!") {
+                for found in PATH.find_iter(line) {
+                    let path: Vec<String> =
+                        found.as_str().split("::").map(str::to_string).collect();
+                    if let Some((new, _)) = self.rules.apply(&path) {
+                        self.out.push(Replacement {
+                            range: start + found.start()..start + found.end(),
+                            text: new.join("::"),
+                        });
+                    }
+                }
+            }
+            start += line.len();
+        }
+    }
+
     fn offset(&self, at: LineColumn) -> usize {
         self.index.offset(self.text, at)
     }
@@ -626,6 +654,27 @@ fn f(x: crate::platform::harness::Harness) -> Result<(), crate::platform::errors
                 .replace("crate::platform::", "platform::")
                 .replace("// platform::", "// crate::platform::")
                 .replace("\"platform::x\"", "\"crate::platform::x\"")
+        );
+    }
+
+    #[test]
+    fn intra_doc_links_move_with_the_code() {
+        let before = "\
+//! Tests with [`Harness`](crate::platform::harness::Harness).
+
+/// Fails with [`crate::platform::errors::ToolError`]; see `crate::server::Server`.
+// crate::platform::errors in a plain comment stays
+fn f() {}
+";
+        assert_eq!(
+            migrate(before),
+            "\
+//! Tests with [`Harness`](platform::harness::Harness).
+
+/// Fails with [`platform::ToolError`]; see `crate::server::Server`.
+// crate::platform::errors in a plain comment stays
+fn f() {}
+"
         );
     }
 

@@ -1,9 +1,10 @@
+// Owned by your team: edit freely.
 //! The team's own middleware, run after the platform's authentication and rate limiting and
 //! inside its error masking (so a panic here is masked like one in a tool), just before the
 //! handler.
 //!
 //! A middleware sees each request's method, target (tool name, prompt name or resource URI)
-//! and [`RequestInfo`](crate::platform::middleware::RequestInfo) (request id, identity). In
+//! and [`RequestInfo`](platform::middleware::RequestInfo) (request id, identity). In
 //! `before` it may add to `call.info` or refuse the request with an error; in `after` it sees
 //! the outcome. (One that must await around the rest of the stack overrides `handle`
 //! instead: see the `Middleware` trait.) Register yours in [`team_middleware`]. The example
@@ -14,8 +15,8 @@ use std::time::Duration;
 
 use rmcp::ErrorData;
 
-use crate::platform::config::Settings;
-use crate::platform::middleware::{Call, Middleware};
+use platform::config::Settings;
+use platform::middleware::{Call, Middleware};
 
 /// The team's middleware, in order.
 pub fn team_middleware(_settings: &Settings) -> Vec<Arc<dyn Middleware>> {
@@ -54,29 +55,24 @@ impl Middleware for SlowCalls {
 
 #[cfg(test)]
 mod tests {
-    use crate::platform::config::Settings;
-    use crate::platform::harness::{Harness, test_app};
+    use crate::testing::{Harness, test_app};
+    use platform::config::Settings;
 
     #[tokio::test]
     async fn runs_inside_the_platform_stack() {
         let app = test_app(Settings::defaults());
-        assert_eq!(
-            app.server.stack().names(),
-            [
-                "in-flight",
-                "request-id",
-                "logging",
-                "metrics",
-                "auth",
-                "rate-limit",
-                "error-masking",
-                "slow-calls"
-            ]
-        );
+        let mut expected = vec!["in-flight", "request-id", "logging"];
+        if cfg!(feature = "metrics") {
+            expected.push("metrics");
+        }
+        if cfg!(feature = "http") {
+            expected.push("auth");
+        }
+        expected.extend(["rate-limit", "error-masking", "slow-calls"]);
+        assert_eq!(app.server.stack().names(), expected);
+        // A request answered through the whole stack, this middleware included (`list_tools`
+        // fails the test on an error; it needs no particular tool).
         let h = Harness::with_app(app).await;
-        let result = h
-            .call_tool("greet", serde_json::json!({"name": "Ada"}))
-            .await;
-        assert_eq!(result.is_error, Some(false));
+        h.list_tools().await;
     }
 }

@@ -1,12 +1,13 @@
+// Owned by your team: edit freely.
 //! `about`: an example resource at a fixed URI, built from server state.
 
 use rmcp::model::Resource;
 
-use crate::platform::resources::{ResourceRequest, ResourceRouter};
 use crate::server::Server;
+use platform::resources::{ResourceRequest, ResourceRouter};
 
 /// This resource's router, merged into the registry in `src/resources/mod.rs`.
-pub(crate) fn router() -> ResourceRouter {
+pub(crate) fn router() -> ResourceRouter<Server> {
     let resource = Resource::new("about://server", "about")
         .with_title("About this server")
         .with_description("What this server is, its version, and how it greets.")
@@ -17,19 +18,19 @@ pub(crate) fn router() -> ResourceRouter {
 async fn read(
     server: Server,
     _request: ResourceRequest,
-) -> Result<String, crate::platform::errors::ToolError> {
+) -> Result<String, platform::errors::ToolError> {
     Ok(format!(
         "# {}\n\n{}\n\nVersion {}. Greets with \"{}\".\n",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_DESCRIPTION"),
         env!("CARGO_PKG_VERSION"),
-        server.state().settings.greeting,
+        server.settings().greeting,
     ))
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::platform::harness::Harness;
+    use crate::testing::Harness;
 
     #[tokio::test]
     async fn reads_as_markdown() {

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `convert_temperature`: an example tool with typed parameters (an enum becomes a JSON
 //! Schema `enum`), validation the model can act on, and structured output.
 
@@ -6,8 +7,8 @@ use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{schemars, tool, tool_router};
 use serde::{Deserialize, Serialize};
 
-use crate::platform::errors::ToolError;
 use crate::server::Server;
+use platform::errors::ToolError;
 
 /// A temperature scale.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, schemars::JsonSchema)]
@@ -92,7 +93,7 @@ pub(crate) fn router() -> ToolRouter<Server> {
 mod tests {
     use serde_json::json;
 
-    use crate::platform::harness::Harness;
+    use crate::testing::Harness;
 
     #[tokio::test]
     async fn converts_between_scales() {

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `greet`: an example tool showing the pattern — typed, documented parameters, annotations,
 //! settings reached through server state, and failures the model can act on.
 
@@ -6,8 +7,8 @@ use rmcp::handler::server::wrapper::Parameters;
 use rmcp::{schemars, tool, tool_router};
 use serde::Deserialize;
 
-use crate::platform::errors::ToolError;
 use crate::server::Server;
+use platform::errors::ToolError;
 
 /// Parameters of `greet`. Field doc comments become the input schema's descriptions.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -39,7 +40,7 @@ impl Server {
                 "`name` must be 1 to 100 characters, not blank",
             ));
         }
-        let greeting = &self.state().settings.greeting;
+        let greeting = &self.settings().greeting;
         let end = if params.excited { '!' } else { '.' };
         Ok(format!("{greeting}, {name}{end}"))
     }
@@ -54,7 +55,7 @@ pub(crate) fn router() -> ToolRouter<Server> {
 mod tests {
     use serde_json::json;
 
-    use crate::platform::harness::Harness;
+    use crate::testing::Harness;
 
     #[tokio::test]
     async fn greets_by_name() {

@@ -8,20 +8,14 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use crate::server::Server;
 
 mod convert_temperature;
-mod fetch_url;
-mod files;
 mod greet;
-mod run_python;
 mod whoami;
 
 /// Every tool this server offers.
 pub(crate) fn router() -> ToolRouter<Server> {
     let mut router = ToolRouter::new();
     router += convert_temperature::router();
-    router += fetch_url::router();
-    router += files::router();
     router += greet::router();
-    router += run_python::router();
     router += whoami::router();
     router
 }

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `welcome`: an example prompt. Prompt arguments arrive as strings.
 
 use rmcp::handler::server::router::prompt::PromptRouter;
@@ -29,7 +30,7 @@ impl Server {
             format!(
                 "Write a {tone}, two-sentence welcome message for {}. Start with \"{}\".",
                 args.name,
-                self.state().settings.greeting
+                self.settings().greeting
             ),
         )]
     }
@@ -44,7 +45,7 @@ pub(crate) fn router() -> PromptRouter<Server> {
 mod tests {
     use serde_json::json;
 
-    use crate::platform::harness::Harness;
+    use crate::testing::Harness;
 
     #[tokio::test]
     async fn builds_a_message_from_its_arguments() {

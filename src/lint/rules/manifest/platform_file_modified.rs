@@ -15,7 +15,7 @@ pub static PLATFORM_FILE_MODIFIED: RuleMeta = RuleMeta {
     limits: "",
     summary: "A platform-owned file of a generated project (per `.mcpforge.toml`) was edited or deleted.",
     why: "Platform code carries the guarantees every team relies on (masking, limits, auth) and is replaced by `mcpforge upgrade`. A local edit silently forks the platform: the next upgrade must merge it, and the guarantee may no longer hold.",
-    example: "src/platform/errors.rs edited so panics return their message to the model",
+    example: "platform/src/errors.rs edited so panics return their message to the model",
     fix: "Undo the edit and change behaviour through settings, or propose the change to the platform team (the template) so every project gets it.",
 };
 

@@ -3,12 +3,14 @@
 //! `mcpforge add resource <name>` edits this file: it adds a `mod` line (kept in sorted order)
 //! and a `router += <name>::router();` line. Hand-written entries and comments are kept.
 
-use crate::platform::resources::ResourceRouter;
+use platform::resources::ResourceRouter;
+
+use crate::server::Server;
 
 mod about;
 
 /// Every resource this server offers.
-pub(crate) fn router() -> ResourceRouter {
+pub(crate) fn router() -> ResourceRouter<Server> {
     let mut router = ResourceRouter::new();
     router += about::router();
     router

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `fetch_url`: an example tool that reads a web page for the model through the platform's
 //! `UrlFetcher` (never a raw HTTP client: the URL comes from the model). Policy refusals and
 //! network failures are told to the model as such, so it can choose another URL.
@@ -8,10 +9,10 @@ use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{schemars, tool, tool_router};
 use serde::{Deserialize, Serialize};
 
-use crate::platform::errors::ToolError;
-use crate::platform::fetch::Caller;
-use crate::platform::middleware::RequestInfo;
 use crate::server::Server;
+use platform::errors::ToolError;
+use platform::fetch::Caller;
+use platform::middleware::RequestInfo;
 
 /// Parameters of `fetch_url`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -56,7 +57,7 @@ impl Server {
             principal: &info.identity.principal,
             tool: "fetch_url",
         };
-        let fetcher = self.state().fetcher().map_err(anyhow::Error::from)?;
+        let fetcher = self.services().fetcher().map_err(anyhow::Error::from)?;
         let fetched = fetcher
             .get(caller, &params.url)
             .await
@@ -83,8 +84,8 @@ pub(crate) fn router() -> ToolRouter<Server> {
 mod tests {
     use serde_json::json;
 
-    use crate::platform::config::Settings;
-    use crate::platform::harness::{Harness, test_app};
+    use crate::testing::{Harness, test_app};
+    use platform::config::Settings;
 
     #[tokio::test]
     async fn metadata_and_loopback_urls_are_refused_by_policy() {

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `read_file` and `list_files`: example tools that give the model read access to the
 //! directories in `FILES_ROOTS` through the platform's `FileOps` (never `std::fs`: the paths
 //! come from the model). Refusals say why, so the model can correct the path.
@@ -7,9 +8,9 @@ use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{schemars, tool, tool_router};
 use serde::Deserialize;
 
-use crate::platform::errors::ToolError;
-use crate::platform::files::{FileError, Listing};
 use crate::server::Server;
+use platform::errors::ToolError;
+use platform::files::{FileError, Listing};
 
 /// Parameters of `read_file`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -54,7 +55,7 @@ impl Server {
         &self,
         Parameters(params): Parameters<ReadFileParams>,
     ) -> Result<String, ToolError> {
-        let files = self.state().files().map_err(refusal)?;
+        let files = self.services().files().map_err(refusal)?;
         let bytes = files
             .read(&params.root, &params.path)
             .await
@@ -74,7 +75,7 @@ impl Server {
         &self,
         Parameters(params): Parameters<ListFilesParams>,
     ) -> Result<Json<Listing>, ToolError> {
-        let files = self.state().files().map_err(refusal)?;
+        let files = self.services().files().map_err(refusal)?;
         if !files.roots().contains(&params.root) {
             return Err(ToolError::invalid_input(format!(
                 "no root named `{}`; roots: {}",
@@ -100,8 +101,8 @@ pub(crate) fn router() -> ToolRouter<Server> {
 mod tests {
     use serde_json::json;
 
-    use crate::platform::config::Settings;
-    use crate::platform::harness::{Harness, test_app};
+    use crate::testing::{Harness, test_app};
+    use platform::config::Settings;
 
     #[tokio::test]
     async fn reads_and_lists_inside_the_root_and_refuses_escapes() {

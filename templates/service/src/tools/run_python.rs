@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `run_python`: an example tool that runs a Python snippet for the model through the
 //! platform's `CodeExecutor` (never `Command`: the code comes from the model). The sandbox has
 //! no network, sees only its scratch directory and the system's libraries, and is cut off by
@@ -8,9 +9,9 @@ use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::{schemars, tool, tool_router};
 use serde::Deserialize;
 
-use crate::platform::errors::ToolError;
-use crate::platform::exec::{ExecError, Output};
 use crate::server::Server;
+use platform::errors::ToolError;
+use platform::exec::{ExecError, Output};
 
 /// Parameters of `run_python`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -35,7 +36,7 @@ impl Server {
         &self,
         Parameters(params): Parameters<RunPythonParams>,
     ) -> Result<Json<Output>, ToolError> {
-        let executor = self.state().executor().map_err(anyhow::Error::from)?;
+        let executor = self.services().executor().map_err(anyhow::Error::from)?;
         if !executor.programs().iter().any(|p| p == "python3") {
             return Err(ToolError::invalid_input(
                 "code execution is not enabled on this server",
@@ -65,9 +66,9 @@ pub(crate) fn router() -> ToolRouter<Server> {
 mod tests {
     use serde_json::json;
 
-    use crate::platform::harness::Harness;
+    use crate::testing::Harness;
 
-    // Runs through the real sandbox are in tests/exec.rs (they need the server binary).
+    // Runs through the real sandbox are in tests/run_python.rs (they need the server binary).
     #[tokio::test]
     async fn is_refused_when_python_is_not_enabled() {
         let h = Harness::start().await;

@@ -1,3 +1,4 @@
+// Owned by your team: edit freely.
 //! `whoami`: an example tool that reads what the middleware learned about the request (the
 //! caller's identity and the request id) from the request context, and returns structured
 //! output with an output schema.
@@ -8,9 +9,9 @@ use rmcp::handler::server::wrapper::Json;
 use rmcp::{schemars, tool, tool_router};
 use serde::Serialize;
 
-use crate::platform::errors::ToolError;
-use crate::platform::middleware::RequestInfo;
 use crate::server::Server;
+use platform::errors::ToolError;
+use platform::middleware::RequestInfo;
 
 /// Who the server thinks is calling.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -58,8 +59,7 @@ pub(crate) fn router() -> ToolRouter<Server> {
 mod tests {
     use serde_json::json;
 
-    use crate::platform::config::Settings;
-    use crate::platform::harness::{Harness, test_app};
+    use crate::testing::Harness;
 
     #[tokio::test]
     async fn returns_structured_output_matching_its_schema() {
@@ -77,7 +77,11 @@ mod tests {
     }
 
     #[tokio::test]
+    #[cfg(feature = "http")]
     async fn sees_the_request_id_the_caller_sent() {
+        use crate::testing::test_app;
+        use platform::config::Settings;
+
         let app = test_app(Settings::defaults());
         let h = Harness::as_http_client(app, &[("x-request-id", "trace-42")]).await;
         let result = h.call_tool("whoami", json!({})).await;
