@@ -294,10 +294,27 @@ pub fn lint_package(
         .filter_map(|(_, _, f, _, _)| f.as_ref())
         .collect();
     let crate_facts = facts::CrateFacts::of(facts.iter().map(|f| &f.paths));
-    let mut crate_wide = Vec::new();
-    for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
-        if let Check::Crate(check) = rule.check {
-            check(&facts, &context, &mut crate_wide);
+    // Crate-wide rules judge each program (a binary with the library it links) on its own: the
+    // binaries of an examples package are separate servers. A file shared by several programs
+    // gets a finding once.
+    let mut crate_wide: Vec<Diagnostic> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for program in crate_facts.programs() {
+        let members: Vec<&FileFacts> = facts
+            .iter()
+            .copied()
+            .filter(|f| program.contains(&f.path))
+            .collect();
+        let mut found = Vec::new();
+        for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
+            if let Check::Crate(check) = rule.check {
+                check(&members, &context, &mut found);
+            }
+        }
+        for d in found {
+            if seen.insert((d.path.clone(), d.start, d.rule.code, d.message.clone())) {
+                crate_wide.push(d);
+            }
         }
     }
 
@@ -319,12 +336,24 @@ pub fn lint_package(
     out
 }
 
+/// A `#[tool]` function as crate-wide rules see it.
+#[derive(Debug, Clone)]
+pub struct ToolSite {
+    /// The name clients see.
+    pub name: String,
+    /// The type whose `#[tool_router]` impl holds it: rmcp's routers are typed by the server
+    /// (`ToolRouter<S>`), so tools of one type are what one `ServerHandler` can serve.
+    pub server: String,
+    pub start: Position,
+    pub end: Position,
+}
+
 /// What crate-wide rules need to know of one file, gathered while it is parsed.
 #[derive(Debug, Clone)]
 pub struct FileFacts {
     pub path: String,
-    /// Every `#[tool]` function: the name clients see and where it is.
-    pub tools: Vec<(String, Position, Position)>,
+    /// Every `#[tool]` function: the name clients see, the server type listing it, and where.
+    pub tools: Vec<ToolSite>,
     /// What its paths resolve to and what it re-exports (for [`facts::CrateFacts`]).
     pub paths: facts::PathFacts,
     /// Bearer authentication and its discovery metadata (MCP306).
@@ -339,7 +368,12 @@ impl FileFacts {
             .into_iter()
             .map(|t| {
                 let (start, end) = file.range(t.name_span);
-                (t.name, start, end)
+                ToolSite {
+                    name: t.name,
+                    server: t.owner,
+                    start,
+                    end,
+                }
             })
             .collect();
         let auth = rules::auth::missing_protected_resource_metadata::AuthFacts::of(file);

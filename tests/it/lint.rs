@@ -61,10 +61,10 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209", "MCP210", "MCP211", "MCP212",
-    "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306", "MCP307", "MCP308",
-    "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408", "MCP410", "MCP411",
-    "MCP412", "MCP413",
+    "MCP003", "MCP103", "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209", "MCP210",
+    "MCP211", "MCP212", "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306",
+    "MCP307", "MCP308", "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408",
+    "MCP410", "MCP411", "MCP412", "MCP413",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
@@ -105,6 +105,116 @@ fn check_rule_alone(code: &str) {
         wrong.is_empty(),
         "{code}: the passing fixture raised {wrong:?}"
     );
+}
+
+#[test]
+fn mcp003_duplicate_tool_name() {
+    check_rule_alone("MCP003");
+}
+
+#[test]
+fn mcp103_god_server() {
+    check_rule_alone("MCP103");
+}
+
+/// A package of `tests/fixtures/corpus/`, copied to a temporary folder (so the linter sees it as
+/// a package of its own).
+fn corpus(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join(name);
+    copy_dir(&repo_root().join("tests/fixtures/corpus").join(name), &root);
+    (tmp, root)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn servers_of_one_crate_are_judged_apart() {
+    // rmcp's examples package: 23 tools in six servers, `sum` in three of them.
+    let (_tmp, root) = corpus("rmcp-examples-servers");
+    mcpforge(&root)
+        .args([
+            "lint",
+            "--select",
+            "MCP003,MCP103",
+            "--output-format",
+            "concise",
+        ])
+        .assert()
+        .success()
+        .stdout("");
+    let report = mcpforge::lint::lint(&root, &Options::default()).unwrap();
+    insta::assert_snapshot!(
+        "corpus__rmcp_examples_servers",
+        emit::render(emit::OutputFormat::Concise, &report, &root)
+    );
+
+    // One server whose tools live in two files: a true duplicate is still reported, and its
+    // tools are counted together.
+    let (_tmp, root) = project_with(&[
+        (
+            "main.rs",
+            "mod tools;
+mod admin;
+",
+        ),
+        (
+            "tools.rs",
+            "#[tool_router(router = a_router)]\nimpl Server {\n    /// Adds two numbers.\n    #[tool]\n    fn sum(&self) -> String { String::new() }\n}\n",
+        ),
+        (
+            "admin.rs",
+            "#[tool_router(router = b_router)]\nimpl Server {\n    /// Adds two numbers again.\n    #[tool(name = \"sum\")]\n    fn add(&self) -> String { String::new() }\n}\n\n#[tool_router]\nimpl Other {\n    /// Adds.\n    #[tool]\n    fn sum(&self) -> String { String::new() }\n}\n",
+        ),
+    ]);
+    let manifest = root.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).unwrap();
+    text.push_str("\n[package.metadata.mcpforge.lint.options]\nmax-tools-warn = 1\n");
+    std::fs::write(&manifest, text).unwrap();
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP003,MCP103", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(
+            "src/tools.rs:5:8: MCP003 [error] tool name `sum` is already used by server `Server` in src/admin.rs\n\
+             src/tools.rs:5:8: MCP103 [warning] server `Server` serves 2 tool(s) (more than 1; 50 is the hard limit)\n",
+        );
+}
+
+#[test]
+fn http_rules_judge_each_binary_of_a_package_apart() {
+    // Two binaries: one authenticates, the other serves the same way with no authentication.
+    // Authentication in one program does not protect the other.
+    let serve = "use rmcp::transport::StreamableHttpService;\n\n#[tokio::main]\nasync fn main() {\n    let service = StreamableHttpService::new(|| Ok(Server), manager(), config());\n    let app = axum::Router::new().nest_service(\"/mcp\", service);\n";
+    let (_tmp, root) = project_with(&[
+        (
+            "bin/guarded.rs",
+            &format!(
+                "{serve}    let app = app.layer(tower_http::validate_request::ValidateRequestHeaderLayer::custom(check));\n    let listener = tokio::net::TcpListener::bind(\"0.0.0.0:8080\").await.unwrap();\n    axum::serve(listener, app).await.unwrap();\n}}\n"
+            ),
+        ),
+        (
+            "bin/open.rs",
+            &format!(
+                "{serve}    let listener = tokio::net::TcpListener::bind(\"0.0.0.0:8081\").await.unwrap();\n    axum::serve(listener, app).await.unwrap();\n}}\n"
+            ),
+        ),
+    ]);
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP206", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(contains("src/bin/open.rs:5:19: MCP206").and(contains("guarded").not()));
 }
 
 #[test]
@@ -1097,7 +1207,7 @@ fn rule_options_change_thresholds() {
         .args(["lint", "--select", "MCP103", "--output-format", "concise"])
         .assert()
         .code(1)
-        .stdout(contains("MCP103 [error] this crate serves 1 tool(s)"));
+        .stdout(contains("MCP103 [error] server `Server` serves 1 tool(s)"));
     std::fs::write(
         root.join(".mcpforge.toml"),
         "[lint.options]\nmax-tools-warn = 9\nmax-tools-error = 2\n",

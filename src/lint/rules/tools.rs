@@ -18,15 +18,33 @@ pub struct ItemFn<'a> {
     pub description: Option<(String, Span)>,
     /// The doc comment, lines joined with `\n`.
     pub doc: String,
+    /// The type whose `impl` block holds it (`Counter` for `impl Counter`, `impl<S> Counter<S>`
+    /// or `impl Trait for Counter`): the server whose router lists it.
+    pub owner: String,
 }
 
 /// Every function carrying an attribute whose last path segment is `kind` (`tool`, `prompt`).
 pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
     struct Finder<'a, 'k> {
         kind: &'k str,
+        owner: String,
         found: Vec<ItemFn<'a>>,
     }
     impl<'a> Visit<'a> for Finder<'a, '_> {
+        fn visit_item_impl(&mut self, item: &'a syn::ItemImpl) {
+            let owner = match &*item.self_ty {
+                syn::Type::Path(p) => p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let saved = std::mem::replace(&mut self.owner, owner);
+            syn::visit::visit_item_impl(self, item);
+            self.owner = saved;
+        }
         fn visit_impl_item_fn(&mut self, func: &'a syn::ImplItemFn) {
             let attr = func.attrs.iter().find(|a| {
                 a.path()
@@ -59,6 +77,7 @@ pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
                     name_span,
                     description,
                     doc: doc_text(&func.attrs),
+                    owner: self.owner.clone(),
                 });
             }
             syn::visit::visit_impl_item_fn(self, func);
@@ -66,6 +85,7 @@ pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
     }
     let mut finder = Finder {
         kind,
+        owner: String::new(),
         found: Vec::new(),
     };
     finder.visit_file(&file.ast);
