@@ -135,12 +135,67 @@ impl Settings {
     }
 }
 
-/// Lints the Cargo project (package or workspace) at `root`.
+/// How much of a Cargo workspace a run lints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The package whose manifest is at the root; every member when the root's manifest is a
+    /// virtual workspace (no `[package]`).
+    #[default]
+    Package,
+    /// Every member of the workspace whose root is given.
+    Workspace,
+}
+
+/// Where a run asked for `path` starts: the nearest folder at or above it holding a
+/// `Cargo.toml` (the package the path is in), or, for [`Scope::Workspace`], the nearest folder at
+/// or above that whose manifest declares `[workspace]`. A path with no manifest above it is
+/// returned as it is (linting it then says it is not a Cargo project).
+pub fn project_root(path: &Path, scope: Scope) -> PathBuf {
+    let start = if path.is_file() {
+        path.parent().unwrap_or(path)
+    } else {
+        path
+    };
+    let Some(package) = start
+        .ancestors()
+        .find(|d| !d.as_os_str().is_empty() && d.join("Cargo.toml").is_file())
+    else {
+        return path.to_path_buf();
+    };
+    if scope == Scope::Workspace
+        && let Some(workspace) = package
+            .ancestors()
+            .find(|d| declares_workspace(&d.join("Cargo.toml")))
+    {
+        return workspace.to_path_buf();
+    }
+    package.to_path_buf()
+}
+
+/// Whether the manifest at `path` has a `[workspace]` table.
+fn declares_workspace(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml_edit::DocumentMut>().ok())
+        .is_some_and(|doc| doc.get("workspace").is_some_and(|w| w.is_table()))
+}
+
+/// Lints the Cargo project at `root`: the package there, or every member of a virtual workspace.
 pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
+    lint_scoped(root, options, Scope::Package)
+}
+
+/// Lints the Cargo project at `root` as far as `scope` says.
+pub fn lint_scoped(root: &Path, options: &Options, scope: Scope) -> anyhow::Result<Report> {
     let settings = Settings::load(root, options)?;
-    let crates = discover(root)?;
+    let Discovered {
+        crates,
+        alone,
+        warnings,
+    } = discover(root, scope)?;
     let mut report = Report {
         config_source: settings.config_source.clone(),
+        warnings,
         ..Report::default()
     };
     for krate in crates {
@@ -184,9 +239,12 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
             .diagnostics
             .extend(lint_package(files, krate.rust_version, &settings));
     }
-    report
-        .diagnostics
-        .extend(lint_project_files(root, &settings));
+    let files = if alone {
+        ProjectFiles::scan_package(root)
+    } else {
+        ProjectFiles::scan(root)
+    };
+    report.diagnostics.extend(lint_files(&files, &settings));
     report
         .diagnostics
         .sort_by(|a, b| (&a.path, a.start, a.rule.code).cmp(&(&b.path, b.start, b.rule.code)));
@@ -430,11 +488,14 @@ pub fn lint_surface(surface: &surface::Surface, options: &Options) -> anyhow::Re
 
 /// Runs the rules over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`).
 pub fn lint_project_files(root: &Path, settings: &Settings) -> Vec<Diagnostic> {
-    let files = ProjectFiles::scan(root);
+    lint_files(&ProjectFiles::scan(root), settings)
+}
+
+fn lint_files(files: &ProjectFiles, settings: &Settings) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
         if let Check::Files(check) | Check::SourceAndFiles(_, check) = rule.check {
-            check(&files, &mut diagnostics);
+            check(files, &mut diagnostics);
         }
     }
     // Each file's `#` suppression comments (TOML, YAML, Dockerfiles, `.env`) apply to its findings.
@@ -483,7 +544,17 @@ pub struct ProjectFiles {
 }
 
 impl ProjectFiles {
+    /// Every file of interest below `root`, workspace members included.
     pub fn scan(root: &Path) -> Self {
+        Self::scan_below(root, false)
+    }
+
+    /// The files of the package at `root`, without the packages nested below it.
+    pub fn scan_package(root: &Path) -> Self {
+        Self::scan_below(root, true)
+    }
+
+    fn scan_below(root: &Path, skip_packages: bool) -> Self {
         let mut files = Vec::new();
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
@@ -504,9 +575,11 @@ impl ProjectFiles {
                     }
                 }
                 if kind.is_dir() {
+                    let nested = skip_packages && path.join("Cargo.toml").is_file();
                     if name != "target"
                         && name != "node_modules"
                         && (!name.starts_with('.') || name == ".github")
+                        && !nested
                     {
                         stack.push(path);
                     }
@@ -652,10 +725,19 @@ fn read_source(path: &Path) -> Result<String, (Position, String)> {
     })
 }
 
-/// The packages of the Cargo project at `root` (every workspace member) and their shipped Rust
-/// files: everything below each package except `target/`, hidden folders, nested packages, and
-/// the test-only folders `tests/`, `benches/` and `examples/`.
-fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
+/// What [`discover`] found: the packages to lint, and what it could not do as asked.
+struct Discovered {
+    crates: Vec<Crate>,
+    /// The package at the root is linted without the workspace members below it.
+    alone: bool,
+    warnings: Vec<String>,
+}
+
+/// The packages of the Cargo project at `root` and their shipped Rust files: everything below
+/// each package except `target/`, hidden folders, nested packages, and the test-only folders
+/// `tests/`, `benches/` and `examples/`. [`Scope::Package`] keeps the package whose manifest is
+/// at `root` (every member when that manifest is a virtual workspace).
+fn discover(root: &Path, scope: Scope) -> anyhow::Result<Discovered> {
     let manifest = root.join("Cargo.toml");
     if !root.exists() {
         return Err(
@@ -683,23 +765,48 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
             ))
             .with_help("lint asks `cargo metadata` for the packages, so cargo must be on PATH and the manifest valid")
         })?;
-    let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
-    let package_dirs: Vec<PathBuf> = members
+    let members: Vec<Member> = metadata
+        .workspace_packages()
         .iter()
         .filter_map(|p| {
-            p.manifest_path
-                .parent()
-                .map(|d| d.as_std_path().to_path_buf())
+            Some(Member {
+                dir: p.manifest_path.parent()?.as_std_path().to_path_buf(),
+                rust_version: p.rust_version.as_ref().map(|v| (v.major, v.minor, v.patch)),
+            })
         })
         .collect();
-    let rust_versions: Vec<Option<(u64, u64, u64)>> = members
-        .iter()
-        .filter(|p| p.manifest_path.parent().is_some())
-        .map(|p| p.rust_version.as_ref().map(|v| (v.major, v.minor, v.patch)))
-        .collect();
+    Ok(Discovered {
+        alone: scope == Scope::Package && is_package(&members, root),
+        crates: walk_packages(root, &members, scope),
+        warnings: Vec::new(),
+    })
+}
+
+/// A workspace member: its folder and declared `rust-version`.
+struct Member {
+    dir: PathBuf,
+    rust_version: Option<(u64, u64, u64)>,
+}
+
+/// Whether one of the packages is the one at `root`.
+fn is_package(members: &[Member], root: &Path) -> bool {
     let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    members
+        .iter()
+        .any(|m| m.dir.canonicalize().is_ok_and(|d| d == project))
+}
+
+/// The Rust files of the packages that `scope` selects.
+fn walk_packages(root: &Path, members: &[Member], scope: Scope) -> Vec<Crate> {
+    let package_dirs: Vec<PathBuf> = members.iter().map(|m| m.dir.clone()).collect();
+    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let alone = scope == Scope::Package && is_package(members, root);
     let mut crates = Vec::new();
-    for (dir, rust_version) in package_dirs.iter().zip(rust_versions) {
+    for Member { dir, rust_version } in members {
+        if alone && dir.canonicalize().is_ok_and(|d| d != project) {
+            continue;
+        }
+        let rust_version = *rust_version;
         let mut walk = Walk {
             package: dir,
             packages: &package_dirs,
@@ -716,7 +823,7 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
         walk.krate.outside_links.sort();
         crates.push(walk.krate);
     }
-    Ok(crates)
+    crates
 }
 
 /// Collects a package's Rust files, following symbolic links (each real folder once, so link

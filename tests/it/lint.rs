@@ -1315,6 +1315,50 @@ fn a_workspace_is_linted_member_by_member() {
         .stderr(contains("Linted 2 files"));
 }
 
+#[test]
+fn a_path_inside_a_workspace_lints_only_its_package_unless_workspace_is_given() {
+    let (_tmp, root) = corpus("sdk-workspace");
+    let lint = |dir: &Path, extra: &[&str]| {
+        mcpforge(dir)
+            .args(["lint", "--output-format", "concise"])
+            .args(extra)
+            .assert()
+            .code(1)
+    };
+    // The package's folder, or any folder inside it: the examples package alone.
+    for asked in ["examples/servers", "examples/servers/src"] {
+        lint(&root, &[asked])
+            .stdout("src/main.rs:5:5: MCP201 [error] `println!` writes to stdout, which carries the MCP protocol in this stdio server\n")
+            .stderr(contains("Linted 1 file"));
+    }
+    lint(&root.join("examples/servers"), &[]).stderr(contains("Linted 1 file"));
+    // --workspace: every member, paths from the workspace's root.
+    lint(&root.join("examples/servers/src"), &["--workspace"])
+        .stdout(
+            contains("crates/sdk/src/lib.rs:4:5: MCP107")
+                .and(contains("examples/servers/src/main.rs:5:5: MCP201")),
+        )
+        .stderr(contains("Linted 2 files"));
+    // A virtual workspace's root lints every member, as before.
+    lint(&root, &[]).stderr(contains("Linted 2 files"));
+
+    // A root package with members below it: `lint` is the root package, as `cargo build` is.
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crates/sdk\", \"examples/servers\"]\n\n[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/lib.rs"), "pub fn ok() {}\n").unwrap();
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(contains("Linted 1 file"));
+    lint(&root, &["--workspace"]).stderr(contains("Linted 3 files"));
+}
+
 /// Every `.rs` file below `dir` (not in `target/`), sorted.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
