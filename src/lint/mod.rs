@@ -754,17 +754,39 @@ fn discover(root: &Path, scope: Scope) -> anyhow::Result<Discovered> {
         .with_help("run `mcpforge lint` in a Rust project, or pass its path")
         .into());
     }
-    let metadata = cargo_metadata::MetadataCommand::new()
+    // Linting never installs a toolchain: rustup would download the one a
+    // `rust-toolchain.toml` names before running cargo.
+    let metadata = match cargo_metadata::MetadataCommand::new()
         .manifest_path(&manifest)
         .no_deps()
+        .env("RUSTUP_AUTO_INSTALL", "0")
         .exec()
-        .map_err(|e| {
-            CliError::usage(format!(
-                "cannot read the Cargo project at {}: {e}",
-                root.display()
-            ))
-            .with_help("lint asks `cargo metadata` for the packages, so cargo must be on PATH and the manifest valid")
-        })?;
+    {
+        Ok(metadata) => metadata,
+        Err(e) => {
+            let why = first_line(&e.to_string());
+            // Without cargo, the manifests say which packages there are; a manifest that is not
+            // even TOML is cargo's error to show.
+            let members = manifest_members(root, scope).map_err(|parse| {
+                CliError::usage(format!(
+                    "cannot read the Cargo project at {}: {why}",
+                    root.display()
+                ))
+                .with_help(format!(
+                    "lint asks `cargo metadata` for the packages, and reading the manifest \
+                     without it failed too ({parse:#})"
+                ))
+            })?;
+            return Ok(Discovered {
+                alone: scope == Scope::Package && is_package(&members, root),
+                crates: walk_packages(root, &members, scope),
+                warnings: vec![format!(
+                    "`cargo metadata` could not run ({why}); linting the packages the \
+                     manifests name instead (the package here, or the workspace's `members`)"
+                )],
+            });
+        }
+    };
     let members: Vec<Member> = metadata
         .workspace_packages()
         .iter()
@@ -780,6 +802,118 @@ fn discover(root: &Path, scope: Scope) -> anyhow::Result<Discovered> {
         crates: walk_packages(root, &members, scope),
         warnings: Vec::new(),
     })
+}
+
+/// The most telling line of an error from running cargo: the first that says `error`, else the
+/// first line.
+fn first_line(message: &str) -> String {
+    let line = message
+        .lines()
+        .map(str::trim)
+        .find(|l| l.contains("error: "))
+        .or_else(|| message.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or_default();
+    // `cargo metadata` exited with an error: error: <what cargo said>
+    line.rsplit_once("error: ")
+        .map_or(line, |(_, said)| said)
+        .to_string()
+}
+
+/// The packages of the project at `root` read from its manifests alone, for when `cargo
+/// metadata` cannot run: the package at `root`, and, for a workspace root, each folder its
+/// `members` globs name (less `exclude`) that holds a `Cargo.toml`.
+fn manifest_members(root: &Path, scope: Scope) -> anyhow::Result<Vec<Member>> {
+    let read = |dir: &Path| -> anyhow::Result<toml_edit::DocumentMut> {
+        let path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("failed to read {}", path.display()))?;
+        text.parse::<toml_edit::DocumentMut>()
+            .with_context(|| format!("{} is not valid TOML", path.display()))
+    };
+    let doc = read(root)?;
+    let workspace_version = doc
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("rust-version"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let rust_version = |doc: &toml_edit::DocumentMut| {
+        let field = doc.get("package")?.get("rust-version")?;
+        let text = match field.as_str() {
+            Some(v) => v.to_string(),
+            // `rust-version.workspace = true`
+            None => workspace_version.clone()?,
+        };
+        let v = semver::Version::parse(&text)
+            .or_else(|_| semver::Version::parse(&format!("{text}.0")))
+            .ok()?;
+        Some((v.major, v.minor, v.patch))
+    };
+    let mut members = Vec::new();
+    if doc.get("package").is_some() {
+        members.push(Member {
+            dir: root.to_path_buf(),
+            rust_version: rust_version(&doc),
+        });
+    }
+    let strings = |key: &str| -> Vec<String> {
+        doc.get("workspace")
+            .and_then(|w| w.get(key))
+            .and_then(|m| m.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // A package at the root is linted alone unless the whole workspace is asked for.
+    if members.is_empty() || scope == Scope::Workspace {
+        let excluded: Vec<PathBuf> = strings("exclude").iter().map(|e| root.join(e)).collect();
+        for pattern in strings("members") {
+            for dir in expand_members(root, &pattern) {
+                if excluded.iter().any(|e| dir.starts_with(e)) || dir == root {
+                    continue;
+                }
+                if let Ok(member) = read(&dir) {
+                    members.push(Member {
+                        rust_version: rust_version(&member),
+                        dir,
+                    });
+                }
+            }
+        }
+    }
+    Ok(members)
+}
+
+/// The folders holding a `Cargo.toml` that a workspace `members` entry names (`crates/*`,
+/// `examples/servers`), sorted.
+fn expand_members(root: &Path, pattern: &str) -> Vec<PathBuf> {
+    let mut dirs = vec![root.to_path_buf()];
+    for segment in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        let matcher = globset::Glob::new(segment).map(|g| g.compile_matcher());
+        let mut next = Vec::new();
+        for dir in &dirs {
+            match &matcher {
+                Ok(m) if segment.contains(['*', '?', '[']) => {
+                    let Ok(entries) = std::fs::read_dir(dir) else {
+                        continue;
+                    };
+                    for entry in entries.flatten() {
+                        if entry.path().is_dir() && m.is_match(entry.file_name()) {
+                            next.push(entry.path());
+                        }
+                    }
+                }
+                _ => next.push(dir.join(segment)),
+            }
+        }
+        dirs = next;
+    }
+    dirs.retain(|d| d.join("Cargo.toml").is_file());
+    dirs.sort();
+    dirs
 }
 
 /// A workspace member: its folder and declared `rust-version`.

@@ -1359,6 +1359,80 @@ fn a_path_inside_a_workspace_lints_only_its_package_unless_workspace_is_given() 
     lint(&root, &["--workspace"]).stderr(contains("Linted 3 files"));
 }
 
+#[test]
+fn without_cargo_metadata_the_packages_are_found_from_the_manifests_with_a_warning() {
+    // A toolchain file naming a toolchain that is not installed: rustup's cargo refuses to run.
+    let (_tmp, root) = project_with(&[(
+        "main.rs",
+        "fn main() {\n    println!(\"up\");\n    let _ = serve(rmcp::transport::stdio_pipes());\n}\n",
+    )]);
+    std::fs::write(
+        root.join("rust-toolchain.toml"),
+        "[toolchain]\nchannel = \"mcpforge-missing-toolchain\"\n",
+    )
+    .unwrap();
+    let expected = "src/main.rs:2:5: MCP201 [error] `println!` writes to stdout, which carries the MCP protocol in this stdio server\n";
+    mcpforge(&root)
+        .args(["lint", "--output-format", "concise"])
+        // As a user's shell has it: cargo test points these at its own toolchain.
+        .env_remove("CARGO")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .assert()
+        .code(1)
+        .stdout(expected)
+        .stderr(
+            contains("warning: `cargo metadata` could not run")
+                .and(contains("linting the packages the manifests name instead"))
+                .and(contains("Linted 1 file")),
+        );
+
+    // No cargo on PATH at all, in a virtual workspace whose members are a glob.
+    let no_cargo = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"crates/*\"]\nexclude = [\"crates/old\"]\n",
+    )
+    .unwrap();
+    for member in ["gateway", "billing", "old"] {
+        let dir = ws.join("crates").join(member);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/lib.rs"),
+            "pub async fn slow() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n",
+        )
+        .unwrap();
+    }
+    mcpforge(ws)
+        .args(["lint", "--output-format", "concise"])
+        .env_remove("CARGO")
+        .env("PATH", no_cargo.path())
+        .assert()
+        .code(1)
+        .stdout(
+            "crates/billing/src/lib.rs:2:5: MCP107 [error] `std::thread::sleep` blocks the async runtime's worker thread\n\
+             crates/gateway/src/lib.rs:2:5: MCP107 [error] `std::thread::sleep` blocks the async runtime's worker thread\n",
+        )
+        .stderr(contains("could not run (failed to start").and(contains("Linted 2 files")));
+
+    // A manifest that is not TOML is still an error: there is nothing to read the packages from.
+    std::fs::write(ws.join("Cargo.toml"), "[workspace\n").unwrap();
+    mcpforge(ws)
+        .args(["lint"])
+        .env_remove("CARGO")
+        .env("PATH", no_cargo.path())
+        .assert()
+        .code(2)
+        .stderr(contains("Cargo.toml is not valid TOML"));
+}
+
 /// Every `.rs` file below `dir` (not in `target/`), sorted.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
