@@ -64,17 +64,33 @@ const RULES_TESTED_ALONE: &[&str] = &[
     "MCP003", "MCP103", "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209", "MCP210",
     "MCP211", "MCP212", "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306",
     "MCP307", "MCP308", "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408",
-    "MCP410", "MCP411", "MCP412", "MCP413",
+    "MCP410", "MCP411", "MCP412", "MCP413", "MCP502", "MCP503", "MCP504", "MCP505", "MCP509",
+    "MCP510",
 ];
 
-/// Lints `<CODE>/<kind>.rs` as a one-file crate with only rule `code` selected.
+/// Lints `<CODE>/<kind>.rs` as a one-file crate, or the folder `<CODE>/<kind>/` as a project's
+/// non-Rust files, with only rule `code` selected.
 fn lint_rule_alone(code: &str, kind: &str) -> Report {
-    let (path, text) = fixture(code, kind);
     let only = Settings::from_options(&Options {
         select: vec![code.to_string()],
         preview: true,
         ..Options::default()
     });
+    let dir = repo_root().join(format!("tests/fixtures/lint/{code}/{kind}"));
+    if dir.is_dir() {
+        let diagnostics = mcpforge::lint::lint_project_files(&dir, &only)
+            .into_iter()
+            .map(|mut d| {
+                d.path = format!("{code}/{kind}/{}", d.path);
+                d
+            })
+            .collect();
+        return Report {
+            diagnostics,
+            ..Report::default()
+        };
+    }
+    let (path, text) = fixture(code, kind);
     Report {
         diagnostics: lint_file(path, text.clone(), &only),
         files: 1,
@@ -507,6 +523,36 @@ fn mcp412_unsafe_file_permissions() {
 #[test]
 fn mcp413_unsandboxed_code_exec() {
     check_rule_alone("MCP413");
+}
+
+#[test]
+fn mcp502_missing_lockfile() {
+    check_rule_alone("MCP502");
+}
+
+#[test]
+fn mcp503_no_dependency_audit() {
+    check_rule_alone("MCP503");
+}
+
+#[test]
+fn mcp504_deprecated_yaml_backend() {
+    check_rule_alone("MCP504");
+}
+
+#[test]
+fn mcp505_duplicate_http_stack() {
+    check_rule_alone("MCP505");
+}
+
+#[test]
+fn mcp509_published_port_all_interfaces() {
+    check_rule_alone("MCP509");
+}
+
+#[test]
+fn mcp510_lint_policy_missing() {
+    check_rule_alone("MCP510");
 }
 
 #[test]

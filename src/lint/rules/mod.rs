@@ -377,6 +377,26 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &manifest::MISSING_LOCKFILE,
+        check: Check::Files(manifest::missing_lockfile),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::NO_DEPENDENCY_AUDIT,
+        check: Check::Files(manifest::no_dependency_audit),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::DEPRECATED_YAML_BACKEND,
+        check: Check::Files(manifest::deprecated_yaml_backend),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::DUPLICATE_HTTP_STACK,
+        check: Check::Files(manifest::duplicate_http_stack),
+        surface: None,
+    },
+    Rule {
         meta: &manifest::WILDCARD_DEPENDENCY,
         check: Check::Files(manifest::wildcard_dependency),
         surface: None,
@@ -389,6 +409,16 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &manifest::COMMITTED_ENV_FILE,
         check: Check::Files(manifest::committed_env_file),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::PUBLISHED_PORT_ALL_INTERFACES,
+        check: Check::Files(manifest::published_port_all_interfaces),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::LINT_POLICY_MISSING,
+        check: Check::Files(manifest::lint_policy_missing),
         surface: None,
     },
     Rule {
