@@ -61,11 +61,12 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// Rules checked by their own test below, with only that rule selected, so their snapshots show
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
-    "MCP003", "MCP103", "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209", "MCP210",
-    "MCP211", "MCP212", "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305", "MCP306",
-    "MCP307", "MCP308", "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406", "MCP408",
-    "MCP410", "MCP411", "MCP412", "MCP413", "MCP502", "MCP503", "MCP504", "MCP505", "MCP509",
-    "MCP510",
+    "MCP003", "MCP005", "MCP007", "MCP008", "MCP009", "MCP010", "MCP011", "MCP012", "MCP013",
+    "MCP014", "MCP015", "MCP103", "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209",
+    "MCP210", "MCP211", "MCP212", "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305",
+    "MCP306", "MCP307", "MCP308", "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406",
+    "MCP408", "MCP410", "MCP411", "MCP412", "MCP413", "MCP502", "MCP503", "MCP504", "MCP505",
+    "MCP509", "MCP510",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate, or the folder `<CODE>/<kind>/` as a project's
@@ -126,6 +127,56 @@ fn check_rule_alone(code: &str) {
 #[test]
 fn mcp003_duplicate_tool_name() {
     check_rule_alone("MCP003");
+}
+
+#[test]
+fn mcp005_weak_tool_description() {
+    check_rule_alone("MCP005");
+}
+
+#[test]
+fn mcp007_contradictory_annotations() {
+    check_rule_alone("MCP007");
+}
+
+#[test]
+fn mcp008_mutating_tool_without_annotations() {
+    check_rule_alone("MCP008");
+}
+
+#[test]
+fn mcp009_open_world_hint_mismatch() {
+    check_rule_alone("MCP009");
+}
+
+#[test]
+fn mcp010_output_schema_contract() {
+    check_rule_alone("MCP010");
+}
+
+#[test]
+fn mcp011_non_object_output_schema() {
+    check_rule_alone("MCP011");
+}
+
+#[test]
+fn mcp012_non_object_input_schema() {
+    check_rule_alone("MCP012");
+}
+
+#[test]
+fn mcp013_nondeterministic_tool_order() {
+    check_rule_alone("MCP013");
+}
+
+#[test]
+fn mcp014_sensitive_param_as_header() {
+    check_rule_alone("MCP014");
+}
+
+#[test]
+fn mcp015_business_error_as_protocol_error() {
+    check_rule_alone("MCP015");
 }
 
 #[test]

@@ -134,9 +134,59 @@ pub static RULES: &[Rule] = &[
         surface: Some(spec::missing_tool_description_surface),
     },
     Rule {
+        meta: &spec::WEAK_TOOL_DESCRIPTION,
+        check: Check::Source(spec::weak_tool_description),
+        surface: Some(spec::weak_tool_description_surface),
+    },
+    Rule {
         meta: &spec::UNDOCUMENTED_PARAMETER,
         check: Check::Source(spec::undocumented_parameter),
         surface: Some(spec::undocumented_parameter_surface),
+    },
+    Rule {
+        meta: &spec::CONTRADICTORY_ANNOTATIONS,
+        check: Check::Source(spec::contradictory_annotations),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::MUTATING_TOOL_WITHOUT_ANNOTATIONS,
+        check: Check::Source(spec::mutating_tool_without_annotations),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::OPEN_WORLD_HINT_MISMATCH,
+        check: Check::Source(spec::open_world_hint_mismatch),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::OUTPUT_SCHEMA_CONTRACT,
+        check: Check::Source(spec::output_schema_contract),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::NON_OBJECT_OUTPUT_SCHEMA,
+        check: Check::Source(spec::non_object_output_schema),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::NON_OBJECT_INPUT_SCHEMA,
+        check: Check::Source(spec::non_object_input_schema),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::NONDETERMINISTIC_TOOL_ORDER,
+        check: Check::Source(spec::nondeterministic_tool_order),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::SENSITIVE_PARAM_AS_HEADER,
+        check: Check::Source(spec::sensitive_param_as_header),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::BUSINESS_ERROR_AS_PROTOCOL_ERROR,
+        check: Check::Source(spec::business_error_as_protocol_error),
+        surface: None,
     },
     Rule {
         meta: &antipattern::LLM_FOR_DETERMINISTIC_TASK,
