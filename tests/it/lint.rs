@@ -62,11 +62,11 @@ fn lint_any(code: &str, kind: &str) -> Report {
 /// only their own findings and one rule's change cannot break another's snapshot.
 const RULES_TESTED_ALONE: &[&str] = &[
     "MCP003", "MCP005", "MCP007", "MCP008", "MCP009", "MCP010", "MCP011", "MCP012", "MCP013",
-    "MCP014", "MCP015", "MCP103", "MCP201", "MCP202", "MCP204", "MCP206", "MCP208", "MCP209",
-    "MCP210", "MCP211", "MCP212", "MCP213", "MCP301", "MCP302", "MCP303", "MCP304", "MCP305",
-    "MCP306", "MCP307", "MCP308", "MCP309", "MCP401", "MCP402", "MCP403", "MCP404", "MCP406",
-    "MCP408", "MCP410", "MCP411", "MCP412", "MCP413", "MCP502", "MCP503", "MCP504", "MCP505",
-    "MCP509", "MCP510",
+    "MCP014", "MCP015", "MCP103", "MCP106", "MCP108", "MCP113", "MCP201", "MCP202", "MCP204",
+    "MCP206", "MCP208", "MCP209", "MCP210", "MCP211", "MCP212", "MCP213", "MCP301", "MCP302",
+    "MCP303", "MCP304", "MCP305", "MCP306", "MCP307", "MCP308", "MCP309", "MCP401", "MCP402",
+    "MCP403", "MCP404", "MCP406", "MCP408", "MCP410", "MCP411", "MCP412", "MCP413", "MCP502",
+    "MCP503", "MCP504", "MCP505", "MCP509", "MCP510",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate, or the folder `<CODE>/<kind>/` as a project's
@@ -282,6 +282,21 @@ fn http_rules_judge_each_binary_of_a_package_apart() {
         .assert()
         .code(1)
         .stdout(contains("src/bin/open.rs:5:19: MCP206").and(contains("guarded").not()));
+}
+
+#[test]
+fn mcp106_predictable_state_handle() {
+    check_rule_alone("MCP106");
+}
+
+#[test]
+fn mcp108_lock_held_across_await() {
+    check_rule_alone("MCP108");
+}
+
+#[test]
+fn mcp113_secret_not_wrapped() {
+    check_rule_alone("MCP113");
 }
 
 #[test]

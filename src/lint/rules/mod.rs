@@ -214,8 +214,18 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &antipattern::PREDICTABLE_STATE_HANDLE,
+        check: Check::Source(antipattern::predictable_state_handle),
+        surface: None,
+    },
+    Rule {
         meta: &antipattern::BLOCKING_CALL_IN_ASYNC,
         check: Check::Source(antipattern::blocking_call_in_async),
+        surface: None,
+    },
+    Rule {
+        meta: &antipattern::LOCK_HELD_ACROSS_AWAIT,
+        check: Check::Source(antipattern::lock_held_across_await),
         surface: None,
     },
     Rule {
@@ -239,6 +249,11 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &antipattern::HARDCODED_ENDPOINT,
         check: Check::Source(antipattern::hardcoded_endpoint),
+        surface: None,
+    },
+    Rule {
+        meta: &antipattern::SECRET_NOT_WRAPPED,
+        check: Check::Source(antipattern::secret_not_wrapped),
         surface: None,
     },
     Rule {
