@@ -56,6 +56,10 @@ pub const ACROSS_ITEMS: &[(&str, Across)] = &[
     // type can be written `Query::<T>` or with spaces.
     ("MCP307", Across::WholeFile(&["Query"])),
     ("MCP413", Across::WholeFile(&["Command"])),
+    // A tool's parameter docs are model-facing text too.
+    ("MCP604", Across::ParamsStruct),
+    ("MCP605", Across::ParamsStruct),
+    ("MCP607", Across::ParamsStruct),
 ];
 
 /// How a rule looks across a file's items.

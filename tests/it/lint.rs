@@ -66,7 +66,7 @@ const RULES_TESTED_ALONE: &[&str] = &[
     "MCP206", "MCP208", "MCP209", "MCP210", "MCP211", "MCP212", "MCP213", "MCP301", "MCP302",
     "MCP303", "MCP304", "MCP305", "MCP306", "MCP307", "MCP308", "MCP309", "MCP401", "MCP402",
     "MCP403", "MCP404", "MCP406", "MCP408", "MCP410", "MCP411", "MCP412", "MCP413", "MCP502",
-    "MCP503", "MCP504", "MCP505", "MCP509", "MCP510",
+    "MCP503", "MCP504", "MCP505", "MCP509", "MCP510", "MCP604", "MCP605", "MCP606", "MCP607",
 ];
 
 /// Lints `<CODE>/<kind>.rs` as a one-file crate, or the folder `<CODE>/<kind>/` as a project's
@@ -619,6 +619,26 @@ fn mcp509_published_port_all_interfaces() {
 #[test]
 fn mcp510_lint_policy_missing() {
     check_rule_alone("MCP510");
+}
+
+#[test]
+fn mcp604_sensitive_reference() {
+    check_rule_alone("MCP604");
+}
+
+#[test]
+fn mcp605_cross_tool_instruction() {
+    check_rule_alone("MCP605");
+}
+
+#[test]
+fn mcp606_dynamic_metadata() {
+    check_rule_alone("MCP606");
+}
+
+#[test]
+fn mcp607_overlong_metadata() {
+    check_rule_alone("MCP607");
 }
 
 #[test]

@@ -507,6 +507,26 @@ pub static RULES: &[Rule] = &[
         surface: Some(metadata::model_directed_imperatives_surface),
     },
     Rule {
+        meta: &metadata::SENSITIVE_REFERENCE,
+        check: Check::Source(metadata::sensitive_reference),
+        surface: Some(metadata::sensitive_reference_surface),
+    },
+    Rule {
+        meta: &metadata::CROSS_TOOL_INSTRUCTION,
+        check: Check::Source(metadata::cross_tool_instruction),
+        surface: Some(metadata::cross_tool_instruction_surface),
+    },
+    Rule {
+        meta: &metadata::DYNAMIC_METADATA,
+        check: Check::Source(metadata::dynamic_metadata),
+        surface: None,
+    },
+    Rule {
+        meta: &metadata::OVERLONG_METADATA,
+        check: Check::Source(metadata::overlong_metadata),
+        surface: Some(metadata::overlong_metadata_surface),
+    },
+    Rule {
         meta: &UNUSED_SUPPRESSION,
         check: Check::Engine,
         surface: None,

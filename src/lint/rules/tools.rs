@@ -561,3 +561,61 @@ pub fn non_object_type(ty: &syn::Type) -> Option<String> {
         _ => None,
     }
 }
+
+/// The strings a model reads about this file's tools and prompts, narrower than
+/// [`metadata_strings`]: each `#[tool]`/`#[prompt]`'s description (attribute, else doc comment)
+/// with its name, the doc comments of the fields of their `Parameters<T>` structs, and literals
+/// passed to `with_description`, `with_title` and `with_instructions`. Module and platform doc
+/// comments are not among them.
+pub fn model_facing_strings(file: &SourceFile) -> Vec<(String, String, Span)> {
+    let mut out = Vec::new();
+    let mut structs = Vec::new();
+    for kind in ["tool", "prompt"] {
+        for item in item_fns(file, kind) {
+            match &item.description {
+                Some((d, span)) => out.push((item.name.clone(), d.clone(), *span)),
+                None if !item.doc.is_empty() => {
+                    let span = item
+                        .func
+                        .attrs
+                        .iter()
+                        .find(|a| a.path().is_ident("doc"))
+                        .map_or(item.name_span, |a| a.span());
+                    out.push((item.name.clone(), item.doc.clone(), span));
+                }
+                None => {}
+            }
+            if let Some(params) = params_type(&item.func.sig)
+                && !structs.contains(&params)
+            {
+                for (field, doc, span) in struct_fields(file, &params).unwrap_or_default() {
+                    if !doc.is_empty() {
+                        out.push((format!("{}.{field}", item.name), doc, span));
+                    }
+                }
+                structs.push(params);
+            }
+        }
+    }
+    struct Calls<'o> {
+        out: &'o mut Vec<(String, String, Span)>,
+    }
+    impl<'a> Visit<'a> for Calls<'_> {
+        fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
+            let method = call.method.to_string();
+            if matches!(
+                method.as_str(),
+                "with_description" | "with_title" | "with_instructions"
+            ) {
+                for arg in &call.args {
+                    if let Some(s) = lit_str(arg) {
+                        self.out.push((method.clone(), s.value(), s.span()));
+                    }
+                }
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    Calls { out: &mut out }.visit_file(&file.ast);
+    out
+}
