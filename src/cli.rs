@@ -333,6 +333,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "COMMAND", conflicts_with_all = ["path", "fix", "diff", "baseline"])]
     pub server: Option<String>,
 
+    /// With --server: write what the server lists to mcp-tools.lock (in the current directory)
+    /// instead of linting; later runs with --server report tools that differ from it (MCP608)
+    #[arg(long, requires = "server")]
+    pub update_lock: bool,
+
     /// With --server: how long the server may take to answer, in seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 20)]
     pub timeout: u64,

@@ -35,7 +35,18 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
     if let Some(command) = &args.server {
         let surface = lint::surface::fetch(command, std::time::Duration::from_secs(args.timeout))
             .map_err(|e| CliError::usage(format!("{e:#}")))?;
-        let report = lint::lint_surface(&surface, &options)?;
+        let lock_path = ctx.cwd.join(lint::surface::LOCK_FILE);
+        if args.update_lock {
+            let lock = lint::surface::ToolsLock::of(&surface);
+            lock.save(&lock_path)?;
+            ui.status(
+                "Locked",
+                format!("{} tool(s) in {}", lock.tools.len(), lock_path.display()),
+            );
+            return Ok(());
+        }
+        let lock = lint::surface::ToolsLock::load(&lock_path)?;
+        let report = lint::lint_surface_locked(&surface, &options, lock.as_ref())?;
         return finish(ui, args, &report, &root, &[]);
     }
     let run = || check_scoped(&root, &options, scope);

@@ -463,12 +463,26 @@ pub fn lint_file(path: String, text: String, settings: &Settings) -> Vec<Diagnos
 /// Lints what a running server advertises (see [`surface`]) with the rules that have a surface
 /// check.
 pub fn lint_surface(surface: &surface::Surface, options: &Options) -> anyhow::Result<Report> {
+    lint_surface_locked(surface, options, None)
+}
+
+/// [`lint_surface`], and MCP608 against `lock` (the committed `mcp-tools.lock`) when there is one.
+pub fn lint_surface_locked(
+    surface: &surface::Surface,
+    options: &Options,
+    lock: Option<&surface::ToolsLock>,
+) -> anyhow::Result<Report> {
     let settings = Settings::load_without_project(options)?;
     let mut diagnostics = Vec::new();
     for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
         if let Some(check) = rule.surface {
             check(surface, &mut diagnostics);
         }
+    }
+    if let Some(lock) = lock
+        && settings.enabled(&rules::metadata::TOOL_SURFACE_DRIFT)
+    {
+        diagnostics.extend(lock.drift(&surface::ToolsLock::of(surface)));
     }
     diagnostics.sort_by(|a, b| (&a.path, a.rule.code).cmp(&(&b.path, b.rule.code)));
     let server = format!(

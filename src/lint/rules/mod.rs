@@ -527,6 +527,11 @@ pub static RULES: &[Rule] = &[
         surface: Some(metadata::overlong_metadata_surface),
     },
     Rule {
+        meta: &metadata::TOOL_SURFACE_DRIFT,
+        check: Check::Engine,
+        surface: None,
+    },
+    Rule {
         meta: &UNUSED_SUPPRESSION,
         check: Check::Engine,
         surface: None,

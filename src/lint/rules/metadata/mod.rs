@@ -8,6 +8,7 @@ mod instruction_markup;
 mod model_directed_imperatives;
 mod overlong_metadata;
 mod sensitive_reference;
+mod tool_surface_drift;
 
 pub use cross_tool_instruction::{
     CROSS_TOOL_INSTRUCTION, cross_tool_instruction, cross_tool_instruction_surface,
@@ -17,6 +18,7 @@ pub use overlong_metadata::{OVERLONG_METADATA, overlong_metadata, overlong_metad
 pub use sensitive_reference::{
     SENSITIVE_REFERENCE, sensitive_reference, sensitive_reference_surface,
 };
+pub use tool_surface_drift::TOOL_SURFACE_DRIFT;
 
 pub use hidden_unicode::{HIDDEN_UNICODE, hidden_unicode, hidden_unicode_surface};
 pub use instruction_markup::{INSTRUCTION_MARKUP, instruction_markup, instruction_markup_surface};
