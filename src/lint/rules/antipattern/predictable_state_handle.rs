@@ -14,7 +14,7 @@ pub static PREDICTABLE_STATE_HANDLE: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Preview,
     autofix: None,
-    limits: "Heuristic, so a preview rule. A `let` or struct field whose name says it is a handle (`id`, `handle`, `session`, `token`, `cursor`, `job`, `task` as a word of the name) built from a counter (`fetch_add`, `.len() + 1`), the clock (`SystemTime::now`, `Instant::now`, `Utc::now`, `Local::now`, `timestamp`) or a seedable, non-cryptographic generator (`fastrand`, `SmallRng`, `seed_from_u64`, `oorandom`). The catalogue also listed `rand::rng()`: rand's thread generator is a CSPRNG (ChaCha), so it is not reported. Whether the state map is keyed by the authenticated principal is not judged.",
+    limits: "Heuristic, so a preview rule. A `let` or struct field whose name says it is a handle (`id`, `handle`, `session`, `token`, `cursor`, `job`, `task` as a word of the name) built from a counter (`fetch_add`, `.len() + 1`), the clock (`SystemTime::now`, `Instant::now`, `Utc::now`, `Local::now`, `timestamp`) or a seedable, non-cryptographic generator (`fastrand`, `SmallRng`, `seed_from_u64`, `oorandom`). A struct literal is judged field by field (a session's `created_at: Utc::now()` is not its id). The catalogue also listed `rand::rng()`: rand's thread generator is a CSPRNG (ChaCha), so it is not reported. Whether the state map is keyed by the authenticated principal is not judged.",
     summary: "A state handle (session, job or cursor id) minted from a counter, a timestamp or a non-cryptographic random generator.",
     why: "Handles given to clients are capabilities: whoever presents one reaches the state behind it. Sequential or time-based ids are guessed by incrementing; a seedable generator is predicted from a few outputs. The MCP security best practices list state-handle hijacking for exactly this.",
     example: "let job_id = format!(\"job-{}\", self.next.fetch_add(1, Ordering::Relaxed));",
@@ -91,6 +91,10 @@ pub fn predictable_state_handle(file: &SourceFile, _: &CrateContext, out: &mut V
     }
     impl Lets<'_, '_> {
         fn judge(&mut self, name: &str, expr: &syn::Expr) {
+            // A struct literal is judged field by field (`created_at: Utc::now()` is not its id).
+            if matches!(expr, syn::Expr::Struct(_)) {
+                return;
+            }
             if handle_name(name)
                 && let Some(what) = predictable(self.file, expr)
             {

@@ -15,7 +15,7 @@ pub static BUSINESS_ERROR_AS_PROTOCOL_ERROR: RuleMeta = RuleMeta {
     severity: Severity::Info,
     status: Status::Preview,
     autofix: None,
-    limits: "Heuristic, so a preview rule. In a `#[tool]` function's own body: `ErrorData::invalid_params(..)`, `invalid_request(..)` or `internal_error(..)` (also as `McpError::…`/`rmcp::ErrorData::…`) built with a message from `format!` or a non-literal, inside `Err(..)`, `return Err(..)` or `.ok_or(..)`/`.map_err(..)`. A literal message (\"missing configuration\") is taken for a real protocol fault. Errors built in other functions, and `?` on them, are not followed.",
+    limits: "Heuristic, so a preview rule. In a `#[tool]` function's own body: `ErrorData::invalid_params(..)`, `invalid_request(..)` or `internal_error(..)` (also as `McpError::…`/`rmcp::ErrorData::…`) built with a message from `format!` or a non-literal, inside `Err(..)`, `return Err(..)` or `.ok_or(..)`/`.map_err(..)`. A literal message (\"missing configuration\", or `format!` with nothing formatted into it) is taken for a real protocol fault. Errors built in other functions, and `?` on them, are not followed.",
     summary: "A tool that answers a bad input or a failed business check with a JSON-RPC error (`ErrorData::invalid_params`/`internal_error`) instead of a tool result with `isError`.",
     why: "The specification separates protocol errors (unknown tool, malformed request) from tool execution errors, which are returned as a result with `isError: true` so the model sees the message and can correct itself (\"the date must be in the future\"). A JSON-RPC error usually stops at the client: the model never learns what to change.",
     example: "if params.days > 14 {\n    return Err(ErrorData::invalid_params(format!(\"days must be at most 14, not {}\", params.days), None));\n}",
@@ -84,6 +84,17 @@ fn is_literal(expr: &syn::Expr) -> bool {
         // `"..".to_string()`, `String::from("..")`, `"..".into()`
         syn::Expr::MethodCall(m) => m.args.is_empty() && is_literal(&m.receiver),
         syn::Expr::Call(c) => c.args.len() == 1 && c.args.iter().all(is_literal),
+        // `format!("no progress token")`: nothing is formatted into it (`{err}` would be).
+        syn::Expr::Macro(m) => m
+            .mac
+            .parse_body_with(
+                syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|args| {
+                args.len() == 1
+                    && matches!(&args[0], syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })
+                        if !s.value().replace("{{", "").contains('{'))
+            }),
         _ => false,
     }
 }
