@@ -570,6 +570,30 @@ pub fn non_object_type(ty: &syn::Type) -> Option<String> {
 pub fn model_facing_strings(file: &SourceFile) -> Vec<(String, String, Span)> {
     let mut out = Vec::new();
     let mut structs = Vec::new();
+    // Every struct's documented fields, in one pass over the file.
+    let mut fields: std::collections::HashMap<String, Vec<(String, String, Span)>> =
+        std::collections::HashMap::new();
+    struct Structs<'m> {
+        fields: &'m mut std::collections::HashMap<String, Vec<(String, String, Span)>>,
+    }
+    impl<'a> Visit<'a> for Structs<'_> {
+        fn visit_item_struct(&mut self, item: &'a syn::ItemStruct) {
+            let named = item
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    f.ident
+                        .as_ref()
+                        .map(|i| (i.to_string(), doc_text(&f.attrs), i.span()))
+                })
+                .collect();
+            self.fields.insert(item.ident.to_string(), named);
+        }
+    }
+    Structs {
+        fields: &mut fields,
+    }
+    .visit_file(&file.ast);
     for kind in ["tool", "prompt"] {
         for item in item_fns(file, kind) {
             match &item.description {
@@ -588,7 +612,7 @@ pub fn model_facing_strings(file: &SourceFile) -> Vec<(String, String, Span)> {
             if let Some(params) = params_type(&item.func.sig)
                 && !structs.contains(&params)
             {
-                for (field, doc, span) in struct_fields(file, &params).unwrap_or_default() {
+                for (field, doc, span) in fields.get(&params).cloned().unwrap_or_default() {
                     if !doc.is_empty() {
                         out.push((format!("{}.{field}", item.name), doc, span));
                     }

@@ -20,6 +20,9 @@ pub static CONTRADICTORY_ANNOTATIONS: RuleMeta = RuleMeta {
 };
 
 pub fn contradictory_annotations(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
+    if !file.text.contains("read_only_hint") {
+        return;
+    }
     for tool in item_fns(file, "tool") {
         let Some(hints) = annotations(tool.func) else {
             continue;

@@ -20,6 +20,9 @@ pub static OPEN_WORLD_HINT_MISMATCH: RuleMeta = RuleMeta {
 };
 
 pub fn open_world_hint_mismatch(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
+    if !file.text.contains("open_world_hint") {
+        return;
+    }
     for tool in item_fns(file, "tool") {
         let Some(hints) = annotations(tool.func) else {
             continue;
