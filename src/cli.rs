@@ -259,9 +259,15 @@ mcpforge lint --explain MCP107";
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// The project to lint: a Cargo package or workspace [default: the current directory]
+    /// The project to lint: the Cargo package whose manifest is at or above PATH (only that
+    /// package, not the other members of its workspace), or every member when PATH is a virtual
+    /// workspace's root [default: the current directory]
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
+
+    /// Lint every member of the workspace PATH belongs to, not only the package at PATH
+    #[arg(long)]
+    pub workspace: bool,
 
     /// How to print findings
     #[arg(long, value_enum, value_name = "FORMAT", default_value = "full")]
@@ -326,6 +332,11 @@ pub struct LintArgs {
     /// shell), read tools/resources/prompts lists, and check names, descriptions and metadata
     #[arg(long, value_name = "COMMAND", conflicts_with_all = ["path", "fix", "diff", "baseline"])]
     pub server: Option<String>,
+
+    /// With --server: write what the server lists to mcp-tools.lock (in the current directory)
+    /// instead of linting; later runs with --server report tools that differ from it (MCP608)
+    #[arg(long, requires = "server")]
+    pub update_lock: bool,
 
     /// With --server: how long the server may take to answer, in seconds
     #[arg(long, value_name = "SECONDS", default_value_t = 20)]

@@ -12,10 +12,21 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         ui.out(explain(code)?.trim_end());
         return Ok(());
     }
-    let root = args
+    let asked = args
         .path
         .as_deref()
         .map_or_else(|| ctx.cwd.clone(), |p| ctx.resolve(p));
+    let scope = if args.workspace {
+        lint::Scope::Workspace
+    } else {
+        lint::Scope::Package
+    };
+    // Inside a package (its `src/`, say), lint the package: the manifest at or above the path.
+    let root = if args.server.is_some() {
+        asked
+    } else {
+        lint::project_root(&asked, scope)
+    };
     let options = lint::Options {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -24,10 +35,21 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
     if let Some(command) = &args.server {
         let surface = lint::surface::fetch(command, std::time::Duration::from_secs(args.timeout))
             .map_err(|e| CliError::usage(format!("{e:#}")))?;
-        let report = lint::lint_surface(&surface, &options)?;
+        let lock_path = ctx.cwd.join(lint::surface::LOCK_FILE);
+        if args.update_lock {
+            let lock = lint::surface::ToolsLock::of(&surface);
+            lock.save(&lock_path)?;
+            ui.status(
+                "Locked",
+                format!("{} tool(s) in {}", lock.tools.len(), lock_path.display()),
+            );
+            return Ok(());
+        }
+        let lock = lint::surface::ToolsLock::load(&lock_path)?;
+        let report = lint::lint_surface_locked(&surface, &options, lock.as_ref())?;
         return finish(ui, args, &report, &root, &[]);
     }
-    let run = || check(&root, &options);
+    let run = || check_scoped(&root, &options, scope);
     let mut report = run()?;
     if args.fix || args.diff {
         let lint::FixPlan {
@@ -59,6 +81,9 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         }
     }
 
+    for warning in &report.warnings {
+        ui.warn(warning);
+    }
     if let Some(source) = &report.config_source {
         ui.detail(format!("configuration from {source}"));
     }
@@ -99,7 +124,16 @@ pub fn explain(code: &str) -> Result<String, CliError> {
 /// The operation behind `mcpforge lint [PATH]`: the report of the project at `root`. Every
 /// failure to lint is a usage error (exit code 2), so CI tells "findings" from "could not check".
 pub fn check(root: &std::path::Path, options: &lint::Options) -> Result<lint::Report, CliError> {
-    lint::lint(root, options).map_err(|e| match e.downcast::<CliError>() {
+    check_scoped(root, options, lint::Scope::Package)
+}
+
+/// [`check`] of as much of a workspace as `scope` says.
+pub fn check_scoped(
+    root: &std::path::Path,
+    options: &lint::Options,
+    scope: lint::Scope,
+) -> Result<lint::Report, CliError> {
+    lint::lint_scoped(root, options, scope).map_err(|e| match e.downcast::<CliError>() {
         Ok(cli) => CliError {
             kind: ErrorKind::Usage,
             ..cli

@@ -136,6 +136,9 @@ pub struct Report {
     pub config_source: Option<String>,
     /// For `lint --server`: the server that was linted, instead of files.
     pub server: Option<String>,
+    /// What the run could not do as asked and did instead (for the command to print as
+    /// warnings): packages found without `cargo metadata`, for example.
+    pub warnings: Vec<String>,
 }
 
 impl Report {

@@ -91,6 +91,10 @@ pub struct CrateFacts {
     /// Files that are part of a crate serving MCP over stdin/stdout, where stdout belongs to the
     /// protocol.
     stdio_files: BTreeSet<String>,
+    /// The files each program of the package is built from: a binary's own files with the
+    /// library it links (or the library alone when there is no binary), and files no root
+    /// reaches. Crate-wide rules judge one program at a time.
+    programs: Vec<BTreeSet<String>>,
 }
 
 impl CrateFacts {
@@ -173,7 +177,39 @@ impl CrateFacts {
         if stdio.iter().any(|s| *s) || orphans.iter().any(|&i| files[i].stdio) {
             stdio_files.extend(orphans.iter().map(|&i| files[i].path.clone()));
         }
-        Self { stdio_files }
+
+        let paths = |set: &mut BTreeSet<String>, of: &mut dyn Iterator<Item = usize>| {
+            set.extend(of.map(|i| files[i].path.clone()));
+        };
+        let mut shared = BTreeSet::new();
+        for (root, tree) in &trees {
+            if lib(*root) {
+                paths(&mut shared, &mut tree.iter().copied());
+            }
+        }
+        paths(&mut shared, &mut orphans.iter().copied());
+        let mut programs: Vec<BTreeSet<String>> = trees
+            .iter()
+            .filter(|(root, _)| !lib(*root))
+            .map(|(_, tree)| {
+                let mut program = shared.clone();
+                paths(&mut program, &mut tree.iter().copied());
+                program
+            })
+            .collect();
+        if programs.is_empty() && !shared.is_empty() {
+            programs.push(shared);
+        }
+        Self {
+            stdio_files,
+            programs,
+        }
+    }
+
+    /// The files of each program the package builds (see [`CrateFacts`]); a file shared by
+    /// several binaries is in each of them.
+    pub fn programs(&self) -> &[BTreeSet<String>] {
+        &self.programs
     }
 
     /// Whether `path` belongs to a crate that serves MCP over stdio.

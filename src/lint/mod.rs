@@ -135,12 +135,67 @@ impl Settings {
     }
 }
 
-/// Lints the Cargo project (package or workspace) at `root`.
+/// How much of a Cargo workspace a run lints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// The package whose manifest is at the root; every member when the root's manifest is a
+    /// virtual workspace (no `[package]`).
+    #[default]
+    Package,
+    /// Every member of the workspace whose root is given.
+    Workspace,
+}
+
+/// Where a run asked for `path` starts: the nearest folder at or above it holding a
+/// `Cargo.toml` (the package the path is in), or, for [`Scope::Workspace`], the nearest folder at
+/// or above that whose manifest declares `[workspace]`. A path with no manifest above it is
+/// returned as it is (linting it then says it is not a Cargo project).
+pub fn project_root(path: &Path, scope: Scope) -> PathBuf {
+    let start = if path.is_file() {
+        path.parent().unwrap_or(path)
+    } else {
+        path
+    };
+    let Some(package) = start
+        .ancestors()
+        .find(|d| !d.as_os_str().is_empty() && d.join("Cargo.toml").is_file())
+    else {
+        return path.to_path_buf();
+    };
+    if scope == Scope::Workspace
+        && let Some(workspace) = package
+            .ancestors()
+            .find(|d| declares_workspace(&d.join("Cargo.toml")))
+    {
+        return workspace.to_path_buf();
+    }
+    package.to_path_buf()
+}
+
+/// Whether the manifest at `path` has a `[workspace]` table.
+fn declares_workspace(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml_edit::DocumentMut>().ok())
+        .is_some_and(|doc| doc.get("workspace").is_some_and(|w| w.is_table()))
+}
+
+/// Lints the Cargo project at `root`: the package there, or every member of a virtual workspace.
 pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
+    lint_scoped(root, options, Scope::Package)
+}
+
+/// Lints the Cargo project at `root` as far as `scope` says.
+pub fn lint_scoped(root: &Path, options: &Options, scope: Scope) -> anyhow::Result<Report> {
     let settings = Settings::load(root, options)?;
-    let crates = discover(root)?;
+    let Discovered {
+        crates,
+        alone,
+        warnings,
+    } = discover(root, scope)?;
     let mut report = Report {
         config_source: settings.config_source.clone(),
+        warnings,
         ..Report::default()
     };
     for krate in crates {
@@ -184,9 +239,12 @@ pub fn lint(root: &Path, options: &Options) -> anyhow::Result<Report> {
             .diagnostics
             .extend(lint_package(files, krate.rust_version, &settings));
     }
-    report
-        .diagnostics
-        .extend(lint_project_files(root, &settings));
+    let files = if alone {
+        ProjectFiles::scan_package(root)
+    } else {
+        ProjectFiles::scan(root)
+    };
+    report.diagnostics.extend(lint_files(&files, &settings));
     report
         .diagnostics
         .sort_by(|a, b| (&a.path, a.start, a.rule.code).cmp(&(&b.path, b.start, b.rule.code)));
@@ -294,10 +352,27 @@ pub fn lint_package(
         .filter_map(|(_, _, f, _, _)| f.as_ref())
         .collect();
     let crate_facts = facts::CrateFacts::of(facts.iter().map(|f| &f.paths));
-    let mut crate_wide = Vec::new();
-    for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
-        if let Check::Crate(check) = rule.check {
-            check(&facts, &context, &mut crate_wide);
+    // Crate-wide rules judge each program (a binary with the library it links) on its own: the
+    // binaries of an examples package are separate servers. A file shared by several programs
+    // gets a finding once.
+    let mut crate_wide: Vec<Diagnostic> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for program in crate_facts.programs() {
+        let members: Vec<&FileFacts> = facts
+            .iter()
+            .copied()
+            .filter(|f| program.contains(&f.path))
+            .collect();
+        let mut found = Vec::new();
+        for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
+            if let Check::Crate(check) = rule.check {
+                check(&members, &context, &mut found);
+            }
+        }
+        for d in found {
+            if seen.insert((d.path.clone(), d.start, d.rule.code, d.message.clone())) {
+                crate_wide.push(d);
+            }
         }
     }
 
@@ -319,12 +394,24 @@ pub fn lint_package(
     out
 }
 
+/// A `#[tool]` function as crate-wide rules see it.
+#[derive(Debug, Clone)]
+pub struct ToolSite {
+    /// The name clients see.
+    pub name: String,
+    /// The type whose `#[tool_router]` impl holds it: rmcp's routers are typed by the server
+    /// (`ToolRouter<S>`), so tools of one type are what one `ServerHandler` can serve.
+    pub server: String,
+    pub start: Position,
+    pub end: Position,
+}
+
 /// What crate-wide rules need to know of one file, gathered while it is parsed.
 #[derive(Debug, Clone)]
 pub struct FileFacts {
     pub path: String,
-    /// Every `#[tool]` function: the name clients see and where it is.
-    pub tools: Vec<(String, Position, Position)>,
+    /// Every `#[tool]` function: the name clients see, the server type listing it, and where.
+    pub tools: Vec<ToolSite>,
     /// What its paths resolve to and what it re-exports (for [`facts::CrateFacts`]).
     pub paths: facts::PathFacts,
     /// Bearer authentication and its discovery metadata (MCP306).
@@ -339,7 +426,12 @@ impl FileFacts {
             .into_iter()
             .map(|t| {
                 let (start, end) = file.range(t.name_span);
-                (t.name, start, end)
+                ToolSite {
+                    name: t.name,
+                    server: t.owner,
+                    start,
+                    end,
+                }
             })
             .collect();
         let auth = rules::auth::missing_protected_resource_metadata::AuthFacts::of(file);
@@ -371,12 +463,26 @@ pub fn lint_file(path: String, text: String, settings: &Settings) -> Vec<Diagnos
 /// Lints what a running server advertises (see [`surface`]) with the rules that have a surface
 /// check.
 pub fn lint_surface(surface: &surface::Surface, options: &Options) -> anyhow::Result<Report> {
+    lint_surface_locked(surface, options, None)
+}
+
+/// [`lint_surface`], and MCP608 against `lock` (the committed `mcp-tools.lock`) when there is one.
+pub fn lint_surface_locked(
+    surface: &surface::Surface,
+    options: &Options,
+    lock: Option<&surface::ToolsLock>,
+) -> anyhow::Result<Report> {
     let settings = Settings::load_without_project(options)?;
     let mut diagnostics = Vec::new();
     for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
         if let Some(check) = rule.surface {
             check(surface, &mut diagnostics);
         }
+    }
+    if let Some(lock) = lock
+        && settings.enabled(&rules::metadata::TOOL_SURFACE_DRIFT)
+    {
+        diagnostics.extend(lock.drift(&surface::ToolsLock::of(surface)));
     }
     diagnostics.sort_by(|a, b| (&a.path, a.rule.code).cmp(&(&b.path, b.rule.code)));
     let server = format!(
@@ -396,11 +502,14 @@ pub fn lint_surface(surface: &surface::Surface, options: &Options) -> anyhow::Re
 
 /// Runs the rules over the project's non-Rust files (manifests, lockfile, Dockerfiles, `.env`).
 pub fn lint_project_files(root: &Path, settings: &Settings) -> Vec<Diagnostic> {
-    let files = ProjectFiles::scan(root);
+    lint_files(&ProjectFiles::scan(root), settings)
+}
+
+fn lint_files(files: &ProjectFiles, settings: &Settings) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
         if let Check::Files(check) | Check::SourceAndFiles(_, check) = rule.check {
-            check(&files, &mut diagnostics);
+            check(files, &mut diagnostics);
         }
     }
     // Each file's `#` suppression comments (TOML, YAML, Dockerfiles, `.env`) apply to its findings.
@@ -449,7 +558,17 @@ pub struct ProjectFiles {
 }
 
 impl ProjectFiles {
+    /// Every file of interest below `root`, workspace members included.
     pub fn scan(root: &Path) -> Self {
+        Self::scan_below(root, false)
+    }
+
+    /// The files of the package at `root`, without the packages nested below it.
+    pub fn scan_package(root: &Path) -> Self {
+        Self::scan_below(root, true)
+    }
+
+    fn scan_below(root: &Path, skip_packages: bool) -> Self {
         let mut files = Vec::new();
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
@@ -470,9 +589,11 @@ impl ProjectFiles {
                     }
                 }
                 if kind.is_dir() {
+                    let nested = skip_packages && path.join("Cargo.toml").is_file();
                     if name != "target"
                         && name != "node_modules"
                         && (!name.starts_with('.') || name == ".github")
+                        && !nested
                     {
                         stack.push(path);
                     }
@@ -618,10 +739,19 @@ fn read_source(path: &Path) -> Result<String, (Position, String)> {
     })
 }
 
-/// The packages of the Cargo project at `root` (every workspace member) and their shipped Rust
-/// files: everything below each package except `target/`, hidden folders, nested packages, and
-/// the test-only folders `tests/`, `benches/` and `examples/`.
-fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
+/// What [`discover`] found: the packages to lint, and what it could not do as asked.
+struct Discovered {
+    crates: Vec<Crate>,
+    /// The package at the root is linted without the workspace members below it.
+    alone: bool,
+    warnings: Vec<String>,
+}
+
+/// The packages of the Cargo project at `root` and their shipped Rust files: everything below
+/// each package except `target/`, hidden folders, nested packages, and the test-only folders
+/// `tests/`, `benches/` and `examples/`. [`Scope::Package`] keeps the package whose manifest is
+/// at `root` (every member when that manifest is a virtual workspace).
+fn discover(root: &Path, scope: Scope) -> anyhow::Result<Discovered> {
     let manifest = root.join("Cargo.toml");
     if !root.exists() {
         return Err(
@@ -638,34 +768,193 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
         .with_help("run `mcpforge lint` in a Rust project, or pass its path")
         .into());
     }
-    let metadata = cargo_metadata::MetadataCommand::new()
+    // Linting never installs a toolchain: rustup would download the one a
+    // `rust-toolchain.toml` names before running cargo.
+    let metadata = match cargo_metadata::MetadataCommand::new()
         .manifest_path(&manifest)
         .no_deps()
+        .env("RUSTUP_AUTO_INSTALL", "0")
         .exec()
-        .map_err(|e| {
-            CliError::usage(format!(
-                "cannot read the Cargo project at {}: {e}",
-                root.display()
-            ))
-            .with_help("lint asks `cargo metadata` for the packages, so cargo must be on PATH and the manifest valid")
-        })?;
-    let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
-    let package_dirs: Vec<PathBuf> = members
+    {
+        Ok(metadata) => metadata,
+        Err(e) => {
+            let why = first_line(&e.to_string());
+            // Without cargo, the manifests say which packages there are; a manifest that is not
+            // even TOML is cargo's error to show.
+            let members = manifest_members(root, scope).map_err(|parse| {
+                CliError::usage(format!(
+                    "cannot read the Cargo project at {}: {why}",
+                    root.display()
+                ))
+                .with_help(format!(
+                    "lint asks `cargo metadata` for the packages, and reading the manifest \
+                     without it failed too ({parse:#})"
+                ))
+            })?;
+            return Ok(Discovered {
+                alone: scope == Scope::Package && is_package(&members, root),
+                crates: walk_packages(root, &members, scope),
+                warnings: vec![format!(
+                    "`cargo metadata` could not run ({why}); linting the packages the \
+                     manifests name instead (the package here, or the workspace's `members`)"
+                )],
+            });
+        }
+    };
+    let members: Vec<Member> = metadata
+        .workspace_packages()
         .iter()
         .filter_map(|p| {
-            p.manifest_path
-                .parent()
-                .map(|d| d.as_std_path().to_path_buf())
+            Some(Member {
+                dir: p.manifest_path.parent()?.as_std_path().to_path_buf(),
+                rust_version: p.rust_version.as_ref().map(|v| (v.major, v.minor, v.patch)),
+            })
         })
         .collect();
-    let rust_versions: Vec<Option<(u64, u64, u64)>> = members
-        .iter()
-        .filter(|p| p.manifest_path.parent().is_some())
-        .map(|p| p.rust_version.as_ref().map(|v| (v.major, v.minor, v.patch)))
-        .collect();
+    Ok(Discovered {
+        alone: scope == Scope::Package && is_package(&members, root),
+        crates: walk_packages(root, &members, scope),
+        warnings: Vec::new(),
+    })
+}
+
+/// The most telling line of an error from running cargo: the first that says `error`, else the
+/// first line.
+fn first_line(message: &str) -> String {
+    let line = message
+        .lines()
+        .map(str::trim)
+        .find(|l| l.contains("error: "))
+        .or_else(|| message.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or_default();
+    // `cargo metadata` exited with an error: error: <what cargo said>
+    line.rsplit_once("error: ")
+        .map_or(line, |(_, said)| said)
+        .to_string()
+}
+
+/// The packages of the project at `root` read from its manifests alone, for when `cargo
+/// metadata` cannot run: the package at `root`, and, for a workspace root, each folder its
+/// `members` globs name (less `exclude`) that holds a `Cargo.toml`.
+fn manifest_members(root: &Path, scope: Scope) -> anyhow::Result<Vec<Member>> {
+    let read = |dir: &Path| -> anyhow::Result<toml_edit::DocumentMut> {
+        let path = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("failed to read {}", path.display()))?;
+        text.parse::<toml_edit::DocumentMut>()
+            .with_context(|| format!("{} is not valid TOML", path.display()))
+    };
+    let doc = read(root)?;
+    let workspace_version = doc
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("rust-version"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let rust_version = |doc: &toml_edit::DocumentMut| {
+        let field = doc.get("package")?.get("rust-version")?;
+        let text = match field.as_str() {
+            Some(v) => v.to_string(),
+            // `rust-version.workspace = true`
+            None => workspace_version.clone()?,
+        };
+        let v = semver::Version::parse(&text)
+            .or_else(|_| semver::Version::parse(&format!("{text}.0")))
+            .ok()?;
+        Some((v.major, v.minor, v.patch))
+    };
+    let mut members = Vec::new();
+    if doc.get("package").is_some() {
+        members.push(Member {
+            dir: root.to_path_buf(),
+            rust_version: rust_version(&doc),
+        });
+    }
+    let strings = |key: &str| -> Vec<String> {
+        doc.get("workspace")
+            .and_then(|w| w.get(key))
+            .and_then(|m| m.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // A package at the root is linted alone unless the whole workspace is asked for.
+    if members.is_empty() || scope == Scope::Workspace {
+        let excluded: Vec<PathBuf> = strings("exclude").iter().map(|e| root.join(e)).collect();
+        for pattern in strings("members") {
+            for dir in expand_members(root, &pattern) {
+                if excluded.iter().any(|e| dir.starts_with(e)) || dir == root {
+                    continue;
+                }
+                if let Ok(member) = read(&dir) {
+                    members.push(Member {
+                        rust_version: rust_version(&member),
+                        dir,
+                    });
+                }
+            }
+        }
+    }
+    Ok(members)
+}
+
+/// The folders holding a `Cargo.toml` that a workspace `members` entry names (`crates/*`,
+/// `examples/servers`), sorted.
+fn expand_members(root: &Path, pattern: &str) -> Vec<PathBuf> {
+    let mut dirs = vec![root.to_path_buf()];
+    for segment in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        let matcher = globset::Glob::new(segment).map(|g| g.compile_matcher());
+        let mut next = Vec::new();
+        for dir in &dirs {
+            match &matcher {
+                Ok(m) if segment.contains(['*', '?', '[']) => {
+                    let Ok(entries) = std::fs::read_dir(dir) else {
+                        continue;
+                    };
+                    for entry in entries.flatten() {
+                        if entry.path().is_dir() && m.is_match(entry.file_name()) {
+                            next.push(entry.path());
+                        }
+                    }
+                }
+                _ => next.push(dir.join(segment)),
+            }
+        }
+        dirs = next;
+    }
+    dirs.retain(|d| d.join("Cargo.toml").is_file());
+    dirs.sort();
+    dirs
+}
+
+/// A workspace member: its folder and declared `rust-version`.
+struct Member {
+    dir: PathBuf,
+    rust_version: Option<(u64, u64, u64)>,
+}
+
+/// Whether one of the packages is the one at `root`.
+fn is_package(members: &[Member], root: &Path) -> bool {
     let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    members
+        .iter()
+        .any(|m| m.dir.canonicalize().is_ok_and(|d| d == project))
+}
+
+/// The Rust files of the packages that `scope` selects.
+fn walk_packages(root: &Path, members: &[Member], scope: Scope) -> Vec<Crate> {
+    let package_dirs: Vec<PathBuf> = members.iter().map(|m| m.dir.clone()).collect();
+    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let alone = scope == Scope::Package && is_package(members, root);
     let mut crates = Vec::new();
-    for (dir, rust_version) in package_dirs.iter().zip(rust_versions) {
+    for Member { dir, rust_version } in members {
+        if alone && dir.canonicalize().is_ok_and(|d| d != project) {
+            continue;
+        }
+        let rust_version = *rust_version;
         let mut walk = Walk {
             package: dir,
             packages: &package_dirs,
@@ -682,7 +971,7 @@ fn discover(root: &Path) -> anyhow::Result<Vec<Crate>> {
         walk.krate.outside_links.sort();
         crates.push(walk.krate);
     }
-    Ok(crates)
+    crates
 }
 
 /// Collects a package's Rust files, following symbolic links (each real folder once, so link

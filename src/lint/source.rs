@@ -36,6 +36,11 @@ pub const PART_BYTES: usize = 64 * 1024;
 /// `files_checked_in_parts_have_the_findings_of_a_whole_parse` fails on its fixture otherwise.
 pub const ACROSS_ITEMS: &[(&str, Across)] = &[
     ("MCP006", Across::ParamsStruct),
+    // The enum a `Json<T>`/`Parameters<T>` names may be untagged in any item of the file.
+    ("MCP011", Across::WholeFile(&["untagged"])),
+    ("MCP012", Across::WholeFile(&["untagged"])),
+    // `list_tools` iterates fields of structs declared in other items.
+    ("MCP013", Across::WholeFile(&["list_tools"])),
     ("MCP102", Across::ParamsStruct),
     ("MCP104", Across::ItemModule),
     ("MCP105", Across::ItemModule),
@@ -51,6 +56,10 @@ pub const ACROSS_ITEMS: &[(&str, Across)] = &[
     // type can be written `Query::<T>` or with spaces.
     ("MCP307", Across::WholeFile(&["Query"])),
     ("MCP413", Across::WholeFile(&["Command"])),
+    // A tool's parameter docs are model-facing text too.
+    ("MCP604", Across::ParamsStruct),
+    ("MCP605", Across::ParamsStruct),
+    ("MCP607", Across::ParamsStruct),
 ];
 
 /// How a rule looks across a file's items.

@@ -162,3 +162,126 @@ impl Surface {
         out
     }
 }
+
+/// The file `lint --server --update-lock` writes: a hash of each advertised tool.
+pub const LOCK_FILE: &str = "mcp-tools.lock";
+
+/// What clients were shown of each tool when the lock was written: a SHA-256 of its name,
+/// title, description, input and output schemas and annotations, as canonical JSON (object keys
+/// sorted), by tool name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ToolsLock {
+    pub version: u32,
+    pub tools: std::collections::BTreeMap<String, String>,
+}
+
+impl ToolsLock {
+    /// The lock of what `surface` advertises.
+    pub fn of(surface: &Surface) -> Self {
+        let tools = surface
+            .tools
+            .iter()
+            .map(|tool| {
+                let value = serde_json::to_value(tool).unwrap_or_default();
+                let mut seen = serde_json::Map::new();
+                for key in [
+                    "name",
+                    "title",
+                    "description",
+                    "inputSchema",
+                    "outputSchema",
+                    "annotations",
+                ] {
+                    if let Some(v) = value.get(key) {
+                        seen.insert(key.to_string(), v.clone());
+                    }
+                }
+                let mut text = String::new();
+                canonical(&serde_json::Value::Object(seen), &mut text);
+                let digest = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes());
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                (tool.name.to_string(), hex)
+            })
+            .collect();
+        Self { version: 1, tools }
+    }
+
+    /// The lock at `path`, if there is one.
+    pub fn load(path: &std::path::Path) -> anyhow::Result<Option<Self>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e).with_context(|| format!("failed to read {}", path.display())),
+        };
+        let lock: Self = serde_json::from_str(&text).map_err(|e| {
+            CliError::usage(format!("{} is not a tools lock: {e}", path.display()))
+                .with_help("write it again with `mcpforge lint --server COMMAND --update-lock`")
+        })?;
+        Ok(Some(lock))
+    }
+
+    /// Writes the lock to `path` (sorted, one tool a line, so diffs show which tool changed).
+    pub fn save(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        let mut text = serde_json::to_string_pretty(self)?;
+        text.push('\n');
+        crate::edit::write_atomic(path, text.as_bytes())
+    }
+
+    /// MCP608 findings: tools that changed, appeared or disappeared since `self` was written.
+    pub fn drift(&self, now: &ToolsLock) -> Vec<Diagnostic> {
+        let rule = &super::rules::metadata::TOOL_SURFACE_DRIFT;
+        let mut out = Vec::new();
+        for (name, hash) in &now.tools {
+            let message = match self.tools.get(name) {
+                Some(locked) if locked == hash => continue,
+                Some(_) => format!(
+                    "tool `{name}` changed since {LOCK_FILE} was written (name, description, schemas or annotations)"
+                ),
+                None => format!(
+                    "tool `{name}` is not in {LOCK_FILE}: it appeared since the lock was written"
+                ),
+            };
+            out.push(diagnostic(rule, "tool", name, message));
+        }
+        for name in self.tools.keys().filter(|n| !now.tools.contains_key(*n)) {
+            out.push(diagnostic(
+                rule,
+                "tool",
+                name,
+                format!("tool `{name}` is in {LOCK_FILE} but the server no longer lists it"),
+            ));
+        }
+        out
+    }
+}
+
+/// `value` as JSON with object keys sorted, whatever order the map keeps.
+fn canonical(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(key.clone()).to_string());
+                out.push(':');
+                canonical(&map[key], out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}

@@ -134,9 +134,59 @@ pub static RULES: &[Rule] = &[
         surface: Some(spec::missing_tool_description_surface),
     },
     Rule {
+        meta: &spec::WEAK_TOOL_DESCRIPTION,
+        check: Check::Source(spec::weak_tool_description),
+        surface: Some(spec::weak_tool_description_surface),
+    },
+    Rule {
         meta: &spec::UNDOCUMENTED_PARAMETER,
         check: Check::Source(spec::undocumented_parameter),
         surface: Some(spec::undocumented_parameter_surface),
+    },
+    Rule {
+        meta: &spec::CONTRADICTORY_ANNOTATIONS,
+        check: Check::Source(spec::contradictory_annotations),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::MUTATING_TOOL_WITHOUT_ANNOTATIONS,
+        check: Check::Source(spec::mutating_tool_without_annotations),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::OPEN_WORLD_HINT_MISMATCH,
+        check: Check::Source(spec::open_world_hint_mismatch),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::OUTPUT_SCHEMA_CONTRACT,
+        check: Check::Source(spec::output_schema_contract),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::NON_OBJECT_OUTPUT_SCHEMA,
+        check: Check::Source(spec::non_object_output_schema),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::NON_OBJECT_INPUT_SCHEMA,
+        check: Check::Source(spec::non_object_input_schema),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::NONDETERMINISTIC_TOOL_ORDER,
+        check: Check::Source(spec::nondeterministic_tool_order),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::SENSITIVE_PARAM_AS_HEADER,
+        check: Check::Source(spec::sensitive_param_as_header),
+        surface: None,
+    },
+    Rule {
+        meta: &spec::BUSINESS_ERROR_AS_PROTOCOL_ERROR,
+        check: Check::Source(spec::business_error_as_protocol_error),
+        surface: None,
     },
     Rule {
         meta: &antipattern::LLM_FOR_DETERMINISTIC_TASK,
@@ -164,8 +214,18 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &antipattern::PREDICTABLE_STATE_HANDLE,
+        check: Check::Source(antipattern::predictable_state_handle),
+        surface: None,
+    },
+    Rule {
         meta: &antipattern::BLOCKING_CALL_IN_ASYNC,
         check: Check::Source(antipattern::blocking_call_in_async),
+        surface: None,
+    },
+    Rule {
+        meta: &antipattern::LOCK_HELD_ACROSS_AWAIT,
+        check: Check::Source(antipattern::lock_held_across_await),
         surface: None,
     },
     Rule {
@@ -189,6 +249,11 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &antipattern::HARDCODED_ENDPOINT,
         check: Check::Source(antipattern::hardcoded_endpoint),
+        surface: None,
+    },
+    Rule {
+        meta: &antipattern::SECRET_NOT_WRAPPED,
+        check: Check::Source(antipattern::secret_not_wrapped),
         surface: None,
     },
     Rule {
@@ -377,6 +442,26 @@ pub static RULES: &[Rule] = &[
         surface: None,
     },
     Rule {
+        meta: &manifest::MISSING_LOCKFILE,
+        check: Check::Files(manifest::missing_lockfile),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::NO_DEPENDENCY_AUDIT,
+        check: Check::Files(manifest::no_dependency_audit),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::DEPRECATED_YAML_BACKEND,
+        check: Check::Files(manifest::deprecated_yaml_backend),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::DUPLICATE_HTTP_STACK,
+        check: Check::Files(manifest::duplicate_http_stack),
+        surface: None,
+    },
+    Rule {
         meta: &manifest::WILDCARD_DEPENDENCY,
         check: Check::Files(manifest::wildcard_dependency),
         surface: None,
@@ -389,6 +474,16 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &manifest::COMMITTED_ENV_FILE,
         check: Check::Files(manifest::committed_env_file),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::PUBLISHED_PORT_ALL_INTERFACES,
+        check: Check::Files(manifest::published_port_all_interfaces),
+        surface: None,
+    },
+    Rule {
+        meta: &manifest::LINT_POLICY_MISSING,
+        check: Check::Files(manifest::lint_policy_missing),
         surface: None,
     },
     Rule {
@@ -410,6 +505,31 @@ pub static RULES: &[Rule] = &[
         meta: &metadata::MODEL_DIRECTED_IMPERATIVES,
         check: Check::Source(metadata::model_directed_imperatives),
         surface: Some(metadata::model_directed_imperatives_surface),
+    },
+    Rule {
+        meta: &metadata::SENSITIVE_REFERENCE,
+        check: Check::Source(metadata::sensitive_reference),
+        surface: Some(metadata::sensitive_reference_surface),
+    },
+    Rule {
+        meta: &metadata::CROSS_TOOL_INSTRUCTION,
+        check: Check::Source(metadata::cross_tool_instruction),
+        surface: Some(metadata::cross_tool_instruction_surface),
+    },
+    Rule {
+        meta: &metadata::DYNAMIC_METADATA,
+        check: Check::Source(metadata::dynamic_metadata),
+        surface: None,
+    },
+    Rule {
+        meta: &metadata::OVERLONG_METADATA,
+        check: Check::Source(metadata::overlong_metadata),
+        surface: Some(metadata::overlong_metadata_surface),
+    },
+    Rule {
+        meta: &metadata::TOOL_SURFACE_DRIFT,
+        check: Check::Engine,
+        surface: None,
     },
     Rule {
         meta: &UNUSED_SUPPRESSION,

@@ -18,15 +18,33 @@ pub struct ItemFn<'a> {
     pub description: Option<(String, Span)>,
     /// The doc comment, lines joined with `\n`.
     pub doc: String,
+    /// The type whose `impl` block holds it (`Counter` for `impl Counter`, `impl<S> Counter<S>`
+    /// or `impl Trait for Counter`): the server whose router lists it.
+    pub owner: String,
 }
 
 /// Every function carrying an attribute whose last path segment is `kind` (`tool`, `prompt`).
 pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
     struct Finder<'a, 'k> {
         kind: &'k str,
+        owner: String,
         found: Vec<ItemFn<'a>>,
     }
     impl<'a> Visit<'a> for Finder<'a, '_> {
+        fn visit_item_impl(&mut self, item: &'a syn::ItemImpl) {
+            let owner = match &*item.self_ty {
+                syn::Type::Path(p) => p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            let saved = std::mem::replace(&mut self.owner, owner);
+            syn::visit::visit_item_impl(self, item);
+            self.owner = saved;
+        }
         fn visit_impl_item_fn(&mut self, func: &'a syn::ImplItemFn) {
             let attr = func.attrs.iter().find(|a| {
                 a.path()
@@ -59,6 +77,7 @@ pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
                     name_span,
                     description,
                     doc: doc_text(&func.attrs),
+                    owner: self.owner.clone(),
                 });
             }
             syn::visit::visit_impl_item_fn(self, func);
@@ -66,6 +85,7 @@ pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
     }
     let mut finder = Finder {
         kind,
+        owner: String::new(),
         found: Vec::new(),
     };
     finder.visit_file(&file.ast);
@@ -329,4 +349,297 @@ pub fn macro_name(mac: &syn::Macro) -> String {
         .last()
         .map(|s| s.ident.to_string())
         .unwrap_or_default()
+}
+
+/// The arguments of a function's `#[tool(..)]` attribute (empty for a bare `#[tool]`).
+pub fn tool_args(func: &syn::ImplItemFn) -> Vec<syn::Meta> {
+    func.attrs
+        .iter()
+        .find(|a| a.path().segments.last().is_some_and(|s| s.ident == "tool"))
+        .and_then(|a| match &a.meta {
+            syn::Meta::List(_) => a
+                .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+                .ok(),
+            _ => None,
+        })
+        .map(|args| args.into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// A hint of a tool's `annotations(..)` set to a literal (`read_only_hint = true`).
+pub struct Hint {
+    pub name: String,
+    pub value: bool,
+    pub span: Span,
+}
+
+/// The `annotations(..)` of a `#[tool]`: its hints set to literals. `None`: the tool has no
+/// `annotations(..)`.
+pub fn annotations(func: &syn::ImplItemFn) -> Option<Vec<Hint>> {
+    let list = tool_args(func).into_iter().find_map(|m| match m {
+        syn::Meta::List(l) if l.path.is_ident("annotations") => Some(l),
+        _ => None,
+    })?;
+    let hints = list
+        .parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+        .map(|args| {
+            args.into_iter()
+                .filter_map(|m| match m {
+                    syn::Meta::NameValue(nv) => {
+                        let name = nv.path.get_ident()?.to_string();
+                        match &nv.value {
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Bool(b),
+                                ..
+                            }) => Some(Hint {
+                                name,
+                                value: b.value,
+                                span: b.span(),
+                            }),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(hints)
+}
+
+/// What a tool's body does that its annotations speak about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Writes or removes files, runs a process, or sends a mutating HTTP request.
+    Mutates,
+    /// Reaches the network (an HTTP client, a URL fetcher).
+    Network,
+}
+
+/// File-system and process calls that change the world, by resolved path.
+const MUTATING_CALLS: &[&str] = &[
+    "std::fs::write",
+    "std::fs::remove_file",
+    "std::fs::remove_dir",
+    "std::fs::remove_dir_all",
+    "std::fs::create_dir",
+    "std::fs::create_dir_all",
+    "std::fs::rename",
+    "std::fs::copy",
+    "std::fs::set_permissions",
+    "std::fs::File::create",
+    "tokio::fs::write",
+    "tokio::fs::remove_file",
+    "tokio::fs::remove_dir",
+    "tokio::fs::remove_dir_all",
+    "tokio::fs::create_dir",
+    "tokio::fs::create_dir_all",
+    "tokio::fs::rename",
+    "tokio::fs::copy",
+    "tokio::fs::set_permissions",
+    "tokio::fs::File::create",
+    "std::process::Command::new",
+    "tokio::process::Command::new",
+];
+
+/// Network clients by resolved path (a trailing `::` matches everything below).
+const NETWORK_CALLS: &[&str] = &["reqwest::", "hyper_util::client::", "ureq::", "isahc::"];
+
+/// The effects of a function body, each with the call that has it (first of each kind first).
+/// Calls are matched through the file's `use` items; HTTP verbs (`.post(..)`, `.put(..)`,
+/// `.patch(..)`, `.delete(..)`) count only in a file that names `reqwest`, and `.fetch(..)` on
+/// anything is a URL fetch (the platform's `UrlFetcher`).
+pub fn effects(file: &SourceFile, block: &syn::Block) -> Vec<(Effect, String, Span)> {
+    struct Finder<'f> {
+        file: &'f SourceFile,
+        http: bool,
+        found: Vec<(Effect, String, Span)>,
+    }
+    impl<'a> Visit<'a> for Finder<'_> {
+        fn visit_expr_call(&mut self, call: &'a syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*call.func {
+                let name = self.file.resolve(&p.path);
+                let name = name.trim_start_matches("::").to_string();
+                if matches_path(&name, MUTATING_CALLS) {
+                    self.found
+                        .push((Effect::Mutates, format!("`{name}`"), call.span()));
+                }
+                if matches_path(&name, NETWORK_CALLS) {
+                    self.found
+                        .push((Effect::Network, format!("`{name}`"), call.span()));
+                }
+            }
+            syn::visit::visit_expr_call(self, call);
+        }
+        fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
+            let method = call.method.to_string();
+            if self.http && matches!(method.as_str(), "post" | "put" | "patch" | "delete") {
+                self.found.push((
+                    Effect::Mutates,
+                    format!("an HTTP `{}`", method.to_uppercase()),
+                    call.method.span(),
+                ));
+                self.found.push((
+                    Effect::Network,
+                    format!("an HTTP `{}`", method.to_uppercase()),
+                    call.method.span(),
+                ));
+            }
+            if method == "fetch" {
+                self.found.push((
+                    Effect::Network,
+                    "`.fetch(..)`".to_string(),
+                    call.method.span(),
+                ));
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+        fn visit_macro(&mut self, mac: &'a syn::Macro) {
+            if let Ok(args) =
+                mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            {
+                for arg in &args {
+                    self.visit_expr(arg);
+                }
+            }
+        }
+    }
+    let mut finder = Finder {
+        file,
+        http: file.text.contains("reqwest"),
+        found: Vec::new(),
+    };
+    finder.visit_block(block);
+    finder.found
+}
+
+/// The type inside `Wrapper<T>` when `ty` is (a reference to, a `Result` of) `Wrapper<T>`.
+pub fn wrapped_type<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let first = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })?;
+    if last.ident == wrapper {
+        Some(first)
+    } else if last.ident == "Result" {
+        wrapped_type(first, wrapper)
+    } else {
+        None
+    }
+}
+
+/// Whether a type's JSON schema cannot have an object at its root: sequences, scalars, strings,
+/// tuples, `Option` of those. Structs, maps and types not known here are given the benefit.
+pub fn non_object_type(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Tuple(_) | syn::Type::Array(_) | syn::Type::Slice(_) => {
+            Some("a tuple or array".to_string())
+        }
+        syn::Type::Reference(r) => non_object_type(&r.elem),
+        syn::Type::Path(p) => {
+            let last = p.path.segments.last()?;
+            let name = last.ident.to_string();
+            match name.as_str() {
+                "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" => {
+                    Some(format!("a list (`{name}`)"))
+                }
+                "String" | "str" | "bool" | "char" | "f32" | "f64" | "i8" | "i16" | "i32"
+                | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
+                    Some(format!("a scalar (`{name}`)"))
+                }
+                "Option" | "Box" | "Arc" => wrapped_type(ty, &name).and_then(non_object_type),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The strings a model reads about this file's tools and prompts, narrower than
+/// [`metadata_strings`]: each `#[tool]`/`#[prompt]`'s description (attribute, else doc comment)
+/// with its name, the doc comments of the fields of their `Parameters<T>` structs, and literals
+/// passed to `with_description`, `with_title` and `with_instructions`. Module and platform doc
+/// comments are not among them.
+pub fn model_facing_strings(file: &SourceFile) -> Vec<(String, String, Span)> {
+    let mut out = Vec::new();
+    let mut structs = Vec::new();
+    // Every struct's documented fields, in one pass over the file.
+    let mut fields: std::collections::HashMap<String, Vec<(String, String, Span)>> =
+        std::collections::HashMap::new();
+    struct Structs<'m> {
+        fields: &'m mut std::collections::HashMap<String, Vec<(String, String, Span)>>,
+    }
+    impl<'a> Visit<'a> for Structs<'_> {
+        fn visit_item_struct(&mut self, item: &'a syn::ItemStruct) {
+            let named = item
+                .fields
+                .iter()
+                .filter_map(|f| {
+                    f.ident
+                        .as_ref()
+                        .map(|i| (i.to_string(), doc_text(&f.attrs), i.span()))
+                })
+                .collect();
+            self.fields.insert(item.ident.to_string(), named);
+        }
+    }
+    Structs {
+        fields: &mut fields,
+    }
+    .visit_file(&file.ast);
+    for kind in ["tool", "prompt"] {
+        for item in item_fns(file, kind) {
+            match &item.description {
+                Some((d, span)) => out.push((item.name.clone(), d.clone(), *span)),
+                None if !item.doc.is_empty() => {
+                    let span = item
+                        .func
+                        .attrs
+                        .iter()
+                        .find(|a| a.path().is_ident("doc"))
+                        .map_or(item.name_span, |a| a.span());
+                    out.push((item.name.clone(), item.doc.clone(), span));
+                }
+                None => {}
+            }
+            if let Some(params) = params_type(&item.func.sig)
+                && !structs.contains(&params)
+            {
+                for (field, doc, span) in fields.get(&params).cloned().unwrap_or_default() {
+                    if !doc.is_empty() {
+                        out.push((format!("{}.{field}", item.name), doc, span));
+                    }
+                }
+                structs.push(params);
+            }
+        }
+    }
+    struct Calls<'o> {
+        out: &'o mut Vec<(String, String, Span)>,
+    }
+    impl<'a> Visit<'a> for Calls<'_> {
+        fn visit_expr_method_call(&mut self, call: &'a syn::ExprMethodCall) {
+            let method = call.method.to_string();
+            if matches!(
+                method.as_str(),
+                "with_description" | "with_title" | "with_instructions"
+            ) {
+                for arg in &call.args {
+                    if let Some(s) = lit_str(arg) {
+                        self.out.push((method.clone(), s.value(), s.span()));
+                    }
+                }
+            }
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    Calls { out: &mut out }.visit_file(&file.ast);
+    out
 }

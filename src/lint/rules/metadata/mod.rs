@@ -1,9 +1,24 @@
 //! MCP6xx: tool-metadata poisoning — text that clients hand to models (descriptions, titles,
 //! parameter docs, instructions) carrying hidden characters or instructions aimed at the model.
 
+mod cross_tool_instruction;
+mod dynamic_metadata;
 mod hidden_unicode;
 mod instruction_markup;
 mod model_directed_imperatives;
+mod overlong_metadata;
+mod sensitive_reference;
+mod tool_surface_drift;
+
+pub use cross_tool_instruction::{
+    CROSS_TOOL_INSTRUCTION, cross_tool_instruction, cross_tool_instruction_surface,
+};
+pub use dynamic_metadata::{DYNAMIC_METADATA, dynamic_metadata};
+pub use overlong_metadata::{OVERLONG_METADATA, overlong_metadata, overlong_metadata_surface};
+pub use sensitive_reference::{
+    SENSITIVE_REFERENCE, sensitive_reference, sensitive_reference_surface,
+};
+pub use tool_surface_drift::TOOL_SURFACE_DRIFT;
 
 pub use hidden_unicode::{HIDDEN_UNICODE, hidden_unicode, hidden_unicode_surface};
 pub use instruction_markup::{INSTRUCTION_MARKUP, instruction_markup, instruction_markup_surface};
