@@ -1,6 +1,20 @@
 //! The platform's own test server: a few test-only items, so that the platform's tests never
 //! depend on a team's tools (a team may delete every example it owns).
 
+/// The crate's private modules that the tests in tests/ drive directly (`http.rs`: the listener,
+/// the stack's parts, authentication and its test issuer).
+#[cfg(feature = "http")]
+pub mod auth {
+    pub use crate::auth::*;
+}
+#[cfg(feature = "http")]
+pub mod http {
+    pub use crate::http::*;
+}
+pub mod layers {
+    pub use crate::layers::*;
+}
+
 use rmcp::handler::server::common::Extension;
 use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;

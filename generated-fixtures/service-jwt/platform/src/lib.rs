@@ -40,38 +40,24 @@ pub mod middleware;
 pub mod prelude;
 pub mod resources;
 
-/// Modules private to the platform. The platform's own tests in tests/ (feature `probe`, which
-/// only they turn on) reach them as public modules; no team build can.
-macro_rules! internal {
-    ($($(#[$attr:meta])* $module:ident;)*) => {$(
-        $(#[$attr])*
-        #[cfg(feature = "probe")]
-        #[doc(hidden)]
-        pub mod $module;
-        $(#[$attr])*
-        #[cfg(not(feature = "probe"))]
-        mod $module;
-    )*};
-}
-
-internal! {
-    #[cfg(feature = "http")]
-    auth;
-    catalog;
-    #[cfg(feature = "http")]
-    http;
-    layers;
-    logging;
-    // Without the `metrics` feature, an uninhabited stand-in: see `metrics/off.rs`.
-    #[cfg_attr(not(feature = "metrics"), path = "metrics/off.rs")]
-    metrics;
-    otel;
-    ratelimit;
-    services;
-    #[cfg(feature = "redis")]
-    shared_limits;
-    shutdown;
-}
+// Private to the crate (the platform's own tests in tests/ reach the few they need through
+// `testing`, behind the `probe` feature that only they turn on).
+#[cfg(feature = "http")]
+mod auth;
+mod catalog;
+#[cfg(feature = "http")]
+mod http;
+mod layers;
+mod logging;
+// Without the `metrics` feature, an uninhabited stand-in: see `metrics/off.rs`.
+#[cfg_attr(not(feature = "metrics"), path = "metrics/off.rs")]
+mod metrics;
+mod otel;
+mod ratelimit;
+mod services;
+#[cfg(feature = "redis")]
+mod shared_limits;
+mod shutdown;
 
 // The platform's own test server (test-only tools, never a team's), for its unit tests and,
 // through the `probe` feature its test builds turn on, its integration tests in tests/.

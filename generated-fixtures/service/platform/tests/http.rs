@@ -13,17 +13,18 @@ use tokio::io::AsyncBufReadExt;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-#[cfg(feature = "jwt")]
-use platform::auth::jwt::JwksPolicy;
-#[cfg(feature = "jwt")]
-use platform::auth::jwt::testing::{TestIssuer, now};
-use platform::auth::token_sha256;
-#[cfg(feature = "jwt")]
-use platform::auth::{AuthConfig, Authenticator};
+use platform::App;
 use platform::config::{Settings, variable};
-use platform::layers::{self, StackParts};
 use platform::middleware::{BoxFuture, Call, Middleware, Next, Platform, Reply};
-use platform::{App, http};
+#[cfg(feature = "jwt")]
+use platform::testing::auth::jwt::JwksPolicy;
+#[cfg(feature = "jwt")]
+use platform::testing::auth::jwt::testing::{TestIssuer, now};
+use platform::testing::auth::token_sha256;
+#[cfg(feature = "jwt")]
+use platform::testing::auth::{AuthConfig, Authenticator};
+use platform::testing::http;
+use platform::testing::layers::{self, StackParts};
 
 /// Every wait is bounded, so a hung server fails the test instead of CI.
 const LIMIT: Duration = Duration::from_secs(20);
