@@ -74,8 +74,9 @@ printf '%s\n' "${times[@]}" | sort -n | awk -v lines="$lines" -v files="$files" 
 # Set MCPFORGE_BENCH_CLIPPY=0 to skip; CARGO_TARGET_DIR is shared with the fixtures when set.
 if [ "${MCPFORGE_BENCH_CLIPPY:-1}" = 1 ]; then
     "$mcpforge" new "$work/real" --yes --quiet
-    cp generated-fixtures/Cargo.lock "$work/real/Cargo.lock"
-    sed -i 's/name = "minimal"/name = "real"/' "$work/real/Cargo.lock"
+    # The minimal fixture's lockfile (a workspace of the server and its platform crate), renamed.
+    cp generated-fixtures/minimal/Cargo.lock "$work/real/Cargo.lock"
+    sed -i 's/"minimal-platform"/"real-platform"/g; s/name = "minimal"/name = "real"/' "$work/real/Cargo.lock"
     for i in $(seq 1 200); do
         "$mcpforge" -C "$work/real" add tool "tool_$i" --param "city:string" --param "days:int?" --quiet
     done
