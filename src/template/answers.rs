@@ -168,10 +168,16 @@ fn with_implied(q: &Question, default: AnswerValue, must_have: &[(&str, &str)]) 
             wanted.extend(choice.requires.iter().map(String::as_str));
         }
     }
+    in_question_order(q, |v| picked.iter().any(|p| p == v))
+}
+
+/// The question's choices that `picked` selects, in the question's order, once each: `b,a,a`
+/// and `a,b` are the same answer.
+fn in_question_order(q: &Question, picked: impl Fn(&str) -> bool) -> AnswerValue {
     AnswerValue::List(
         q.choices
             .iter()
-            .filter(|c| picked.contains(&c.value))
+            .filter(|c| picked(&c.value))
             .map(|c| c.value.clone())
             .collect(),
     )
@@ -237,13 +243,7 @@ pub fn parse_answer(q: &Question, raw: &str) -> Result<AnswerValue, CliError> {
                 return Err(not_a_choice(q, unknown));
             }
             // The question's order, once each: `b,a,a` and `a,b` render the same bytes.
-            AnswerValue::List(
-                q.choices
-                    .iter()
-                    .filter(|c| picked.contains(&c.value.as_str()))
-                    .map(|c| c.value.clone())
-                    .collect(),
-            )
+            in_question_order(q, |v| picked.contains(&v))
         }
     };
     check_answer(q, &value)?;

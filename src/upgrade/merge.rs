@@ -4,8 +4,8 @@
 //! Guarantees: every line the team wrote is in the result, either merged or inside a conflict
 //! block; changes the two sides made to different base lines never conflict (even when
 //! adjacent); identical changes on both sides merge silently; lines both sides only appended at
-//! the end of a file they share are both kept (the template's, then the team's). Conflicts use git's
-//! diff3 markers so editors and `git diff` recognise them.
+//! the end of a file they share are both kept (the template's, then the team's). Conflicts use
+//! git's diff3 markers so editors and `git diff` recognise them.
 
 use std::ops::Range;
 
