@@ -302,7 +302,9 @@ pub fn plan(request: &Request<'_>) -> anyhow::Result<UpgradePlan> {
                 let kept = matches!(action, Action::KeepRemoved);
                 let mut note = format!("the template split it into {}", files.join(", "));
                 if kept {
-                    note.push_str("; you changed it, so it stays here: carry your edits over");
+                    note.push_str(
+                        "; you changed it, so it stays here: carry your edits over, then delete it",
+                    );
                 }
                 out.decide(
                     action,

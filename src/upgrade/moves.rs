@@ -496,8 +496,9 @@ mod tests {
         let (_, outcome, note) = report(&plan, "src/platform/config.rs").unwrap();
         assert_eq!(outcome, Outcome::KeptRemoved);
         assert!(
-            note.unwrap()
-                .ends_with("you changed it, so it stays here: carry your edits over")
+            note.unwrap().ends_with(
+                "you changed it, so it stays here: carry your edits over, then delete it"
+            )
         );
         plan.transaction.commit().unwrap();
         assert_eq!(

@@ -304,7 +304,7 @@ fn check_fails_when_behind_or_drifted_and_passes_when_current() {
 
     edit(
         &current,
-        "platform/src/logging.rs",
+        "platform/src/logging/mod.rs",
         "//!",
         "//! (edited)\n//!",
     );
@@ -313,10 +313,59 @@ fn check_fails_when_behind_or_drifted_and_passes_when_current() {
         .args(["upgrade", "--check"])
         .assert()
         .code(1)
-        .stdout(contains("platform file platform/src/logging.rs differs"))
+        .stdout(contains(
+            "platform file platform/src/logging/mod.rs differs",
+        ))
         .stdout(contains(
             "platform file platform/src/shutdown.rs was deleted",
         ));
+}
+
+/// minimal 0.3.1 split the platform's `logging.rs` by concern: an untouched one is replaced by
+/// the module, an edited one stays, listed with where its content went (never dropped).
+#[test]
+fn a_split_platform_file_is_replaced_when_untouched_and_kept_when_edited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let split_note = "the template split it into platform/src/logging/access.rs, \
+                      platform/src/logging/format.rs, platform/src/logging/mod.rs, \
+                      platform/src/logging/stderr.rs";
+
+    let untouched = generate(tmp.path(), "untouched", Some("0.3.0"));
+    commit_all(&untouched);
+    let out = mcpforge(&untouched).arg("upgrade").assert().success();
+    let summary = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        summary.contains(&format!("removed   platform/src/logging.rs ({split_note})")),
+        "{summary}"
+    );
+    assert!(!untouched.join("platform/src/logging.rs").exists());
+    for part in ["mod", "access", "format", "stderr"] {
+        let rel = format!("platform/src/logging/{part}.rs");
+        assert_eq!(
+            read(&untouched, &rel).as_bytes(),
+            fresh_render(&untouched)[&rel]
+        );
+    }
+
+    let edited = generate(tmp.path(), "edited", Some("0.3.0"));
+    edit(
+        &edited,
+        "platform/src/logging.rs",
+        "pub const MAX_FIELD_BYTES: usize = 256;",
+        "pub const MAX_FIELD_BYTES: usize = 1024; // our log pipeline takes longer fields",
+    );
+    commit_all(&edited);
+    let out = mcpforge(&edited).arg("upgrade").assert().success();
+    let summary = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(
+        summary.contains(&format!(
+            "kept      platform/src/logging.rs ({split_note}; you changed it, so it stays \
+             here: carry your edits over, then delete it)"
+        )),
+        "{summary}"
+    );
+    assert!(read(&edited, "platform/src/logging.rs").contains("our log pipeline"));
+    assert!(edited.join("platform/src/logging/mod.rs").exists());
 }
 
 #[test]
@@ -740,7 +789,7 @@ fn declared_moves_carry_team_edits_into_the_platform_crate() {
         "moved     src/platform/errors.rs -> platform/src/errors.rs (1 conflict block(s))",
         "moved     src/platform/mod.rs -> platform/src/lib.rs (updated)",
         "moved     src/platform/gateway.rs -> platform/src/gateway.rs (yours, moved with its folder)",
-        "kept      src/platform/config.rs (the template split it into platform/src/settings.rs, src/settings.rs; you changed it, so it stays here: carry your edits over)",
+        "kept      src/platform/config.rs (the template split it into platform/src/settings.rs, src/settings.rs; you changed it, so it stays here: carry your edits over, then delete it)",
         "migration Rust paths `crate::platform` → `platform`, `crate::platform::errors::ToolError` → `platform::ToolError` (2.0.0): 2 file(s) edited",
         "1 conflict block(s) in 1 file(s):\n  platform/src/errors.rs (1)",
         "error: upgraded with 1 conflict block(s) to resolve",
