@@ -71,6 +71,11 @@ pub const SETTINGS: &[Setting] = &[
         default: "40",
         help: "Calls of one tool a principal may make at once.",
     },
+    Setting {
+        key: "PAGE_SIZE",
+        default: "100",
+        help: "Most items one tools/list, resources/list, resources/templates/list or prompts/list answer holds; longer lists come in pages.",
+    },
 ];
 
 /// How the server is reached.
@@ -106,6 +111,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub rate_limit: Limit,
     pub tool_rate_limit: Limit,
+    /// Most items one list answer holds.
+    pub page_size: usize,
     /// The Streamable HTTP transport, authentication and per-tool scopes.
     #[cfg(feature = "http")]
     pub http: crate::http::HttpSettings,
@@ -370,6 +377,10 @@ impl Settings {
             log_format,
             rate_limit: vars.limit("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST")?,
             tool_rate_limit: vars.limit("TOOL_RATE_LIMIT_PER_SECOND", "TOOL_RATE_LIMIT_BURST")?,
+            page_size: match vars.number("PAGE_SIZE")? {
+                0 => return Err(vars.invalid("PAGE_SIZE", "must be at least 1")),
+                size => usize::try_from(size).unwrap_or(usize::MAX),
+            },
             #[cfg(feature = "http")]
             http: crate::http::HttpSettings::from_vars(vars, transport)?,
             #[cfg(feature = "metrics")]

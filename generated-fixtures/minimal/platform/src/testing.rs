@@ -144,7 +144,7 @@ pub fn app_with_tools(settings: Settings, tools: ToolRouter<Probe>) -> App {
 pub fn bare_handler() -> crate::catalog::Handler {
     let services = Services::new(Settings::defaults(), Default::default());
     let catalog = catalog_with(&services, ToolRouter::new());
-    crate::catalog::Handler::new(&PROJECT, &catalog)
+    crate::catalog::Handler::new(&PROJECT, &catalog, services.settings().page_size)
 }
 
 /// A client connected to the test server with default settings.

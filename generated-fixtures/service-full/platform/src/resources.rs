@@ -16,8 +16,6 @@ use futures::future::BoxFuture;
 use rmcp::ErrorData;
 use rmcp::model::{ReadResourceResult, Resource, ResourceContents, ResourceTemplate};
 
-use rmcp::model::{ListResourceTemplatesResult, ListResourcesResult};
-
 use super::errors::{self, ToolError};
 use crate::catalog::ResourceList;
 
@@ -158,12 +156,12 @@ impl<S: Clone + Send + Sync + 'static> ResourceRouter<S> {
 }
 
 impl<S: Clone + Send + Sync + 'static> ResourceList for ResourceRouter<S> {
-    fn list(&self) -> ListResourcesResult {
-        ListResourcesResult::with_all_items(ResourceRouter::list(self))
+    fn list(&self) -> Vec<Resource> {
+        ResourceRouter::list(self)
     }
 
-    fn templates(&self) -> ListResourceTemplatesResult {
-        ListResourceTemplatesResult::with_all_items(ResourceRouter::templates(self))
+    fn templates(&self) -> Vec<ResourceTemplate> {
+        ResourceRouter::templates(self)
     }
 }
 

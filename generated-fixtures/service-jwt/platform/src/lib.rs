@@ -53,6 +53,7 @@ mod logging;
 #[cfg_attr(not(feature = "metrics"), path = "metrics/off.rs")]
 mod metrics;
 mod otel;
+mod pages;
 mod ratelimit;
 mod services;
 #[cfg(feature = "redis")]
@@ -183,9 +184,10 @@ impl App {
             },
             in_flight.clone(),
         );
+        let handler = Handler::new(project, &catalog, settings.page_size);
         Ok(Self {
             settings,
-            server: Platform::new(Handler::new(project, &catalog), stack),
+            server: Platform::new(handler, stack),
             #[cfg(feature = "http")]
             auth,
             limits,

@@ -21,8 +21,8 @@ use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
     Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
-    ListToolsResult, PaginatedRequestParams, ProtocolVersion, ReadResourceRequestParams,
-    ReadResourceResponse, ResultType, ServerCapabilities, ServerConfig, Tool,
+    ListToolsResult, PaginatedRequestParams, Prompt, ProtocolVersion, ReadResourceRequestParams,
+    ReadResourceResponse, Resource, ResourceTemplate, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -30,6 +30,7 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use crate::config::{ConfigError, Setting};
 use crate::errors;
 use crate::middleware::Middleware;
+use crate::pages::{self, List, Page};
 use crate::resources::ResourceRouter;
 use crate::services::Services;
 
@@ -126,7 +127,7 @@ trait Items: Send + Sync + 'static {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> BoxFuture<'_, Result<CallToolResponse, ErrorData>>;
-    fn prompts(&self) -> ListPromptsResult;
+    fn prompts(&self) -> Vec<Prompt>;
     fn get_prompt(
         &self,
         request: GetPromptRequestParams,
@@ -138,8 +139,8 @@ trait Items: Send + Sync + 'static {
 
 /// The listing half of a resource router, which does not depend on the server type.
 pub(crate) trait ResourceList: Send + Sync {
-    fn list(&self) -> ListResourcesResult;
-    fn templates(&self) -> ListResourceTemplatesResult;
+    fn list(&self) -> Vec<Resource>;
+    fn templates(&self) -> Vec<ResourceTemplate>;
 }
 
 struct Bound<S: 'static> {
@@ -168,8 +169,8 @@ impl<S: Clone + Send + Sync + 'static> Items for Bound<S> {
             .boxed()
     }
 
-    fn prompts(&self) -> ListPromptsResult {
-        ListPromptsResult::with_all_items(self.prompts.list_all())
+    fn prompts(&self) -> Vec<Prompt> {
+        self.prompts.list_all()
     }
 
     fn get_prompt(
@@ -197,16 +198,39 @@ pub struct Handler {
     items: Arc<dyn Items>,
     identity: Arc<Implementation>,
     instructions: &'static str,
+    /// Most items one list answer holds (`PAGE_SIZE`).
+    page_size: usize,
 }
 
 impl Handler {
-    pub(crate) fn new(project: &Project, catalog: &Catalog) -> Self {
+    pub(crate) fn new(project: &Project, catalog: &Catalog, page_size: usize) -> Self {
         Self {
             items: catalog.items.clone(),
             identity: Arc::new(Implementation::new(project.name, project.version)),
             instructions: project.description,
+            page_size,
         }
     }
+
+    /// The page of a list the request asks for (all of it when it fits in one).
+    fn page<T>(
+        &self,
+        list: List,
+        items: Vec<T>,
+        key: impl Fn(&T) -> &str,
+        request: Option<&PaginatedRequestParams>,
+    ) -> Result<Page<T>, ErrorData> {
+        pages::page(list, items, key, request, self.page_size)
+    }
+}
+
+/// The cache hints of a list answer in 2026-07-28 (`ttlMs`, `cacheScope`): fresh for no time,
+/// as the lists may change while the server runs; none for older versions.
+fn cache_hints(context: &RequestContext<RoleServer>) -> (Option<u64>, Option<CacheScope>) {
+    let hints = context
+        .protocol_version()
+        .is_some_and(|version| version >= ProtocolVersion::V_2026_07_28);
+    (hints.then_some(0), hints.then_some(CacheScope::Public))
 }
 
 impl ServerHandler for Handler {
@@ -225,16 +249,18 @@ impl ServerHandler for Handler {
 
     async fn list_tools(
         &self,
-        _request: Option<PaginatedRequestParams>,
+        request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        let cache_hints = context
-            .protocol_version()
-            .is_some_and(|version| version >= ProtocolVersion::V_2026_07_28);
-        let mut result = ListToolsResult::with_all_items(self.items.tools());
-        result.result_type = Some(ResultType::COMPLETE);
-        result.ttl_ms = cache_hints.then_some(0);
-        result.cache_scope = cache_hints.then_some(CacheScope::Public);
+        let page = self.page(
+            List::Tools,
+            self.items.tools(),
+            |tool| &tool.name,
+            request.as_ref(),
+        )?;
+        let mut result = ListToolsResult::with_all_items(page.items);
+        result.next_cursor = page.next_cursor;
+        (result.ttl_ms, result.cache_scope) = cache_hints(&context);
         Ok(result)
     }
 
@@ -265,18 +291,36 @@ impl ServerHandler for Handler {
 
     async fn list_resources(
         &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
-        Ok(self.items.resources().list())
+        let page = self.page(
+            List::Resources,
+            self.items.resources().list(),
+            |resource| &resource.uri,
+            request.as_ref(),
+        )?;
+        let mut result = ListResourcesResult::with_all_items(page.items);
+        result.next_cursor = page.next_cursor;
+        (result.ttl_ms, result.cache_scope) = cache_hints(&context);
+        Ok(result)
     }
 
     async fn list_resource_templates(
         &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
-        Ok(self.items.resources().templates())
+        let page = self.page(
+            List::ResourceTemplates,
+            self.items.resources().templates(),
+            |template| &template.uri_template,
+            request.as_ref(),
+        )?;
+        let mut result = ListResourceTemplatesResult::with_all_items(page.items);
+        result.next_cursor = page.next_cursor;
+        (result.ttl_ms, result.cache_scope) = cache_hints(&context);
+        Ok(result)
     }
 
     async fn read_resource(
@@ -290,10 +334,19 @@ impl ServerHandler for Handler {
 
     async fn list_prompts(
         &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
-        Ok(self.items.prompts())
+        let page = self.page(
+            List::Prompts,
+            self.items.prompts(),
+            |prompt| &prompt.name,
+            request.as_ref(),
+        )?;
+        let mut result = ListPromptsResult::with_all_items(page.items);
+        result.next_cursor = page.next_cursor;
+        (result.ttl_ms, result.cache_scope) = cache_hints(&context);
+        Ok(result)
     }
 
     async fn get_prompt(
@@ -306,5 +359,75 @@ impl ServerHandler for Handler {
             Ok(result) => result,
             Err(incident) => Err(incident.into_error_data()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rmcp::model::{ErrorCode, PaginatedRequestParams};
+
+    use crate::config::Settings;
+    use crate::testing;
+
+    /// The test server, answering lists one item a page.
+    async fn one_a_page() -> crate::harness::Harness {
+        let settings = Settings::with(&[("PAGE_SIZE", "1")]).unwrap();
+        crate::harness::Harness::with_app(testing::test_app(settings)).await
+    }
+
+    fn from(cursor: Option<String>) -> Option<PaginatedRequestParams> {
+        Some(PaginatedRequestParams::default().with_cursor(cursor))
+    }
+
+    #[tokio::test]
+    async fn lists_come_in_pages_that_cover_them_once() {
+        let h = one_a_page().await;
+        let first = h.peer().list_tools(None).await.unwrap();
+        assert_eq!(first.tools.len(), 1);
+        let cursor = first.next_cursor.clone().expect("a second page");
+        let second = h.peer().list_tools(from(Some(cursor))).await.unwrap();
+        assert_eq!(second.tools.len(), 1);
+        assert_eq!(second.next_cursor, None, "two tools, two pages");
+        assert_ne!(first.tools[0].name, second.tools[0].name);
+        // The harness (rmcp's client) follows the cursors.
+        let names: Vec<_> = h.list_tools().await.into_iter().map(|t| t.name).collect();
+        assert_eq!(names, ["greet", "whoami"]);
+
+        let resources = h.peer().list_resources(None).await.unwrap();
+        assert_eq!(
+            (resources.resources.len(), resources.next_cursor),
+            (1, None)
+        );
+        let templates = h.peer().list_resource_templates(None).await.unwrap();
+        assert!(templates.resource_templates.is_empty() && templates.next_cursor.is_none());
+        let prompts = h.peer().list_prompts(None).await.unwrap();
+        assert!(prompts.prompts.is_empty() && prompts.next_cursor.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_cursor_the_server_did_not_issue_is_invalid_params() {
+        let h = one_a_page().await;
+        let tools_cursor = h.peer().list_tools(None).await.unwrap().next_cursor;
+        for cursor in [Some("not-a-cursor".to_string()), Some(String::new())] {
+            let error = h.peer().list_tools(from(cursor)).await.unwrap_err();
+            let rmcp::ServiceError::McpError(error) = error else {
+                panic!("expected a protocol error, got {error:?}");
+            };
+            assert_eq!(error.code, ErrorCode::INVALID_PARAMS);
+        }
+        // A cursor of one list is no cursor of another.
+        let error = h.peer().list_prompts(from(tools_cursor)).await.unwrap_err();
+        assert!(
+            matches!(&error, rmcp::ServiceError::McpError(e) if e.code == ErrorCode::INVALID_PARAMS),
+            "{error:?}"
+        );
+        // The session goes on.
+        assert_eq!(h.list_tools().await.len(), 2);
+    }
+
+    #[test]
+    fn a_page_size_of_zero_is_refused() {
+        let error = Settings::with(&[("PAGE_SIZE", "0")]).unwrap_err();
+        assert!(error.to_string().contains("PAGE_SIZE"), "{error}");
     }
 }
