@@ -8,6 +8,7 @@
 //! ([`errors`]) here, out of reach of team edits: a failing or panicking item becomes a clean
 //! error.
 
+use std::any::Any;
 use std::sync::Arc;
 
 use futures::FutureExt;
@@ -19,14 +20,16 @@ use rmcp::handler::server::tool::ToolCallContext;
 #[allow(deprecated)] // logging/setLevel is deprecated by SEP-2577 but still part of 2025-11-25
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
-    CacheScope, CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
-    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
-    ListToolsResult, PaginatedRequestParams, Prompt, ProtocolVersion, ReadResourceRequestParams,
-    ReadResourceResponse, Resource, ResourceTemplate, ServerCapabilities, ServerConfig, Tool,
+    CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
+    GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    Prompt, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, Resource,
+    ResourceTemplate, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
+use crate::completions::{Completions, Target};
 use crate::config::{ConfigError, Setting};
 use crate::errors;
 use crate::middleware::Middleware;
@@ -91,9 +94,34 @@ impl Catalog {
                 tools,
                 prompts,
                 resources,
+                completions: Completions::new(),
             }),
             middleware: Vec::new(),
         }
+    }
+
+    /// Adds the completers of prompt arguments and resource-template variables (see
+    /// [`Completions`]), declared next to the items they complete.
+    ///
+    /// # Panics
+    ///
+    /// When `S` is not the server type the catalog was made with (a programming error the
+    /// first test that builds the catalog shows).
+    pub fn with_completions<S>(mut self, completions: Completions<S>) -> Self
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let bound = Arc::get_mut(&mut self.items)
+            .and_then(|items| items.as_any_mut().downcast_mut::<Bound<S>>())
+            .unwrap_or_else(|| {
+                panic!(
+                    "Catalog::with_completions: completions for `{}`, on a catalog of another \
+                     server type (or one already shared)",
+                    std::any::type_name::<S>()
+                )
+            });
+        bound.completions = std::mem::take(&mut bound.completions) + completions;
+        self
     }
 
     /// Adds the team's middleware, run after authentication and rate limiting and inside error
@@ -135,6 +163,12 @@ trait Items: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<GetPromptResponse, ErrorData>>;
     fn resources(&self) -> &dyn ResourceList;
     fn read_resource(&self, uri: String) -> BoxFuture<'_, Result<ReadResourceResponse, ErrorData>>;
+    fn has_completions(&self) -> bool;
+    fn complete(
+        &self,
+        request: CompleteRequestParams,
+    ) -> BoxFuture<'_, Option<Result<CompleteResult, ErrorData>>>;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
 }
 
 /// The listing half of a resource router, which does not depend on the server type.
@@ -148,6 +182,7 @@ struct Bound<S: 'static> {
     tools: ToolRouter<S>,
     prompts: PromptRouter<S>,
     resources: ResourceRouter<S>,
+    completions: Completions<S>,
 }
 
 impl<S: Clone + Send + Sync + 'static> Items for Bound<S> {
@@ -188,6 +223,21 @@ impl<S: Clone + Send + Sync + 'static> Items for Bound<S> {
 
     fn read_resource(&self, uri: String) -> BoxFuture<'_, Result<ReadResourceResponse, ErrorData>> {
         async move { Ok(self.resources.read(&self.server, &uri).await?.into()) }.boxed()
+    }
+
+    fn has_completions(&self) -> bool {
+        !self.completions.is_empty()
+    }
+
+    fn complete(
+        &self,
+        request: CompleteRequestParams,
+    ) -> BoxFuture<'_, Option<Result<CompleteResult, ErrorData>>> {
+        self.completions.complete(&self.server, request).boxed()
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
     }
 }
 
@@ -236,12 +286,15 @@ fn cache_hints(context: &RequestContext<RoleServer>) -> (Option<u64>, Option<Cac
 impl ServerHandler for Handler {
     fn get_info(&self) -> ServerConfig {
         #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of 2025-11-25
-        let capabilities = ServerCapabilities::builder()
+        let mut capabilities = ServerCapabilities::builder()
             .enable_tools()
             .enable_resources()
             .enable_prompts()
             .enable_logging()
             .build();
+        if self.items.has_completions() {
+            capabilities.completions = Some(Default::default());
+        }
         ServerConfig::new(capabilities)
             .with_server_info((*self.identity).clone())
             .with_instructions(self.instructions)
@@ -349,6 +402,53 @@ impl ServerHandler for Handler {
         Ok(result)
     }
 
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let argument = request.argument.name.clone();
+        let unknown = |what: String| {
+            tracing::info!(
+                argument = crate::logging::bounded(&argument),
+                "completion refused: {what}"
+            );
+            Err(ErrorData::invalid_params(what, None))
+        };
+        match Target::of(&request.r#ref) {
+            Some(Target::Prompt(name)) => {
+                let prompts = self.items.prompts();
+                let Some(prompt) = prompts.iter().find(|p| p.name == name) else {
+                    return unknown(format!("no prompt `{name}`"));
+                };
+                let known = prompt
+                    .arguments
+                    .iter()
+                    .flatten()
+                    .any(|a| a.name == argument);
+                if !known {
+                    return unknown(format!("prompt `{name}` has no argument `{argument}`"));
+                }
+            }
+            Some(Target::Resource(uri)) => {
+                let templates = self.items.resources().templates();
+                let Some(template) = templates.iter().find(|t| t.uri_template == uri) else {
+                    return unknown(format!("no resource template `{uri}`"));
+                };
+                if !template.uri_template.contains(&format!("{{{argument}}}")) {
+                    return unknown(format!(
+                        "resource template `{uri}` has no variable `{argument}`"
+                    ));
+                }
+            }
+            None => return unknown("a reference of an unknown type".to_string()),
+        }
+        self.items
+            .complete(request)
+            .await
+            .unwrap_or_else(|| Ok(CompleteResult::default()))
+    }
+
     async fn get_prompt(
         &self,
         request: GetPromptRequestParams,
@@ -423,6 +523,206 @@ mod tests {
         );
         // The session goes on.
         assert_eq!(h.list_tools().await.len(), 2);
+    }
+
+    /// A server with a prompt and a resource template that have completers, and a binary
+    /// resource.
+    mod completing {
+        use rmcp::handler::server::router::tool::ToolRouter;
+        use rmcp::handler::server::wrapper::Parameters;
+        use rmcp::model::{PromptMessage, ResourceTemplate, Role};
+        use rmcp::{prompt, prompt_router, schemars};
+        use serde::Deserialize;
+
+        use crate::completions::{CompletionRequest, Completions};
+        use crate::errors::ToolError;
+        use crate::resources::{ResourceRequest, ResourceRouter};
+        use crate::{App, Catalog, Settings};
+
+        #[derive(Clone)]
+        pub struct Cities;
+
+        #[derive(Debug, Deserialize, schemars::JsonSchema)]
+        pub struct TripArgs {
+            /// Where from.
+            pub from: String,
+            /// Where to.
+            pub to: String,
+        }
+
+        #[prompt_router(router = "prompts")]
+        impl Cities {
+            /// Plan a trip.
+            #[prompt(name = "trip")]
+            async fn trip(&self, Parameters(args): Parameters<TripArgs>) -> Vec<PromptMessage> {
+                let text = format!("{} to {}", args.from, args.to);
+                vec![PromptMessage::new_text(Role::User, text)]
+            }
+        }
+
+        async fn cities(_: Cities, request: CompletionRequest) -> Result<Vec<String>, ToolError> {
+            // Suggestions may depend on the arguments already chosen: never the trip's start.
+            let from = request.arguments.get("from").cloned().unwrap_or_default();
+            Ok(["Paris", "Parma", "Lyon", "Pau"]
+                .into_iter()
+                .filter(|city| *city != from)
+                .map(String::from)
+                .collect())
+        }
+
+        async fn map(_: Cities, request: ResourceRequest) -> Result<Vec<u8>, ToolError> {
+            Ok(request.var("city").unwrap_or_default().as_bytes().to_vec())
+        }
+
+        pub fn app() -> App {
+            crate::testing::app_with_catalog(Settings::defaults(), |_| {
+                let template =
+                    ResourceTemplate::new("maps://{city}/png", "map").with_mime_type("image/png");
+                let completions =
+                    Completions::new().prompt("trip", "to", cities).resource(
+                        "maps://{city}/png",
+                        "city",
+                        cities,
+                    ) + Completions::new().prompt("trip", "from", |_: Cities, _| async {
+                        Err::<Vec<String>, _>(ToolError::invalid_input("no suggestions for `from`"))
+                    });
+                Catalog::new(
+                    Cities,
+                    ToolRouter::new(),
+                    Cities::prompts(),
+                    ResourceRouter::template(template, map),
+                )
+                .with_completions(completions)
+            })
+        }
+    }
+
+    fn complete(
+        reference: rmcp::model::Reference,
+        argument: &str,
+        value: &str,
+        context: &[(&str, &str)],
+    ) -> rmcp::model::CompleteRequestParams {
+        let mut request = rmcp::model::CompleteRequestParams::new(
+            reference,
+            rmcp::model::ArgumentInfo::new(argument, value),
+        );
+        if !context.is_empty() {
+            let arguments = context
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            request =
+                request.with_context(rmcp::model::CompletionContext::with_arguments(arguments));
+        }
+        request
+    }
+
+    #[tokio::test]
+    async fn completions_suggest_what_starts_with_the_typed_value() {
+        use rmcp::model::Reference;
+
+        let h = crate::harness::Harness::with_app(completing::app()).await;
+        let info = h.peer().peer_info().expect("initialized");
+        assert!(info.capabilities.completions.is_some(), "advertised");
+
+        let trip = || Reference::for_prompt("trip");
+        let result = h
+            .peer()
+            .complete(complete(trip(), "to", "pa", &[]))
+            .await
+            .unwrap();
+        assert_eq!(result.completion.values, ["Paris", "Parma", "Pau"]);
+        assert_eq!(result.completion.total, Some(3));
+        // What was chosen already reaches the completer.
+        let result = h
+            .peer()
+            .complete(complete(trip(), "to", "pa", &[("from", "Paris")]))
+            .await
+            .unwrap();
+        assert_eq!(result.completion.values, ["Parma", "Pau"]);
+        // A resource template's variable.
+        let map = Reference::for_resource("maps://{city}/png");
+        let result = h
+            .peer()
+            .complete(complete(map, "city", "L", &[]))
+            .await
+            .unwrap();
+        assert_eq!(result.completion.values, ["Lyon"]);
+        // A completer's own refusal reaches the client as invalid params.
+        let error = h
+            .peer()
+            .complete(complete(trip(), "from", "", &[]))
+            .await
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("no suggestions for `from`"),
+            "{error}"
+        );
+
+        // Unknown prompts, templates and arguments are invalid params; the session goes on.
+        for (reference, argument) in [
+            (Reference::for_prompt("nope"), "to"),
+            (trip(), "via"),
+            (Reference::for_resource("maps://{town}/png"), "town"),
+            (Reference::for_resource("maps://{city}/png"), "zoom"),
+        ] {
+            let error = h
+                .peer()
+                .complete(complete(reference.clone(), argument, "", &[]))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&error, rmcp::ServiceError::McpError(e) if e.code == ErrorCode::INVALID_PARAMS),
+                "{reference:?} {argument}: {error:?}"
+            );
+        }
+        assert_eq!(
+            h.get_prompt("trip", serde_json::json!({"from": "Lyon", "to": "Pau"}))
+                .await
+                .unwrap(),
+            "Lyon to Pau"
+        );
+    }
+
+    #[tokio::test]
+    async fn binary_resources_are_base64_blobs() {
+        use base64::Engine as _;
+
+        let h = crate::harness::Harness::with_app(completing::app()).await;
+        let result = h
+            .peer()
+            .read_resource(rmcp::model::ReadResourceRequestParams::new(
+                "maps://Lyon/png",
+            ))
+            .await
+            .unwrap();
+        let [
+            rmcp::model::ResourceContents::BlobResourceContents {
+                uri,
+                mime_type,
+                blob,
+                ..
+            },
+        ] = result.contents.as_slice()
+        else {
+            panic!("one blob: {result:?}");
+        };
+        assert_eq!(
+            (uri.as_str(), mime_type.as_deref()),
+            ("maps://Lyon/png", Some("image/png"))
+        );
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(blob)
+            .unwrap();
+        assert_eq!(bytes, b"Lyon");
+    }
+
+    #[tokio::test]
+    async fn without_completers_completions_are_not_advertised() {
+        let h = crate::testing::start().await;
+        let info = h.peer().peer_info().expect("initialized");
+        assert!(info.capabilities.completions.is_none());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! Guarantees: `resources/list` lists every fixed resource and `resources/templates/list` every
 //! URI template; `resources/read` serves the fixed resource with exactly that URI, else the first
-//! template that matches it, else answers "resource not found" (-32002). A reader's failure is
+//! template that matches it, else answers "resource not found" (-32002). A reader returns text
+//! (a `String`) or bytes (a `Vec<u8>`, sent base64-encoded as a `blob`). A reader's failure is
 //! masked like a tool's (see `errors`): `ToolError::Invalid` text reaches the client, anything
 //! else — a panic included — only as an incident id.
 
@@ -11,6 +12,8 @@ use std::future::Future;
 use std::ops::AddAssign;
 use std::sync::Arc;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use rmcp::ErrorData;
@@ -19,8 +22,35 @@ use rmcp::model::{ReadResourceResult, Resource, ResourceContents, ResourceTempla
 use super::errors::{self, ToolError};
 use crate::catalog::ResourceList;
 
-type ReadFn<S> =
-    Arc<dyn Fn(S, ResourceRequest) -> BoxFuture<'static, Result<String, ToolError>> + Send + Sync>;
+type ReadFn<S> = Arc<
+    dyn Fn(S, ResourceRequest) -> BoxFuture<'static, Result<ResourceBody, ToolError>> + Send + Sync,
+>;
+
+/// What a reader returns: text, or bytes (sent base64-encoded as a `blob`). Readers return a
+/// `String` or a `Vec<u8>`, which convert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceBody {
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<String> for ResourceBody {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl From<&str> for ResourceBody {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_string())
+    }
+}
+
+impl From<Vec<u8>> for ResourceBody {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self::Blob(bytes)
+    }
+}
 
 /// A read request: the URI asked for and, for templates, the values of its `{variables}`.
 #[derive(Debug, Clone)]
@@ -74,30 +104,37 @@ impl<S: Clone + Send + Sync + 'static> ResourceRouter<S> {
     }
 
     /// A resource at one fixed URI.
-    pub fn fixed<F, Fut>(resource: Resource, read: F) -> Self
+    pub fn fixed<F, Fut, B>(resource: Resource, read: F) -> Self
     where
         F: Fn(S, ResourceRequest) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<String, ToolError>> + Send + 'static,
+        Fut: Future<Output = Result<B, ToolError>> + Send + 'static,
+        B: Into<ResourceBody>,
     {
         Self::entry(Listing::Fixed(resource), read)
     }
 
     /// Resources whose URIs match a template such as `weather://{city}/current`.
-    pub fn template<F, Fut>(template: ResourceTemplate, read: F) -> Self
+    pub fn template<F, Fut, B>(template: ResourceTemplate, read: F) -> Self
     where
         F: Fn(S, ResourceRequest) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<String, ToolError>> + Send + 'static,
+        Fut: Future<Output = Result<B, ToolError>> + Send + 'static,
+        B: Into<ResourceBody>,
     {
         let matcher = UriTemplate::parse(&template.uri_template);
         Self::entry(Listing::Template(template, matcher), read)
     }
 
-    fn entry<F, Fut>(listing: Listing, read: F) -> Self
+    fn entry<F, Fut, B>(listing: Listing, read: F) -> Self
     where
         F: Fn(S, ResourceRequest) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<String, ToolError>> + Send + 'static,
+        Fut: Future<Output = Result<B, ToolError>> + Send + 'static,
+        B: Into<ResourceBody>,
     {
-        let read: ReadFn<S> = Arc::new(move |server, request| read(server, request).boxed());
+        let read: ReadFn<S> = Arc::new(move |server, request| {
+            read(server, request)
+                .map(|body| body.map(Into::into))
+                .boxed()
+        });
         Self {
             entries: vec![Arc::new(Entry { listing, read })],
         }
@@ -142,12 +179,15 @@ impl<S: Clone + Send + Sync + 'static> ResourceRouter<S> {
             uri: uri.to_string(),
             vars,
         };
-        let text = match errors::catch_panic(uri, (entry.read)(server.clone(), request)).await {
-            Ok(Ok(text)) => text,
+        let body = match errors::catch_panic(uri, (entry.read)(server.clone(), request)).await {
+            Ok(Ok(body)) => body,
             Ok(Err(error)) => return Err(error.into_error_data()),
             Err(incident) => return Err(incident.into_error_data()),
         };
-        let mut contents = ResourceContents::text(text, uri);
+        let mut contents = match body {
+            ResourceBody::Text(text) => ResourceContents::text(text, uri),
+            ResourceBody::Blob(bytes) => ResourceContents::blob(BASE64.encode(bytes), uri),
+        };
         if let Some(mime) = mime {
             contents = contents.with_mime_type(mime);
         }

@@ -2,6 +2,7 @@
 //! `use platform::prelude::*;`.
 
 pub use crate::catalog::{Catalog, Project};
+pub use crate::completions::{CompletionRequest, Completions};
 pub use crate::config::{ConfigError, Setting, TeamSettings, Vars};
 pub use crate::errors::ToolError;
 #[cfg(feature = "exec")]
@@ -11,5 +12,5 @@ pub use crate::fetch::{FetchError, UrlFetcher};
 #[cfg(feature = "files")]
 pub use crate::files::{FileError, FileOps};
 pub use crate::middleware::{Call, Middleware, RequestInfo};
-pub use crate::resources::{ResourceRequest, ResourceRouter};
+pub use crate::resources::{ResourceBody, ResourceRequest, ResourceRouter};
 pub use crate::services::Services;

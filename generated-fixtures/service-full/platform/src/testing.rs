@@ -124,8 +124,13 @@ pub fn test_app(settings: Settings) -> App {
 
 /// The test server with extra test tools.
 pub fn app_with_tools(settings: Settings, tools: ToolRouter<Probe>) -> App {
+    app_with_catalog(settings, |services| catalog_with(services, tools))
+}
+
+/// A server of any catalog (a test's own server type and items), in the standard stack.
+pub fn app_with_catalog(settings: Settings, catalog: impl FnOnce(&Services) -> Catalog) -> App {
     let services = Services::new(settings, Default::default());
-    let catalog = catalog_with(&services, tools);
+    let catalog = catalog(&services);
     #[cfg(feature = "http")]
     let app = App::assemble(
         &PROJECT,

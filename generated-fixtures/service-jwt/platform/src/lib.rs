@@ -26,6 +26,7 @@
 
 // The public API: what team code uses (most of it through `prelude`).
 pub mod cli;
+pub mod completions;
 pub mod config;
 pub mod errors;
 #[cfg(feature = "exec")]
