@@ -28,6 +28,7 @@
 pub mod cli;
 pub mod completions;
 pub mod config;
+pub mod content;
 pub mod errors;
 #[cfg(feature = "exec")]
 pub mod exec;
