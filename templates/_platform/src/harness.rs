@@ -22,10 +22,12 @@ use rmcp::model::GetExtensions;
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResult, ClientRequest, GetPromptRequestParams,
-    JsonRpcMessage, ProgressNotificationParam, ReadResourceRequestParams, ResourceContents,
-    ServerNotification, ServerResult, Tool,
+    JsonRpcMessage, ProgressNotificationParam, ProtocolVersion, ReadResourceRequestParams,
+    RequestMetaObject, ResourceContents, ServerNotification, ServerResult, Tool,
 };
-use rmcp::service::{Peer, PeerRequestOptions, RequestHandle, RunningService};
+use rmcp::service::{
+    ClientLifecycleMode, ClientServiceExt, Peer, PeerRequestOptions, RequestHandle, RunningService,
+};
 use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::{IntoTransport, Transport};
 use rmcp::{RoleClient, RoleServer, ServiceExt};
@@ -146,6 +148,18 @@ impl Harness {
         Self::try_connect(app, None).await
     }
 
+    /// Connects to `app` as a 2026-07-28 client: `server/discover` instead of `initialize`, and
+    /// every request self-contained (protocol version, capabilities and client info in its
+    /// `_meta`), as a stateless HTTP client speaks.
+    pub async fn modern(app: App) -> Self {
+        let lifecycle = ClientLifecycleMode::Discover {
+            preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+        };
+        Self::try_connect_with(app, None, Some(lifecycle))
+            .await
+            .unwrap_or_else(|e| panic!("server/discover was refused: {e:?}"))
+    }
+
     /// Connects to `app` as an HTTP client would: every request carries HTTP request parts
     /// with these headers (such as `authorization` and `x-request-id`).
     #[cfg(feature = "http")]
@@ -176,6 +190,14 @@ impl Harness {
     }
 
     async fn try_connect(app: App, parts: Option<Parts>) -> Result<Self, rmcp::ErrorData> {
+        Self::try_connect_with(app, parts, None).await
+    }
+
+    async fn try_connect_with(
+        app: App,
+        parts: Option<Parts>,
+        lifecycle: Option<ClientLifecycleMode>,
+    ) -> Result<Self, rmcp::ErrorData> {
         let (client_io, server_io) = tokio::io::duplex(64 * 1024);
         let server = tokio::spawn(async move {
             let transport = IntoTransport::<RoleServer, _, _>::into_transport(server_io);
@@ -195,7 +217,11 @@ impl Harness {
             inner: IntoTransport::<RoleClient, _, _>::into_transport(client_io),
             received: received.clone(),
         };
-        match ().serve(client_io).await {
+        let connected = match lifecycle {
+            None => ().serve(client_io).await,
+            Some(lifecycle) => ().serve_with_lifecycle(client_io, lifecycle).await,
+        };
+        match connected {
             Ok(client) => Ok(Self {
                 client,
                 server,
@@ -226,6 +252,37 @@ impl Harness {
 
     /// Starts a tool call without waiting for its answer: cancel it, or wait for its result.
     pub async fn start_call(&self, name: &str, arguments: serde_json::Value) -> PendingCall {
+        self.start_call_with(name, arguments, PeerRequestOptions::no_options())
+            .await
+    }
+
+    /// Calls a tool asking for log messages from `level` up in the request's own metadata
+    /// (`io.modelcontextprotocol/logLevel`), as 2026-07-28 clients do (see [`Harness::modern`]).
+    pub async fn call_tool_logging(
+        &self,
+        name: &str,
+        arguments: serde_json::Value,
+        level: LogLevel,
+    ) -> CallToolResult {
+        let mut meta = RequestMetaObject::new();
+        #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of 2026-07-28
+        meta.set_log_level(level.into());
+        self.start_call_with(
+            name,
+            arguments,
+            PeerRequestOptions::no_options().with_meta(meta),
+        )
+        .await
+        .result()
+        .await
+    }
+
+    async fn start_call_with(
+        &self,
+        name: &str,
+        arguments: serde_json::Value,
+        options: PeerRequestOptions,
+    ) -> PendingCall {
         let mut params = CallToolRequestParams::new(name.to_string());
         if let serde_json::Value::Object(map) = arguments {
             params = params.with_arguments(map);
@@ -233,7 +290,7 @@ impl Harness {
         let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
         let handle = self
             .peer()
-            .send_cancellable_request(request, PeerRequestOptions::no_options())
+            .send_cancellable_request(request, options)
             .await
             .unwrap_or_else(|e| panic!("tools/call {name} could not be sent: {e}"));
         PendingCall {

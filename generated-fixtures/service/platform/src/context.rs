@@ -540,6 +540,25 @@ mod tests {
         assert_eq!(levels(&other).len(), 3);
     }
 
+    #[tokio::test]
+    async fn in_2026_07_28_each_request_asks_for_its_own_log_messages() {
+        let tools: ToolRouter<Probe> = Probe::context_router();
+        let h = Harness::modern(app_with_tools(Settings::defaults(), tools)).await;
+        // No session, no default: a request that does not ask gets none.
+        h.call_tool("chatty", json!({})).await;
+        assert!(h.logs().is_empty(), "{:?}", h.logs());
+
+        h.call_tool_logging("chatty", json!({}), LogLevel::Warning)
+            .await;
+        let levels: Vec<LogLevel> = h.logs().iter().map(|l| l.level).collect();
+        assert_eq!(levels, [LogLevel::Warning, LogLevel::Error]);
+
+        // Progress works the same way.
+        h.call_tool("steps", json!({"count": 1, "delay_ms": 0}))
+            .await;
+        assert_eq!(h.progress().len(), 2);
+    }
+
     fn progress() -> (Progress, Instant) {
         let start = Instant::now();
         (
