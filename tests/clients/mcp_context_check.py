@@ -6,6 +6,7 @@ message the tool sends at the end (at the level the client asked for: `logging/s
 
     python mcp_context_check.py --url http://127.0.0.1:8080/mcp --mode legacy
     python mcp_context_check.py --url http://127.0.0.1:8080/mcp --mode auto --expect-version 2026-07-28
+    python mcp_context_check.py --url ... --mode legacy --log-level warning   # expects no message
 """
 
 import argparse
@@ -27,13 +28,13 @@ async def check(args: argparse.Namespace) -> None:
         logs.append((params.level, params.data))
 
     async with Client(
-        streamable_http_client(args.url), mode=args.mode, logging_callback=on_log, log_level="info"
+        streamable_http_client(args.url), mode=args.mode, logging_callback=on_log, log_level=args.log_level
     ) as client:
         print(f"connected ({args.mode}): protocol {client.protocol_version}")
         if args.expect_version and client.protocol_version != args.expect_version:
             fail(f"negotiated {client.protocol_version}, expected {args.expect_version}")
         if client.protocol_version < "2026-07-28":
-            await client.set_logging_level("info")
+            await client.set_logging_level(args.log_level)
 
         progress: list[tuple[float, float | None, str | None]] = []
 
@@ -56,8 +57,10 @@ async def check(args: argparse.Namespace) -> None:
             if logs:
                 break
             await asyncio.sleep(0.05)
-        if logs != [("info", f"counted {PRIMES} primes below {BELOW}")]:
-            fail(f"expected the tool's one log message, got {logs}")
+        # The tool logs at info: a client that asked for warning and above gets nothing.
+        expected = [("info", f"counted {PRIMES} primes below {BELOW}")] if args.log_level in ("debug", "info") else []
+        if logs != expected:
+            fail(f"expected {expected} at level {args.log_level}, got {logs}")
 
 
 def main() -> None:
@@ -65,6 +68,7 @@ def main() -> None:
     parser.add_argument("--url", required=True, help="the server's MCP endpoint")
     parser.add_argument("--mode", default="legacy", help="legacy (2025-11-25 handshake), auto or a modern version")
     parser.add_argument("--expect-version", help="the protocol version that must be negotiated")
+    parser.add_argument("--log-level", default="info", help="the least severe log level to ask for")
     args = parser.parse_args()
     asyncio.run(asyncio.wait_for(check(args), timeout=60))
     print("context check passed")
