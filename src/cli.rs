@@ -238,6 +238,11 @@ pub struct AddToolArgs {
     #[arg(long)]
     pub open_world: bool,
 
+    /// Take the request context: report progress as the work advances and stop when the call is
+    /// cancelled (projects at service 0.6.0 or minimal 0.4.0 and later)
+    #[arg(long)]
+    pub progress: bool,
+
     /// Replace the tool's file if it exists (its registration is kept)
     #[arg(long)]
     pub force: bool,

@@ -77,6 +77,9 @@ pub fn plan(project: &Project, item: &AddItem) -> anyhow::Result<PlannedAdd> {
     let (item, force, dry_run) = match item {
         AddItem::Tool(args) => {
             let spec = tool_spec(args)?;
+            if spec.progress && layout.context.is_none() {
+                return Err(no_context(project).into());
+            }
             if spec.name.len() > items::TOOL_NAME_SOFT_LIMIT {
                 warnings.push(format!(
                     "`{}` is {} characters long; some clients reject tool names over {}",
@@ -339,7 +342,21 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
         destructive: args.destructive,
         idempotent: args.idempotent || args.read_only,
         open_world: args.open_world,
+        progress: args.progress,
     })
+}
+
+/// The error for `--progress` in a project whose template version has no request context.
+fn no_context(project: &Project) -> CliError {
+    let current = template::find(&project.manifest.template)
+        .map_or_else(String::new, |t| format!(" {}", t.version()));
+    CliError::failure(format!(
+        "--progress needs the platform's request context, which template `{}` {} does not have",
+        project.manifest.template, project.manifest.template_version
+    ))
+    .with_help(format!(
+        "move the project to{current} with `mcpforge upgrade`, then add the tool"
+    ))
 }
 
 /// The project's template, as this mcpforge has it now.

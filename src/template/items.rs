@@ -27,6 +27,9 @@ pub struct ItemPaths {
     pub testing: String,
     /// The type a resource's `router()` returns.
     pub resource_router: String,
+    /// The module of the request context (`Context`: progress, cancellation, client logging);
+    /// `None` in versions without one.
+    pub context: Option<String>,
 }
 
 impl Default for ItemPaths {
@@ -35,6 +38,7 @@ impl Default for ItemPaths {
             platform: "crate::platform".into(),
             testing: "crate::platform::harness".into(),
             resource_router: "ResourceRouter".into(),
+            context: None,
         }
     }
 }
@@ -55,6 +59,8 @@ pub struct ToolSpec {
     pub destructive: bool,
     pub idempotent: bool,
     pub open_world: bool,
+    /// The tool takes the request context and reports progress.
+    pub progress: bool,
 }
 
 /// One tool parameter.

@@ -104,6 +104,8 @@ fn tool_files_render_as_snapshotted() {
     use mcpforge::template::items::{ToolSpec, parse_param, pascal_case, render_tool, tool_ident};
     let cases: &[(&str, &[&str], bool)] = &[
         ("ping", &[], false),
+        ("import_rows", &["source:string"], false),
+        ("rebuild_index", &[], true),
         (
             "get_forecast",
             &[
@@ -133,6 +135,8 @@ fn tool_files_render_as_snapshotted() {
             destructive: false,
             idempotent: *read_only,
             open_world: !read_only,
+            // The request context: one tool with parameters, one without.
+            progress: matches!(*name, "import_rows" | "rebuild_index"),
         };
         let text = render_tool(&spec, &current_layout()).unwrap();
         RustSource::parse(Path::new("tool.rs"), text.clone()).unwrap();
@@ -252,6 +256,36 @@ fn assert_refused(args: &[&str], code: i32, message: &str, setup: impl Fn(&Path)
     let (_tmp, root) = project();
     setup(&root);
     assert_refused_in(&root, &root, args, code, message);
+}
+
+#[test]
+fn progress_needs_a_template_version_with_the_request_context() {
+    let tmp = tempfile::tempdir().unwrap();
+    mcpforge(tmp.path())
+        .args([
+            "new",
+            "old",
+            "--template",
+            "minimal",
+            "--template-version",
+            "0.3.0",
+        ])
+        .args(["--yes", "--quiet"])
+        .assert()
+        .success();
+    let root = tmp.path().join("old");
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "import_rows", "--progress"],
+        1,
+        "--progress needs the platform's request context, which template `minimal` 0.3.0 does not have",
+    );
+    // Without --progress the same project takes the tool.
+    mcpforge(&root)
+        .args(["add", "tool", "import_rows", "--dry-run"])
+        .assert()
+        .success();
 }
 
 #[test]

@@ -321,7 +321,7 @@ fn check_fails_when_behind_or_drifted_and_passes_when_current() {
         ));
 }
 
-/// minimal 0.3.1 split the platform's `logging.rs` by concern: an untouched one is replaced by
+/// minimal 0.4.0 split the platform's `logging.rs` by concern: an untouched one is replaced by
 /// the module, an edited one stays, listed with where its content went (never dropped).
 #[test]
 fn a_split_platform_file_is_replaced_when_untouched_and_kept_when_edited() {

@@ -113,6 +113,7 @@ impl AddItemParams {
                 destructive: self.destructive,
                 idempotent: self.idempotent,
                 open_world: self.open_world,
+                progress: false,
                 force: self.force,
                 dry_run: self.dry_run,
             }),

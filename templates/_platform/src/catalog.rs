@@ -330,8 +330,8 @@ impl ServerHandler for Handler {
         errors::guard(&name, self.items.call_tool(request, context)).await
     }
 
-    // Accepts the client's log level for the session. Logs themselves go to stderr (and, over
-    // HTTP, to the JSON log), so there is nothing else to change.
+    // Accepts the client's log level for the session; the stack's `Platform` keeps it for the
+    // tools' `Context::log`. The server's own log (stderr, the JSON log) does not change.
     #[allow(deprecated)]
     async fn set_level(
         &self,

@@ -38,6 +38,9 @@ pub mod codes {
     pub const FORBIDDEN: ErrorCode = ErrorCode(-32003);
     /// Over a rate limit; `data.retryAfterSeconds` says when to retry.
     pub const RATE_LIMITED: ErrorCode = ErrorCode(-32029);
+    /// Cancelled while it ran (never sent: a cancelled request gets no answer; logs and
+    /// metrics use it). LSP's "request cancelled".
+    pub const CANCELLED: ErrorCode = ErrorCode(-32800);
 }
 
 /// What the HTTP layer leaves in the request's extensions once it has authenticated the
@@ -190,6 +193,15 @@ impl Core {
                 duration_us,
                 outcome,
                 "request failed"
+            ),
+            Some(error) if error.code == codes::CANCELLED => tracing::info!(
+                request_id = call.info.request_id.as_str(),
+                principal,
+                method = call.method,
+                tool,
+                duration_us,
+                outcome,
+                "request cancelled"
             ),
             Some(error) => tracing::warn!(
                 request_id = call.info.request_id.as_str(),
@@ -369,6 +381,7 @@ fn outcome(error: Option<&ErrorData>) -> &'static str {
         Some(e) if e.code == codes::UNAUTHORIZED => "unauthorized",
         Some(e) if e.code == codes::FORBIDDEN => "forbidden",
         Some(e) if e.code == codes::RATE_LIMITED => "rate_limited",
+        Some(e) if e.code == codes::CANCELLED => "cancelled",
         Some(e) if e.code == ErrorCode::METHOD_NOT_FOUND => "method_not_found",
         Some(e) if e.code == ErrorCode::INVALID_PARAMS => "invalid_params",
         Some(e) if e.code == ErrorCode::INTERNAL_ERROR => "internal_error",

@@ -8,6 +8,8 @@
 //!   hook for the team's own settings ([`config::TeamSettings`]).
 //! - [`middleware`]: the request's [`middleware::RequestInfo`] and [`identity`], and the hook
 //!   for the team's middleware inside the platform's stack.
+//! - [`context`]: the [`context::Context`] a tool or prompt takes as an argument: progress,
+//!   cancellation, log messages to the client.
 //! - [`errors`]: [`errors::ToolError`]; other errors and panics are masked with the request id.
 //! - [`resources`]: the resource router (rmcp has no resource macro).
 //! - `fetch`, `files`, `exec` (with their features): `UrlFetcher` (SSRF-safe HTTP), `FileOps`
@@ -29,6 +31,7 @@ pub mod cli;
 pub mod completions;
 pub mod config;
 pub mod content;
+pub mod context;
 pub mod errors;
 #[cfg(feature = "exec")]
 pub mod exec;

@@ -8,6 +8,7 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use crate::server::Server;
 
 mod convert_temperature;
+mod count_primes;
 mod fetch_url;
 mod files;
 mod greet;
@@ -18,6 +19,7 @@ mod whoami;
 pub(crate) fn router() -> ToolRouter<Server> {
     let mut router = ToolRouter::new();
     router += convert_temperature::router();
+    router += count_primes::router();
     router += fetch_url::router();
     router += files::router();
     router += greet::router();

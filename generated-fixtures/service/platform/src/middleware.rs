@@ -18,6 +18,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
 use futures::FutureExt;
@@ -38,9 +39,10 @@ use rmcp::service::{MaybeSendFuture, NotificationContext, RequestContext, Subscr
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tracing::Instrument;
 
+use super::context::LogLevel;
 use super::errors;
 use super::identity::Identity;
-use super::layers::Core;
+use super::layers::{Core, codes};
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -58,6 +60,19 @@ pub struct RequestInfo {
     pub request_id: String,
     /// Who is calling (anonymous until authentication runs, or when it is off).
     pub identity: Identity,
+    /// The level the client set for its session with `logging/setLevel` (2025-11-25), for
+    /// [`Context::log`](crate::context::Context::log).
+    pub(crate) client_log_level: Option<LogLevel>,
+}
+
+impl RequestInfo {
+    pub fn new(request_id: String, identity: Identity) -> Self {
+        Self {
+            request_id,
+            identity,
+            client_log_level: None,
+        }
+    }
 }
 
 /// One request passing through the stack.
@@ -193,6 +208,11 @@ impl<T: Send, F: Respond<T>> Endpoint for Handler<'_, T, F> {
     }
 }
 
+/// What a cancelled request ends with, for the log and metrics (rmcp sends no answer).
+fn cancelled() -> ErrorData {
+    ErrorData::new(codes::CANCELLED, "request cancelled", None)
+}
+
 /// The error when a middleware runs the rest of the stack a second time.
 fn twice() -> ErrorData {
     ErrorData::internal_error("a middleware called the rest of the stack twice", None)
@@ -282,6 +302,28 @@ impl Stack {
         F: FnOnce(RequestContext<RoleServer>) -> Fut + Send + 'a,
         Fut: Future<Output = Result<T, ErrorData>> + Send + 'a,
     {
+        self.run_in_session(method, target, context, None, handler)
+    }
+
+    /// [`Stack::run`] for a request of a session whose client chose `client_log_level`.
+    ///
+    /// When the request is cancelled (`notifications/cancelled`, the client gone, the shutdown
+    /// deadline), the rest of the stack and the handler are dropped at their next `await`:
+    /// rmcp only cancels the token, and drops the answer.
+    pub fn run_in_session<'a, T, F, Fut>(
+        &'a self,
+        method: &'static str,
+        target: Option<String>,
+        context: RequestContext<RoleServer>,
+        client_log_level: Option<LogLevel>,
+        handler: F,
+    ) -> BoxFuture<'a, Result<T, ErrorData>>
+    where
+        T: Send + 'a,
+        F: FnOnce(RequestContext<RoleServer>) -> Fut + Send + 'a,
+        Fut: Future<Output = Result<T, ErrorData>> + Send + 'a,
+    {
+        let cancel = context.ct.clone();
         let mut call = Call {
             method,
             target,
@@ -289,6 +331,7 @@ impl Stack {
             info: RequestInfo {
                 request_id: String::new(),
                 identity: Identity::unknown(),
+                client_log_level,
             },
             context: Some(context),
             principal_counted: false,
@@ -307,7 +350,12 @@ impl Stack {
             core.assign_request_id(&mut call);
             let span = core.span(&call);
             let observed = async {
-                let result = self.guarded(&mut call, &mut handler).await;
+                // The request first: a request that answers at once never waits on the token.
+                let result = tokio::select! {
+                    biased;
+                    result = self.guarded(&mut call, &mut handler) => result,
+                    () = cancel.cancelled() => Err(cancelled()),
+                };
                 core.observe(&call, result.as_ref().err());
                 result
             };
@@ -396,15 +444,30 @@ impl Stack {
 }
 
 /// The server wrapped in the stack: what the transports serve.
-#[derive(Clone)]
+///
+/// One value serves one session (rmcp shares it between the session's requests; the HTTP
+/// transport clones a fresh one per session, and per request when stateless), so it keeps the
+/// session's state: the log level the client set.
 pub struct Platform<H> {
     inner: H,
     stack: Stack,
+    session: SessionLogLevel,
+}
+
+impl<H: Clone> Clone for Platform<H> {
+    /// A new session's server: the same handler and stack, nothing the last session set.
+    fn clone(&self) -> Self {
+        Self::new(self.inner.clone(), self.stack.clone())
+    }
 }
 
 impl<H> Platform<H> {
     pub fn new(inner: H, stack: Stack) -> Self {
-        Self { inner, stack }
+        Self {
+            inner,
+            stack,
+            session: SessionLogLevel::default(),
+        }
     }
 
     pub fn inner(&self) -> &H {
@@ -413,6 +476,35 @@ impl<H> Platform<H> {
 
     pub fn stack(&self) -> &Stack {
         &self.stack
+    }
+}
+
+/// The level a session's client set with `logging/setLevel` (a byte: no lock, no allocation).
+#[derive(Debug, Default)]
+struct SessionLogLevel(AtomicU8);
+
+impl SessionLogLevel {
+    const LEVELS: [LogLevel; 8] = [
+        LogLevel::Debug,
+        LogLevel::Info,
+        LogLevel::Notice,
+        LogLevel::Warning,
+        LogLevel::Error,
+        LogLevel::Critical,
+        LogLevel::Alert,
+        LogLevel::Emergency,
+    ];
+
+    fn get(&self) -> Option<LogLevel> {
+        let stored = self.0.load(Ordering::Relaxed);
+        Self::LEVELS
+            .get(usize::from(stored).checked_sub(1)?)
+            .copied()
+    }
+
+    fn set(&self, level: LogLevel) {
+        let index = Self::LEVELS.iter().position(|l| *l == level).unwrap_or(0);
+        self.0.store(index as u8 + 1, Ordering::Relaxed);
     }
 }
 
@@ -426,8 +518,13 @@ macro_rules! through_stack {
             context: RequestContext<RoleServer>,
         ) -> impl Future<Output = Result<$out, ErrorData>> + MaybeSendFuture + '_ {
             let target: Option<String> = ($target)(&request);
-            self.stack
-                .run($method, target, context, move |ctx| self.inner.$name(request, ctx))
+            self.stack.run_in_session(
+                $method,
+                target,
+                context,
+                self.session.get(),
+                move |ctx| self.inner.$name(request, ctx),
+            )
         }
     )*};
 }
@@ -457,7 +554,6 @@ fn encoded_len(value: &impl serde::Serialize) -> usize {
 impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
     through_stack! {
         complete(CompleteRequestParams) -> CompleteResult, "completion/complete", none;
-        set_level(SetLevelRequestParams) -> (), "logging/setLevel", none;
         get_prompt(GetPromptRequestParams) -> GetPromptResponse, "prompts/get",
             |r: &GetPromptRequestParams| Some(r.name.to_string());
         list_prompts(Option<PaginatedRequestParams>) -> ListPromptsResult, "prompts/list", none;
@@ -479,6 +575,27 @@ impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
         get_skill(GetSkillRequestParams) -> GetSkillResult, "skills/get", none;
         read_resource_directory(ReadResourceDirectoryRequestParams) -> ReadResourceDirectoryResult,
             "resources/directory/read", none;
+    }
+
+    /// Keeps the level for the session's later requests ([`crate::context::Context::log`])
+    /// once the stack admitted the request and the handler accepted it.
+    fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<(), ErrorData>> + MaybeSendFuture + '_ {
+        let level = LogLevel::from(request.level);
+        self.stack.run_in_session(
+            "logging/setLevel",
+            None,
+            context,
+            self.session.get(),
+            move |ctx| async move {
+                self.inner.set_level(request, ctx).await?;
+                self.session.set(level);
+                Ok(())
+            },
+        )
     }
 
     /// Over HTTP, `initialize` parameters (which a session keeps for its lifetime) larger than

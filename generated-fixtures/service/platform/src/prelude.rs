@@ -4,6 +4,7 @@
 pub use crate::catalog::{Catalog, Project};
 pub use crate::completions::{CompletionRequest, Completions};
 pub use crate::config::{ConfigError, Setting, TeamSettings, Vars};
+pub use crate::context::{Context, LogLevel};
 pub use crate::errors::ToolError;
 #[cfg(feature = "exec")]
 pub use crate::exec::{CodeExecutor, ExecError};

@@ -8,6 +8,7 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use crate::server::Server;
 
 mod convert_temperature;
+mod count_primes;
 mod greet;
 mod whoami;
 
@@ -15,6 +16,7 @@ mod whoami;
 pub(crate) fn router() -> ToolRouter<Server> {
     let mut router = ToolRouter::new();
     router += convert_temperature::router();
+    router += count_primes::router();
     router += greet::router();
     router += whoami::router();
     router
