@@ -24,7 +24,137 @@ pub struct ItemFn<'a> {
 }
 
 /// Every function carrying an attribute whose last path segment is `kind` (`tool`, `prompt`).
+///
+/// Found once per file and kind (a dozen rules ask): the first call walks the tree and notes
+/// where each one sits; later calls read them from there.
 pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
+    let index = file.item_fns_index(kind, || ItemFnsIndex::of(file, kind));
+    match &*index {
+        ItemFnsIndex::At(found) => found.iter().filter_map(|at| at.get(file)).collect(),
+        ItemFnsIndex::Walk => find_item_fns(file, kind),
+    }
+}
+
+/// Where a file's item functions of one kind sit, found once.
+pub enum ItemFnsIndex {
+    /// All of them sit in `impl` blocks at the top level or in inline modules.
+    At(Vec<ItemFnAt>),
+    /// Some sit deeper (an `impl` inside a function body): walk the tree each time.
+    Walk,
+}
+
+/// One item function: the indices of the items leading to its `impl` block (through inline
+/// modules), its index in the block, and what [`ItemFn`] says of it.
+pub struct ItemFnAt {
+    items: Vec<usize>,
+    index: usize,
+    name: String,
+    name_span: Span,
+    description: Option<(String, Span)>,
+    doc: String,
+    owner: String,
+}
+
+impl ItemFnAt {
+    fn get<'a>(&self, file: &'a SourceFile) -> Option<ItemFn<'a>> {
+        let (last, modules) = self.items.split_last()?;
+        let mut items = &file.ast.items;
+        for &k in modules {
+            match items.get(k)? {
+                syn::Item::Mod(m) => items = &m.content.as_ref()?.1,
+                _ => return None,
+            }
+        }
+        let syn::Item::Impl(block) = items.get(*last)? else {
+            return None;
+        };
+        let syn::ImplItem::Fn(func) = block.items.get(self.index)? else {
+            return None;
+        };
+        Some(ItemFn {
+            func,
+            name: self.name.clone(),
+            name_span: self.name_span,
+            description: self.description.clone(),
+            doc: self.doc.clone(),
+            owner: self.owner.clone(),
+        })
+    }
+}
+
+impl ItemFnsIndex {
+    fn of(file: &SourceFile, kind: &str) -> Self {
+        let found = find_item_fns(file, kind);
+        let mut located = Vec::with_capacity(found.len());
+        Self::locate(&file.ast.items, kind, &mut Vec::new(), &mut located);
+        // Anything the walk finds that does not sit where `locate` looks: walk every time.
+        let same = located.len() == found.len()
+            && located
+                .iter()
+                .zip(&found)
+                .all(|((_, func), f)| std::ptr::eq(*func, f.func));
+        if !same {
+            return Self::Walk;
+        }
+        Self::At(
+            located
+                .into_iter()
+                .zip(found)
+                .map(|((mut at, _), f)| {
+                    (at.name, at.name_span, at.description, at.doc, at.owner) =
+                        (f.name, f.name_span, f.description, f.doc, f.owner);
+                    at
+                })
+                .collect(),
+        )
+    }
+
+    /// Notes, in source order, every function with a `kind` attribute in an `impl` block among
+    /// `items` or the inline modules below them.
+    fn locate<'a>(
+        items: &'a [syn::Item],
+        kind: &str,
+        path: &mut Vec<usize>,
+        out: &mut Vec<(ItemFnAt, &'a syn::ImplItemFn)>,
+    ) {
+        for (k, item) in items.iter().enumerate() {
+            path.push(k);
+            match item {
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        Self::locate(inner, kind, path, out);
+                    }
+                }
+                syn::Item::Impl(block) => {
+                    for (index, inner) in block.items.iter().enumerate() {
+                        if let syn::ImplItem::Fn(func) = inner
+                            && func
+                                .attrs
+                                .iter()
+                                .any(|a| a.path().segments.last().is_some_and(|s| s.ident == kind))
+                        {
+                            let at = ItemFnAt {
+                                items: path.clone(),
+                                index,
+                                name: String::new(),
+                                name_span: Span::call_site(),
+                                description: None,
+                                doc: String::new(),
+                                owner: String::new(),
+                            };
+                            out.push((at, func));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            path.pop();
+        }
+    }
+}
+
+/// [`item_fns`] by walking the whole tree.
+fn find_item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
     struct Finder<'a, 'k> {
         kind: &'k str,
         owner: String,
@@ -118,7 +248,15 @@ pub fn doc_text(attrs: &[syn::Attribute]) -> String {
 /// Strings clients show to models: every doc comment (tool, prompt and parameter docs become
 /// descriptions), string arguments of `#[tool]`/`#[prompt]` attributes, and literals passed to
 /// `with_description`, `with_title` and `with_instructions`.
-pub fn metadata_strings(file: &SourceFile) -> Vec<(String, Span)> {
+///
+/// Collected once per file (several rules ask).
+pub fn metadata_strings(file: &SourceFile) -> &[(String, Span)] {
+    file.cached()
+        .metadata_strings
+        .get_or_init(|| find_metadata_strings(file))
+}
+
+fn find_metadata_strings(file: &SourceFile) -> Vec<(String, Span)> {
     #[derive(Default)]
     struct Collector {
         found: Vec<(String, Span)>,
@@ -191,7 +329,13 @@ pub struct Call {
 
 /// Every path call (`a::b(..)`, resolved through `use`) and method call (`.m(..)`) in the file,
 /// including those inside common macros whose arguments parse as expressions.
-pub fn calls(file: &SourceFile) -> Vec<Call> {
+///
+/// Collected once per file (a dozen rules ask).
+pub fn calls(file: &SourceFile) -> &[Call] {
+    file.cached().calls.get_or_init(|| find_calls(file))
+}
+
+fn find_calls(file: &SourceFile) -> Vec<Call> {
     struct Collector<'f> {
         file: &'f SourceFile,
         in_tool: bool,
@@ -567,7 +711,15 @@ pub fn non_object_type(ty: &syn::Type) -> Option<String> {
 /// with its name, the doc comments of the fields of their `Parameters<T>` structs, and literals
 /// passed to `with_description`, `with_title` and `with_instructions`. Module and platform doc
 /// comments are not among them.
-pub fn model_facing_strings(file: &SourceFile) -> Vec<(String, String, Span)> {
+///
+/// Collected once per file (several rules ask).
+pub fn model_facing_strings(file: &SourceFile) -> &[(String, String, Span)] {
+    file.cached()
+        .model_facing_strings
+        .get_or_init(|| find_model_facing_strings(file))
+}
+
+fn find_model_facing_strings(file: &SourceFile) -> Vec<(String, String, Span)> {
     let mut out = Vec::new();
     let mut structs = Vec::new();
     // Every struct's documented fields, in one pass over the file.
