@@ -102,6 +102,36 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Tool input followed through calls to the crate's own functions, across files: each finding
+/// at its sink with the chain that got there; checked, confined and platform flows, trait
+/// methods, closures and chains deeper than three calls stay silent.
+#[test]
+fn tool_input_is_followed_through_calls_to_the_crates_functions() {
+    let (_tmp, root) = corpus("flow-through-calls");
+    let only = Options {
+        select: vec!["MCP401".into(), "MCP406".into(), "MCP413".into()],
+        ..Options::default()
+    };
+    let report = mcpforge::lint::lint(&root, &only).unwrap();
+    insta::assert_snapshot!(
+        "corpus__flow_through_calls",
+        emit::render(emit::OutputFormat::Concise, &report, &root)
+    );
+    let sinks: Vec<String> = report
+        .active()
+        .map(|d| format!("{} {}:{}", d.rule.code, d.path, d.start.line))
+        .collect();
+    assert_eq!(
+        sinks,
+        [
+            "MCP406 src/files.rs:5",
+            "MCP413 src/files.rs:14",
+            "MCP401 src/net.rs:2",
+            "MCP401 src/net.rs:11",
+        ]
+    );
+}
+
 #[test]
 fn servers_of_one_crate_are_judged_apart() {
     // rmcp's examples package: 23 tools in six servers, `sum` in three of them.

@@ -8,7 +8,7 @@ mod antipattern;
 pub(crate) mod auth;
 mod manifest;
 pub mod metadata;
-mod security;
+pub(crate) mod security;
 mod spec;
 pub(crate) mod tools;
 pub(crate) mod transport;
