@@ -438,7 +438,7 @@ impl FileFacts {
                 let (start, end) = file.range(t.name_span);
                 ToolSite {
                     name: t.name,
-                    server: t.owner,
+                    server: t.server,
                     start,
                     end,
                 }

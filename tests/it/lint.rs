@@ -185,6 +185,40 @@ mod admin;
         );
 }
 
+/// Servers are keyed by their type's path in the crate: two `Server` types in different modules
+/// may share tool names, while an `impl` of a type imported from another module adds to it.
+#[test]
+fn servers_are_types_by_their_path_in_the_crate() {
+    let router = |ty: &str, router: &str, tool: &str| {
+        format!(
+            "#[tool_router(router = {router})]\nimpl {ty} {{\n    /// Adds two numbers and returns the sum.\n    #[tool(name = \"sum\")]\n    fn {tool}(&self) -> String {{ String::new() }}\n}}\n"
+        )
+    };
+    let a = format!(
+        "pub struct Server;\n\n{}",
+        router("Server", "a_router", "sum")
+    );
+    let b = format!(
+        "pub struct Server;\n\n{}",
+        router("Server", "b_router", "add")
+    );
+    let c = format!(
+        "use crate::a::Server;\n\n{}",
+        router("Server", "c_router", "plus")
+    );
+    let (_tmp, root) = project_with(&[
+        ("main.rs", "mod a;\nmod b;\nmod c;\n\nfn main() {}\n"),
+        ("a.rs", &a),
+        ("b.rs", &b),
+        ("c.rs", &c),
+    ]);
+    mcpforge(&root)
+        .args(["lint", "--select", "MCP003", "--output-format", "concise"])
+        .assert()
+        .code(1)
+        .stdout("src/c.rs:6:19: MCP003 [error] tool name `sum` is already used by server `a::Server` in src/a.rs\n");
+}
+
 #[test]
 fn http_rules_judge_each_binary_of_a_package_apart() {
     // Two binaries: one authenticates, the other serves the same way with no authentication.

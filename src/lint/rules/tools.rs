@@ -21,6 +21,10 @@ pub struct ItemFn<'a> {
     /// The type whose `impl` block holds it (`Counter` for `impl Counter`, `impl<S> Counter<S>`
     /// or `impl Trait for Counter`): the server whose router lists it.
     pub owner: String,
+    /// That type's path within the crate where the file says it (`common::counter::Counter` for a
+    /// type defined in `src/common/counter.rs` or imported from there), else its name: two types
+    /// of one name in different modules are different servers.
+    pub server: String,
 }
 
 /// Every function carrying an attribute whose last path segment is `kind` (`tool`, `prompt`).
@@ -53,6 +57,7 @@ pub struct ItemFnAt {
     description: Option<(String, Span)>,
     doc: String,
     owner: String,
+    server: String,
 }
 
 impl ItemFnAt {
@@ -78,6 +83,7 @@ impl ItemFnAt {
             description: self.description.clone(),
             doc: self.doc.clone(),
             owner: self.owner.clone(),
+            server: self.server.clone(),
         })
     }
 }
@@ -101,8 +107,9 @@ impl ItemFnsIndex {
                 .into_iter()
                 .zip(found)
                 .map(|((mut at, _), f)| {
-                    (at.name, at.name_span, at.description, at.doc, at.owner) =
-                        (f.name, f.name_span, f.description, f.doc, f.owner);
+                    (at.name, at.name_span, at.description, at.doc) =
+                        (f.name, f.name_span, f.description, f.doc);
+                    (at.owner, at.server) = (f.owner, f.server);
                     at
                 })
                 .collect(),
@@ -141,6 +148,7 @@ impl ItemFnsIndex {
                                 description: None,
                                 doc: String::new(),
                                 owner: String::new(),
+                                server: String::new(),
                             };
                             out.push((at, func));
                         }
@@ -156,24 +164,40 @@ impl ItemFnsIndex {
 /// [`item_fns`] by walking the whole tree.
 fn find_item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
     struct Finder<'a, 'k> {
+        file: &'a SourceFile,
         kind: &'k str,
         owner: String,
+        server: String,
+        /// The inline modules around the current item.
+        modules: Vec<String>,
         found: Vec<ItemFn<'a>>,
     }
     impl<'a> Visit<'a> for Finder<'a, '_> {
+        fn visit_item_mod(&mut self, item: &'a syn::ItemMod) {
+            self.modules.push(item.ident.to_string());
+            syn::visit::visit_item_mod(self, item);
+            self.modules.pop();
+        }
         fn visit_item_impl(&mut self, item: &'a syn::ItemImpl) {
-            let owner = match &*item.self_ty {
-                syn::Type::Path(p) => p
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default(),
-                _ => String::new(),
+            let (owner, server) = match &*item.self_ty {
+                syn::Type::Path(p) => {
+                    let owner = p
+                        .path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default();
+                    let server = server_path(self.file, &self.modules, &p.path);
+                    (owner, server)
+                }
+                _ => (String::new(), String::new()),
             };
-            let saved = std::mem::replace(&mut self.owner, owner);
+            let saved = (
+                std::mem::replace(&mut self.owner, owner),
+                std::mem::replace(&mut self.server, server),
+            );
             syn::visit::visit_item_impl(self, item);
-            self.owner = saved;
+            (self.owner, self.server) = saved;
         }
         fn visit_impl_item_fn(&mut self, func: &'a syn::ImplItemFn) {
             let attr = func.attrs.iter().find(|a| {
@@ -208,18 +232,98 @@ fn find_item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
                     description,
                     doc: doc_text(&func.attrs),
                     owner: self.owner.clone(),
+                    server: self.server.clone(),
                 });
             }
             syn::visit::visit_impl_item_fn(self, func);
         }
     }
     let mut finder = Finder {
+        file,
         kind,
         owner: String::new(),
+        server: String::new(),
+        modules: Vec::new(),
         found: Vec::new(),
     };
     finder.visit_file(&file.ast);
     finder.found
+}
+
+/// The path within the crate of the type an `impl` in the inline modules `modules` of `file`
+/// names: through `use` items (`crate::`, `self::`, `super::` paths), or the module's own when
+/// the file defines the type there; else the path as written (a type imported by a glob, or
+/// from another crate, keeps its name).
+fn server_path(file: &SourceFile, modules: &[String], path: &syn::Path) -> String {
+    let resolved = file.resolve(path);
+    let here = || {
+        let mut module = crate::lint::rules::security::calls::file_module(&file.path);
+        module.extend(modules.iter().cloned());
+        module
+    };
+    let mut segments: Vec<&str> = resolved.split("::").collect();
+    let module = match segments.first() {
+        Some(&"crate") => {
+            segments.remove(0);
+            Vec::new()
+        }
+        Some(&"self" | &"super") => {
+            let mut module = here();
+            while let Some(first) = segments.first() {
+                match *first {
+                    "self" => {}
+                    "super" => {
+                        module.pop();
+                    }
+                    _ => break,
+                }
+                segments.remove(0);
+            }
+            module
+        }
+        Some(name) if segments.len() == 1 && defines_type(file, modules, name) => here(),
+        _ => return resolved,
+    };
+    module
+        .iter()
+        .map(String::as_str)
+        .chain(segments)
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+/// Whether `file` defines a struct, enum or union named `name` in its inline modules `modules`.
+/// At the top level the whole file's text is searched, so that each part of a large file checked
+/// in parts sees the same.
+fn defines_type(file: &SourceFile, modules: &[String], name: &str) -> bool {
+    if modules.is_empty() {
+        return ["struct", "enum", "union"].iter().any(|kind| {
+            let written = format!("{kind} {name}");
+            file.text.match_indices(&written).any(|(i, _)| {
+                let before = file.text[..i].chars().next_back();
+                let after = file.text[i + written.len()..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        });
+    }
+    let mut items = &file.ast.items;
+    for module in modules {
+        let inner = items.iter().find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == module => m.content.as_ref().map(|(_, i)| i),
+            _ => None,
+        });
+        match inner {
+            Some(inner) => items = inner,
+            None => return false,
+        }
+    }
+    items.iter().any(|item| match item {
+        syn::Item::Struct(s) => s.ident == name,
+        syn::Item::Enum(e) => e.ident == name,
+        syn::Item::Union(u) => u.ident == name,
+        _ => false,
+    })
 }
 
 fn lit_str(expr: &syn::Expr) -> Option<&syn::LitStr> {
