@@ -472,6 +472,16 @@ pub fn lint_file(path: String, text: String, settings: &Settings) -> Vec<Diagnos
     lint_crate(vec![(path, text)], settings)
 }
 
+/// Whether `options` run a rule that compares two starts of a server
+/// ([`surface::COMPARING_TWO_STARTS`]), so `lint --server` must start it twice.
+pub fn surface_needs_two_starts(options: &Options) -> anyhow::Result<bool> {
+    let settings = Settings::load_without_project(options)?;
+    Ok(surface::COMPARING_TWO_STARTS
+        .iter()
+        .filter_map(|code| rules::find(code))
+        .any(|r| settings.enabled(r.meta)))
+}
+
 /// Lints what a running server advertises (see [`surface`]) with the rules that have a surface
 /// check.
 pub fn lint_surface(surface: &surface::Surface, options: &Options) -> anyhow::Result<Report> {

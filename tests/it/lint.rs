@@ -1134,7 +1134,8 @@ fn a_baseline_accepts_known_findings_survives_line_moves_and_fails_new_and_stale
         .stderr(contains("cannot read baseline"));
 }
 
-/// A server surface with one tool for each rule that judges surfaces, and one nothing should flag.
+/// A server surface with one tool for each rule that judges surfaces, and one nothing should flag;
+/// a second start of the server reorders the tools and changes one description.
 fn sample_surface() -> mcpforge::lint::surface::Surface {
     let tool = |value: serde_json::Value| serde_json::from_value(value).unwrap();
     let object = serde_json::json!({"type": "object"});
@@ -1149,10 +1150,19 @@ fn sample_surface() -> mcpforge::lint::surface::Surface {
         serde_json::json!({"name": "essay", "description": "Explains the weather in a city. ".repeat(40), "inputSchema": object}),
         serde_json::json!({"name": "fine", "description": "Looks a thing up.", "inputSchema": {"type": "object", "properties": {"q": {"type": "string", "description": "Query."}}}}),
     ];
+    let tools: Vec<rmcp::model::Tool> = tools.into_iter().map(tool).collect();
+    // A second start lists the tools in another order and one description differently.
+    let mut again: Vec<rmcp::model::Tool> = tools.iter().rev().cloned().collect();
+    let essay = again.iter_mut().find(|t| t.name == "essay").unwrap();
+    essay.description = Some("Explains the weather in a city, as of 12:04.".into());
     mcpforge::lint::surface::Surface {
         name: "demo".into(),
         version: "1.0.0".into(),
-        tools: tools.into_iter().map(tool).collect(),
+        tools,
+        again: Some(Box::new(mcpforge::lint::surface::Surface {
+            tools: again,
+            ..Default::default()
+        })),
         ..Default::default()
     }
 }
@@ -1189,7 +1199,7 @@ fn surface_rules_judge_what_a_server_advertises() {
         );
         judged += 1;
     }
-    assert!(judged >= 11, "only {judged} rules judge surfaces");
+    assert!(judged >= 13, "only {judged} rules judge surfaces");
 }
 
 #[test]

@@ -13,7 +13,7 @@ mod tool_surface_drift;
 pub use cross_tool_instruction::{
     CROSS_TOOL_INSTRUCTION, cross_tool_instruction, cross_tool_instruction_surface,
 };
-pub use dynamic_metadata::{DYNAMIC_METADATA, dynamic_metadata};
+pub use dynamic_metadata::{DYNAMIC_METADATA, dynamic_metadata, dynamic_metadata_surface};
 pub use overlong_metadata::{OVERLONG_METADATA, overlong_metadata, overlong_metadata_surface};
 pub use sensitive_reference::{
     SENSITIVE_REFERENCE, sensitive_reference, sensitive_reference_surface,
