@@ -9,7 +9,7 @@ pub(crate) mod auth;
 mod manifest;
 pub mod metadata;
 pub(crate) mod security;
-mod spec;
+pub(crate) mod spec;
 pub(crate) mod tools;
 pub(crate) mod transport;
 

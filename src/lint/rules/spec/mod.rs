@@ -13,7 +13,7 @@ mod output_schema_contract;
 mod sensitive_param_as_header;
 mod tool_name_too_long;
 mod undocumented_parameter;
-mod weak_tool_description;
+pub(crate) mod weak_tool_description;
 
 pub use business_error_as_protocol_error::{
     BUSINESS_ERROR_AS_PROTOCOL_ERROR, business_error_as_protocol_error,
