@@ -359,9 +359,7 @@ fn param_of(edge: &Edge, def: &FnSummary) -> Option<usize> {
                 // A bare name `use` did not resolve: the caller's own module.
                 def.path == edge.path && def.module == edge.module
             } else {
-                module_candidates(qualifier, &edge.module)
-                    .iter()
-                    .any(|m| *m == def.module)
+                module_candidates(qualifier, &edge.module).contains(&def.module)
             };
             found.then_some(edge.arg)
         }

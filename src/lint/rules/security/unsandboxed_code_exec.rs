@@ -76,7 +76,7 @@ pub fn unsandboxed_code_exec(file: &SourceFile, _: &CrateContext, out: &mut Vec<
         return;
     }
     let all_calls = calls(file);
-    flow_part(file, &Seeds::Tools, starts_interpreter(&all_calls), out);
+    flow_part(file, &Seeds::Tools, starts_interpreter(all_calls), out);
     for call in all_calls.iter().filter(|c| !c.method) {
         let (engine, limits): (&str, &[&str]) = match call.name.as_str() {
             "wasmtime::Store::new" => (
@@ -125,7 +125,7 @@ pub(super) fn flow_sinks(file: &SourceFile, seeds: &Seeds, out: &mut Vec<Diagnos
     if !file.text.contains("Command") {
         return;
     }
-    flow_part(file, seeds, starts_interpreter(&calls(file)), out);
+    flow_part(file, seeds, starts_interpreter(calls(file)), out);
 }
 
 fn flow_part(
