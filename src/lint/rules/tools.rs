@@ -167,7 +167,9 @@ fn find_item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
         file: &'a SourceFile,
         kind: &'k str,
         owner: String,
-        server: String,
+        /// The current `impl`'s type, and its path in the crate once a function needs it.
+        self_ty: Option<&'a syn::Path>,
+        server: Option<String>,
         /// The inline modules around the current item.
         modules: Vec<String>,
         found: Vec<ItemFn<'a>>,
@@ -179,25 +181,24 @@ fn find_item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
             self.modules.pop();
         }
         fn visit_item_impl(&mut self, item: &'a syn::ItemImpl) {
-            let (owner, server) = match &*item.self_ty {
-                syn::Type::Path(p) => {
-                    let owner = p
-                        .path
+            let (owner, self_ty) = match &*item.self_ty {
+                syn::Type::Path(p) => (
+                    p.path
                         .segments
                         .last()
                         .map(|s| s.ident.to_string())
-                        .unwrap_or_default();
-                    let server = server_path(self.file, &self.modules, &p.path);
-                    (owner, server)
-                }
-                _ => (String::new(), String::new()),
+                        .unwrap_or_default(),
+                    Some(&p.path),
+                ),
+                _ => (String::new(), None),
             };
             let saved = (
                 std::mem::replace(&mut self.owner, owner),
-                std::mem::replace(&mut self.server, server),
+                std::mem::replace(&mut self.self_ty, self_ty),
+                self.server.take(),
             );
             syn::visit::visit_item_impl(self, item);
-            (self.owner, self.server) = saved;
+            (self.owner, self.self_ty, self.server) = saved;
         }
         fn visit_impl_item_fn(&mut self, func: &'a syn::ImplItemFn) {
             let attr = func.attrs.iter().find(|a| {
@@ -225,6 +226,7 @@ fn find_item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
                         }
                     }
                 }
+                let server = self.server_path();
                 self.found.push(ItemFn {
                     func,
                     name,
@@ -232,17 +234,29 @@ fn find_item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
                     description,
                     doc: doc_text(&func.attrs),
                     owner: self.owner.clone(),
-                    server: self.server.clone(),
+                    server,
                 });
             }
             syn::visit::visit_impl_item_fn(self, func);
+        }
+    }
+    impl Finder<'_, '_> {
+        /// The current `impl` type's path in the crate, found once per `impl`.
+        fn server_path(&mut self) -> String {
+            let (file, modules, self_ty) = (self.file, &self.modules, self.self_ty);
+            self.server
+                .get_or_insert_with(|| {
+                    self_ty.map_or_else(String::new, |p| server_path(file, modules, p))
+                })
+                .clone()
         }
     }
     let mut finder = Finder {
         file,
         kind,
         owner: String::new(),
-        server: String::new(),
+        self_ty: None,
+        server: None,
         modules: Vec::new(),
         found: Vec::new(),
     };
@@ -299,6 +313,10 @@ fn defines_type(file: &SourceFile, modules: &[String], name: &str) -> bool {
     if modules.is_empty() {
         return ["struct", "enum", "union"].iter().any(|kind| {
             let written = format!("{kind} {name}");
+            // Remembered per file: every `impl` of a type asks again.
+            if !file.text.contains(&written) {
+                return false;
+            }
             file.text.match_indices(&written).any(|(i, _)| {
                 let before = file.text[..i].chars().next_back();
                 let after = file.text[i + written.len()..].chars().next();
