@@ -283,7 +283,7 @@ fn description(given: &Option<String>, name: &str, kind: &str) -> anyhow::Result
                 .into())
         }
         Some(d) => {
-            crate::lint::rules::metadata::check_metadata_text("`--description`", d)?;
+            crate::lint::rules::metadata::check_description("`--description`", name, d)?;
             Ok(d.trim().to_string())
         }
         None => Ok(format!(
@@ -323,7 +323,18 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
                 .into());
         }
         Some(d) => {
-            crate::lint::rules::metadata::check_metadata_text("`--description`", d)?;
+            crate::lint::rules::metadata::check_description("`--description`", &args.name, d)?;
+            // MCP005 judges tool descriptions (not prompts' or resources').
+            let weak = &crate::lint::rules::spec::WEAK_TOOL_DESCRIPTION;
+            if let Some(why) = crate::lint::rules::spec::weak_tool_description::judge(&args.name, d)
+            {
+                return Err(crate::lint::rules::metadata::refusal(
+                    "`--description`",
+                    weak,
+                    &format!("the description of tool `{}` {why}", args.name),
+                )
+                .into());
+            }
             d.trim().to_string()
         }
         None => format!(

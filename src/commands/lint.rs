@@ -33,8 +33,18 @@ pub fn run(ui: &Ui, ctx: &Context, args: &LintArgs) -> anyhow::Result<()> {
         preview: args.preview,
     };
     if let Some(command) = &args.server {
-        let surface = lint::surface::fetch(command, std::time::Duration::from_secs(args.timeout))
-            .map_err(|e| CliError::usage(format!("{e:#}")))?;
+        let timeout = std::time::Duration::from_secs(args.timeout);
+        let fetch = || {
+            lint::surface::fetch(command, timeout).map_err(|e| CliError::usage(format!("{e:#}")))
+        };
+        let mut surface = fetch()?;
+        // A second start shows what the server computes at run time (MCP013, MCP606).
+        if !args.update_lock
+            && lint::surface_needs_two_starts(&options)
+                .map_err(|e| CliError::usage(format!("{e:#}")))?
+        {
+            surface.again = Some(Box::new(fetch()?));
+        }
         let lock_path = ctx.cwd.join(lint::surface::LOCK_FILE);
         if args.update_lock {
             let lock = lint::surface::ToolsLock::of(&surface);

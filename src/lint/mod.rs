@@ -297,6 +297,11 @@ pub fn lint_package(
             {
                 part_bytes = usize::MAX;
             }
+            let flow_checks: Vec<rules::security::calls::FlowCheck> = rules::security::FLOW_RULES
+                .iter()
+                .filter(|(meta, _)| settings.enabled_in(&path, meta))
+                .map(|(_, check)| *check)
+                .collect();
             let keep = source::Keep::for_rules(|code| {
                 rules::find(code).is_some_and(|r| settings.enabled_in(&path, r.meta))
             });
@@ -310,7 +315,7 @@ pub fn lint_package(
                     };
                     check(file, &context, out);
                 }
-                (found, if_stdio, FileFacts::of(file))
+                (found, if_stdio, FileFacts::of(file, &flow_checks))
             });
             let mut diagnostics = Vec::new();
             let mut if_stdio = Vec::new();
@@ -364,6 +369,8 @@ pub fn lint_package(
             .filter(|f| program.contains(&f.path))
             .collect();
         let mut found = Vec::new();
+        // Tool input passed to the crate's own functions, followed to the sinks it reaches.
+        rules::security::calls::through_calls(members.iter().map(|f| &f.calls), &mut found);
         for rule in RULES.iter().filter(|r| settings.enabled(r.meta)) {
             if let Check::Crate(check) = rule.check {
                 check(&members, &context, &mut found);
@@ -418,17 +425,20 @@ pub struct FileFacts {
     pub auth: rules::auth::missing_protected_resource_metadata::AuthFacts,
     /// Serving MCP over HTTP and what guards it (MCP206, MCP208, MCP209).
     pub http: rules::transport::http::HttpFacts,
+    /// Calls passing tool input on, and what each function does with input (MCP401, MCP406,
+    /// MCP413).
+    pub calls: rules::security::calls::CallFacts,
 }
 
 impl FileFacts {
-    fn of(file: &SourceFile) -> Self {
+    fn of(file: &SourceFile, flow_checks: &[rules::security::calls::FlowCheck]) -> Self {
         let tools = rules::tools::item_fns(file, "tool")
             .into_iter()
             .map(|t| {
                 let (start, end) = file.range(t.name_span);
                 ToolSite {
                     name: t.name,
-                    server: t.owner,
+                    server: t.server,
                     start,
                     end,
                 }
@@ -442,6 +452,7 @@ impl FileFacts {
             paths: facts::PathFacts::of(file),
             auth,
             http,
+            calls: rules::security::calls::CallFacts::of(file, flow_checks),
         }
     }
 
@@ -452,12 +463,23 @@ impl FileFacts {
         self.paths.extend(part.paths);
         self.auth.extend(part.auth);
         self.http.extend(part.http);
+        self.calls.extend(part.calls);
     }
 }
 
 /// Lints one file as a crate of its own.
 pub fn lint_file(path: String, text: String, settings: &Settings) -> Vec<Diagnostic> {
     lint_crate(vec![(path, text)], settings)
+}
+
+/// Whether `options` run a rule that compares two starts of a server
+/// ([`surface::COMPARING_TWO_STARTS`]), so `lint --server` must start it twice.
+pub fn surface_needs_two_starts(options: &Options) -> anyhow::Result<bool> {
+    let settings = Settings::load_without_project(options)?;
+    Ok(surface::COMPARING_TWO_STARTS
+        .iter()
+        .filter_map(|code| rules::find(code))
+        .any(|r| settings.enabled(r.meta)))
 }
 
 /// Lints what a running server advertises (see [`surface`]) with the rules that have a surface

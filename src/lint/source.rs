@@ -122,6 +122,18 @@ pub struct SourceFile {
     lines: Rc<LineIndex>,
     /// The file's lines before this part (0 for a whole file): spans count from the part.
     line_base: usize,
+    /// What several rules ask of the tree, found once (see [`Cached`]).
+    cached: Cached,
+}
+
+/// What several rules ask of a file's tree, found on first use and kept for the others, so the
+/// tree is walked once per question rather than once per rule.
+#[derive(Default)]
+pub struct Cached {
+    pub calls: std::cell::OnceCell<Vec<crate::lint::rules::tools::Call>>,
+    pub metadata_strings: std::cell::OnceCell<Vec<(String, Span)>>,
+    pub model_facing_strings: std::cell::OnceCell<Vec<(String, String, Span)>>,
+    item_fns: RefCell<Vec<(String, Rc<crate::lint::rules::tools::ItemFnsIndex>)>>,
 }
 
 /// The text of a file, shared by its parts. Rules ask `text.contains(..)` as a whole-file gate
@@ -215,6 +227,7 @@ impl SourceFile {
             scope: Rc::new(scope),
             lines: Rc::new(lines),
             line_base: 0,
+            cached: Cached::default(),
         })
     }
 
@@ -318,6 +331,7 @@ impl SourceFile {
                 scope: Rc::clone(&scope),
                 lines: Rc::clone(&lines),
                 line_base,
+                cached: Cached::default(),
             };
             out.push(check(&file));
             line_base += text[start..end].bytes().filter(|b| *b == b'\n').count();
@@ -368,6 +382,34 @@ impl SourceFile {
             }
         }
         cuttable
+    }
+
+    /// What several rules ask of the tree, found once.
+    pub fn cached(&self) -> &Cached {
+        &self.cached
+    }
+
+    /// Where the item functions of `kind` sit, found by `index` on first use.
+    pub fn item_fns_index(
+        &self,
+        kind: &str,
+        index: impl FnOnce() -> crate::lint::rules::tools::ItemFnsIndex,
+    ) -> Rc<crate::lint::rules::tools::ItemFnsIndex> {
+        if let Some((_, found)) = self
+            .cached
+            .item_fns
+            .borrow()
+            .iter()
+            .find(|(k, _)| k == kind)
+        {
+            return Rc::clone(found);
+        }
+        let found = Rc::new(index());
+        self.cached
+            .item_fns
+            .borrow_mut()
+            .push((kind.to_string(), Rc::clone(&found)));
+        found
     }
 
     /// The full path a written path refers to, through this file's `use` items:

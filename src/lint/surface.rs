@@ -28,7 +28,15 @@ pub struct Surface {
     pub resources: Vec<Resource>,
     pub resource_templates: Vec<ResourceTemplate>,
     pub prompts: Vec<Prompt>,
+    /// What a second start of the same server advertised, when the rules that compare two
+    /// starts run (MCP013, MCP606): a tool order or a description that differs between them was
+    /// computed at run time.
+    #[serde(skip)]
+    pub again: Option<Box<Surface>>,
 }
+
+/// The rules that judge a server by comparing two of its starts.
+pub const COMPARING_TWO_STARTS: &[&str] = &["MCP013", "MCP606"];
 
 /// Starts `command`, reads its surface within `timeout`, and stops it.
 pub fn fetch(command: &str, timeout: Duration) -> anyhow::Result<Surface> {

@@ -918,3 +918,72 @@ async fn upgrade_plan_lists_moves() {
     assert_eq!(snapshot_tree(&root), before, "upgrade_plan wrote files");
     let _ = client.cancel().await;
 }
+
+/// `lint` takes `workspace` (every member, like `lint --workspace`) and returns, as `notes`, the
+/// warnings of a run that could not ask `cargo metadata` (here, a manifest cargo refuses but whose packages
+/// can still be read).
+#[tokio::test]
+async fn lint_lints_a_workspace_when_asked_and_returns_its_notes() {
+    let (_tmp, root) = workspace();
+    let ws = root.join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"3\"\n",
+    )
+    .unwrap();
+    for member in ["a", "b"] {
+        std::fs::create_dir_all(ws.join(member).join("src")).unwrap();
+        std::fs::write(
+            ws.join(member).join("Cargo.toml"),
+            format!("[package]\nname = \"{member}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            ws.join(member).join("src/lib.rs"),
+            "pub async fn slow() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n",
+        )
+        .unwrap();
+    }
+    let session = start(&root).await;
+    let files = |linted: &Value| -> Vec<String> {
+        linted["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["file"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let package = session
+        .ok("lint", json!({"project": "ws/a", "select": ["MCP107"]}))
+        .await;
+    assert_eq!(files(&package), ["src/lib.rs"], "{package:#}");
+    assert_eq!(package["notes"], json!([]));
+    let whole = session
+        .ok(
+            "lint",
+            json!({"project": "ws/a", "select": ["MCP107"], "workspace": true}),
+        )
+        .await;
+    assert_eq!(files(&whole), ["a/src/lib.rs", "b/src/lib.rs"], "{whole:#}");
+
+    // An edition cargo does not know: `cargo metadata` fails, the manifest still names the package.
+    std::fs::write(
+        ws.join("a/Cargo.toml"),
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2077\"\n",
+    )
+    .unwrap();
+    let fallback = session
+        .ok("lint", json!({"project": "ws/a", "select": ["MCP107"]}))
+        .await;
+    assert_eq!(files(&fallback), ["src/lib.rs"], "{fallback:#}");
+    let notes = fallback["notes"].as_array().unwrap();
+    assert!(
+        notes.len() == 1
+            && notes[0]
+                .as_str()
+                .unwrap()
+                .contains("`cargo metadata` could not run"),
+        "{fallback:#}"
+    );
+}

@@ -8,8 +8,8 @@ mod antipattern;
 pub(crate) mod auth;
 mod manifest;
 pub mod metadata;
-mod security;
-mod spec;
+pub(crate) mod security;
+pub(crate) mod spec;
 pub(crate) mod tools;
 pub(crate) mod transport;
 
@@ -176,7 +176,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &spec::NONDETERMINISTIC_TOOL_ORDER,
         check: Check::Source(spec::nondeterministic_tool_order),
-        surface: None,
+        surface: Some(spec::nondeterministic_tool_order_surface),
     },
     Rule {
         meta: &spec::SENSITIVE_PARAM_AS_HEADER,
@@ -519,7 +519,7 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &metadata::DYNAMIC_METADATA,
         check: Check::Source(metadata::dynamic_metadata),
-        surface: None,
+        surface: Some(metadata::dynamic_metadata_surface),
     },
     Rule {
         meta: &metadata::OVERLONG_METADATA,

@@ -21,29 +21,184 @@ pub struct ItemFn<'a> {
     /// The type whose `impl` block holds it (`Counter` for `impl Counter`, `impl<S> Counter<S>`
     /// or `impl Trait for Counter`): the server whose router lists it.
     pub owner: String,
+    /// That type's path within the crate where the file says it (`common::counter::Counter` for a
+    /// type defined in `src/common/counter.rs` or imported from there), else its name: two types
+    /// of one name in different modules are different servers.
+    pub server: String,
 }
 
 /// Every function carrying an attribute whose last path segment is `kind` (`tool`, `prompt`).
+///
+/// Found once per file and kind (a dozen rules ask): the first call walks the tree and notes
+/// where each one sits; later calls read them from there.
 pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
+    let index = file.item_fns_index(kind, || ItemFnsIndex::of(file, kind));
+    match &*index {
+        ItemFnsIndex::At(found) => found.iter().filter_map(|at| at.get(file)).collect(),
+        ItemFnsIndex::Walk => find_item_fns(file, kind),
+    }
+}
+
+/// Where a file's item functions of one kind sit, found once.
+pub enum ItemFnsIndex {
+    /// All of them sit in `impl` blocks at the top level or in inline modules.
+    At(Vec<ItemFnAt>),
+    /// Some sit deeper (an `impl` inside a function body): walk the tree each time.
+    Walk,
+}
+
+/// One item function: the indices of the items leading to its `impl` block (through inline
+/// modules), its index in the block, and what [`ItemFn`] says of it.
+pub struct ItemFnAt {
+    items: Vec<usize>,
+    index: usize,
+    name: String,
+    name_span: Span,
+    description: Option<(String, Span)>,
+    doc: String,
+    owner: String,
+    server: String,
+}
+
+impl ItemFnAt {
+    fn get<'a>(&self, file: &'a SourceFile) -> Option<ItemFn<'a>> {
+        let (last, modules) = self.items.split_last()?;
+        let mut items = &file.ast.items;
+        for &k in modules {
+            match items.get(k)? {
+                syn::Item::Mod(m) => items = &m.content.as_ref()?.1,
+                _ => return None,
+            }
+        }
+        let syn::Item::Impl(block) = items.get(*last)? else {
+            return None;
+        };
+        let syn::ImplItem::Fn(func) = block.items.get(self.index)? else {
+            return None;
+        };
+        Some(ItemFn {
+            func,
+            name: self.name.clone(),
+            name_span: self.name_span,
+            description: self.description.clone(),
+            doc: self.doc.clone(),
+            owner: self.owner.clone(),
+            server: self.server.clone(),
+        })
+    }
+}
+
+impl ItemFnsIndex {
+    fn of(file: &SourceFile, kind: &str) -> Self {
+        let found = find_item_fns(file, kind);
+        let mut located = Vec::with_capacity(found.len());
+        Self::locate(&file.ast.items, kind, &mut Vec::new(), &mut located);
+        // Anything the walk finds that does not sit where `locate` looks: walk every time.
+        let same = located.len() == found.len()
+            && located
+                .iter()
+                .zip(&found)
+                .all(|((_, func), f)| std::ptr::eq(*func, f.func));
+        if !same {
+            return Self::Walk;
+        }
+        Self::At(
+            located
+                .into_iter()
+                .zip(found)
+                .map(|((mut at, _), f)| {
+                    (at.name, at.name_span, at.description, at.doc) =
+                        (f.name, f.name_span, f.description, f.doc);
+                    (at.owner, at.server) = (f.owner, f.server);
+                    at
+                })
+                .collect(),
+        )
+    }
+
+    /// Notes, in source order, every function with a `kind` attribute in an `impl` block among
+    /// `items` or the inline modules below them.
+    fn locate<'a>(
+        items: &'a [syn::Item],
+        kind: &str,
+        path: &mut Vec<usize>,
+        out: &mut Vec<(ItemFnAt, &'a syn::ImplItemFn)>,
+    ) {
+        for (k, item) in items.iter().enumerate() {
+            path.push(k);
+            match item {
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        Self::locate(inner, kind, path, out);
+                    }
+                }
+                syn::Item::Impl(block) => {
+                    for (index, inner) in block.items.iter().enumerate() {
+                        if let syn::ImplItem::Fn(func) = inner
+                            && func
+                                .attrs
+                                .iter()
+                                .any(|a| a.path().segments.last().is_some_and(|s| s.ident == kind))
+                        {
+                            let at = ItemFnAt {
+                                items: path.clone(),
+                                index,
+                                name: String::new(),
+                                name_span: Span::call_site(),
+                                description: None,
+                                doc: String::new(),
+                                owner: String::new(),
+                                server: String::new(),
+                            };
+                            out.push((at, func));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            path.pop();
+        }
+    }
+}
+
+/// [`item_fns`] by walking the whole tree.
+fn find_item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
     struct Finder<'a, 'k> {
+        file: &'a SourceFile,
         kind: &'k str,
         owner: String,
+        /// The current `impl`'s type, and its path in the crate once a function needs it.
+        self_ty: Option<&'a syn::Path>,
+        server: Option<String>,
+        /// The inline modules around the current item.
+        modules: Vec<String>,
         found: Vec<ItemFn<'a>>,
     }
     impl<'a> Visit<'a> for Finder<'a, '_> {
+        fn visit_item_mod(&mut self, item: &'a syn::ItemMod) {
+            self.modules.push(item.ident.to_string());
+            syn::visit::visit_item_mod(self, item);
+            self.modules.pop();
+        }
         fn visit_item_impl(&mut self, item: &'a syn::ItemImpl) {
-            let owner = match &*item.self_ty {
-                syn::Type::Path(p) => p
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default(),
-                _ => String::new(),
+            let (owner, self_ty) = match &*item.self_ty {
+                syn::Type::Path(p) => (
+                    p.path
+                        .segments
+                        .last()
+                        .map(|s| s.ident.to_string())
+                        .unwrap_or_default(),
+                    Some(&p.path),
+                ),
+                _ => (String::new(), None),
             };
-            let saved = std::mem::replace(&mut self.owner, owner);
+            let saved = (
+                std::mem::replace(&mut self.owner, owner),
+                std::mem::replace(&mut self.self_ty, self_ty),
+                self.server.take(),
+            );
             syn::visit::visit_item_impl(self, item);
-            self.owner = saved;
+            (self.owner, self.self_ty, self.server) = saved;
         }
         fn visit_impl_item_fn(&mut self, func: &'a syn::ImplItemFn) {
             let attr = func.attrs.iter().find(|a| {
@@ -71,6 +226,7 @@ pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
                         }
                     }
                 }
+                let server = self.server_path();
                 self.found.push(ItemFn {
                     func,
                     name,
@@ -78,18 +234,114 @@ pub fn item_fns<'a>(file: &'a SourceFile, kind: &str) -> Vec<ItemFn<'a>> {
                     description,
                     doc: doc_text(&func.attrs),
                     owner: self.owner.clone(),
+                    server,
                 });
             }
             syn::visit::visit_impl_item_fn(self, func);
         }
     }
+    impl Finder<'_, '_> {
+        /// The current `impl` type's path in the crate, found once per `impl`.
+        fn server_path(&mut self) -> String {
+            let (file, modules, self_ty) = (self.file, &self.modules, self.self_ty);
+            self.server
+                .get_or_insert_with(|| {
+                    self_ty.map_or_else(String::new, |p| server_path(file, modules, p))
+                })
+                .clone()
+        }
+    }
     let mut finder = Finder {
+        file,
         kind,
         owner: String::new(),
+        self_ty: None,
+        server: None,
+        modules: Vec::new(),
         found: Vec::new(),
     };
     finder.visit_file(&file.ast);
     finder.found
+}
+
+/// The path within the crate of the type an `impl` in the inline modules `modules` of `file`
+/// names: through `use` items (`crate::`, `self::`, `super::` paths), or the module's own when
+/// the file defines the type there; else the path as written (a type imported by a glob, or
+/// from another crate, keeps its name).
+fn server_path(file: &SourceFile, modules: &[String], path: &syn::Path) -> String {
+    let resolved = file.resolve(path);
+    let here = || {
+        let mut module = crate::lint::rules::security::calls::file_module(&file.path);
+        module.extend(modules.iter().cloned());
+        module
+    };
+    let mut segments: Vec<&str> = resolved.split("::").collect();
+    let module = match segments.first() {
+        Some(&"crate") => {
+            segments.remove(0);
+            Vec::new()
+        }
+        Some(&"self" | &"super") => {
+            let mut module = here();
+            while let Some(first) = segments.first() {
+                match *first {
+                    "self" => {}
+                    "super" => {
+                        module.pop();
+                    }
+                    _ => break,
+                }
+                segments.remove(0);
+            }
+            module
+        }
+        Some(name) if segments.len() == 1 && defines_type(file, modules, name) => here(),
+        _ => return resolved,
+    };
+    module
+        .iter()
+        .map(String::as_str)
+        .chain(segments)
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+/// Whether `file` defines a struct, enum or union named `name` in its inline modules `modules`.
+/// At the top level the whole file's text is searched, so that each part of a large file checked
+/// in parts sees the same.
+fn defines_type(file: &SourceFile, modules: &[String], name: &str) -> bool {
+    if modules.is_empty() {
+        return ["struct", "enum", "union"].iter().any(|kind| {
+            let written = format!("{kind} {name}");
+            // Remembered per file: every `impl` of a type asks again.
+            if !file.text.contains(&written) {
+                return false;
+            }
+            file.text.match_indices(&written).any(|(i, _)| {
+                let before = file.text[..i].chars().next_back();
+                let after = file.text[i + written.len()..].chars().next();
+                !before.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                    && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        });
+    }
+    let mut items = &file.ast.items;
+    for module in modules {
+        let inner = items.iter().find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == module => m.content.as_ref().map(|(_, i)| i),
+            _ => None,
+        });
+        match inner {
+            Some(inner) => items = inner,
+            None => return false,
+        }
+    }
+    items.iter().any(|item| match item {
+        syn::Item::Struct(s) => s.ident == name,
+        syn::Item::Enum(e) => e.ident == name,
+        syn::Item::Union(u) => u.ident == name,
+        _ => false,
+    })
 }
 
 fn lit_str(expr: &syn::Expr) -> Option<&syn::LitStr> {
@@ -118,7 +370,15 @@ pub fn doc_text(attrs: &[syn::Attribute]) -> String {
 /// Strings clients show to models: every doc comment (tool, prompt and parameter docs become
 /// descriptions), string arguments of `#[tool]`/`#[prompt]` attributes, and literals passed to
 /// `with_description`, `with_title` and `with_instructions`.
-pub fn metadata_strings(file: &SourceFile) -> Vec<(String, Span)> {
+///
+/// Collected once per file (several rules ask).
+pub fn metadata_strings(file: &SourceFile) -> &[(String, Span)] {
+    file.cached()
+        .metadata_strings
+        .get_or_init(|| find_metadata_strings(file))
+}
+
+fn find_metadata_strings(file: &SourceFile) -> Vec<(String, Span)> {
     #[derive(Default)]
     struct Collector {
         found: Vec<(String, Span)>,
@@ -191,7 +451,13 @@ pub struct Call {
 
 /// Every path call (`a::b(..)`, resolved through `use`) and method call (`.m(..)`) in the file,
 /// including those inside common macros whose arguments parse as expressions.
-pub fn calls(file: &SourceFile) -> Vec<Call> {
+///
+/// Collected once per file (a dozen rules ask).
+pub fn calls(file: &SourceFile) -> &[Call] {
+    file.cached().calls.get_or_init(|| find_calls(file))
+}
+
+fn find_calls(file: &SourceFile) -> Vec<Call> {
     struct Collector<'f> {
         file: &'f SourceFile,
         in_tool: bool,
@@ -567,7 +833,15 @@ pub fn non_object_type(ty: &syn::Type) -> Option<String> {
 /// with its name, the doc comments of the fields of their `Parameters<T>` structs, and literals
 /// passed to `with_description`, `with_title` and `with_instructions`. Module and platform doc
 /// comments are not among them.
-pub fn model_facing_strings(file: &SourceFile) -> Vec<(String, String, Span)> {
+///
+/// Collected once per file (several rules ask).
+pub fn model_facing_strings(file: &SourceFile) -> &[(String, String, Span)] {
+    file.cached()
+        .model_facing_strings
+        .get_or_init(|| find_model_facing_strings(file))
+}
+
+fn find_model_facing_strings(file: &SourceFile) -> Vec<(String, String, Span)> {
     let mut out = Vec::new();
     let mut structs = Vec::new();
     // Every struct's documented fields, in one pass over the file.

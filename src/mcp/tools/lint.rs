@@ -29,6 +29,11 @@ pub struct LintParams {
     /// The lowest severity that makes `passed` false (default error).
     #[serde(default)]
     pub fail_on: Option<Severity>,
+    /// Lint every member of the Cargo workspace `project` belongs to (like `mcpforge lint
+    /// --workspace`); by default only the package at `project` (every member when `project` is
+    /// a virtual workspace).
+    #[serde(default)]
+    pub workspace: bool,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -45,6 +50,9 @@ pub struct LintOutput {
     /// Rust files and lines read.
     pub files: usize,
     pub lines: usize,
+    /// What the lint could not do as asked, though it went on: for example, `cargo metadata`
+    /// could not run, so the packages were read from the manifests instead.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -164,7 +172,15 @@ impl McpServer {
     ) -> Result<Json<LintOutput>, String> {
         let roots = self.roots(&peer).await;
         blocking(move || {
-            let dir = roots.resolve(&params.project)?;
+            let mut dir = roots.resolve(&params.project)?;
+            let scope = if params.workspace {
+                // The workspace's root, which must be inside the roots too.
+                dir = lint::project_root(&dir, lint::Scope::Workspace);
+                roots.check(&dir)?;
+                lint::Scope::Workspace
+            } else {
+                lint::Scope::Package
+            };
             check_no_enclosing_workspace(&roots, &dir)?;
             roots.check_tree(&dir)?;
             let options = lint::Options {
@@ -172,7 +188,7 @@ impl McpServer {
                 ignore: params.ignore.clone(),
                 preview: params.preview,
             };
-            let report = commands::lint::check(&dir, &options)?;
+            let report = commands::lint::check_scoped(&dir, &options, scope)?;
             let fail_on = params.fail_on.unwrap_or(Severity::Error);
             let count = |level: Severity| report.active().filter(|d| d.severity() == level).count();
             Ok(LintOutput {
@@ -202,6 +218,7 @@ impl McpServer {
                 suppressed: report.diagnostics.len() - report.active().count(),
                 files: report.files,
                 lines: report.lines,
+                notes: report.warnings.clone(),
             })
         })
         .await

@@ -31,7 +31,7 @@ const CONSTRUCTORS: &[&str] = &[
 
 pub fn client_per_call(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for call in calls(file)
-        .into_iter()
+        .iter()
         .filter(|c| c.in_tool && !c.method && matches_path(&c.name, CONSTRUCTORS))
     {
         out.push(file.diagnostic(

@@ -14,7 +14,7 @@ pub static GOD_SERVER: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Stable,
     autofix: None,
-    limits: "A server is one type: the `#[tool]` functions of every `#[tool_router]` impl of that type, within one program of the package (a binary and the library it links), so several servers in one crate are counted apart. Tools registered at run time (`ToolRouter::add_route`, a hand-written `list_tools`) are not counted; `lint --server` counts what a running server lists.",
+    limits: "A server is one type: the `#[tool]` functions of every `#[tool_router]` impl of that type, within one program of the package (a binary and the library it links), so several servers in one crate are counted apart. A type is known by its path in the crate (two types of one name in different modules are two servers); one reached only through a glob import is known by its name alone. Tools registered at run time (`ToolRouter::add_route`, a hand-written `list_tools`) are not counted; `lint --server` counts what a running server lists.",
     summary: "One server with more than 20 tools (an error above 50); `[lint.options]` `max-tools-warn` and `max-tools-error` change the limits.",
     why: "The research's \"god server\" anti-pattern: every tool's schema is sent to the model on every request, clients degrade with dozens of tools (some cap the count), and one team's change risks everyone's server.",
     example: "#[tool_router]\nimpl Server {\n    // 60 #[tool] functions\n}",

@@ -36,7 +36,7 @@ pub fn platform_bypass(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagno
         return;
     }
     for call in calls(file)
-        .into_iter()
+        .iter()
         .filter(|c| !c.method && matches_path(&c.name, RAW))
     {
         out.push(file.diagnostic(

@@ -20,7 +20,7 @@ pub static TLS_VERIFICATION_DISABLED: RuleMeta = RuleMeta {
 };
 
 pub fn tls_verification_disabled(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
-    for call in calls(file).into_iter().filter(|c| c.method) {
+    for call in calls(file).iter().filter(|c| c.method) {
         let dangerous = matches!(
             call.name.as_str(),
             "danger_accept_invalid_certs" | "danger_accept_invalid_hostnames"

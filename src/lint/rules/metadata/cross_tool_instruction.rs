@@ -46,8 +46,8 @@ pub(super) fn judge(own: &str, text: &str) -> Option<String> {
 
 pub fn cross_tool_instruction(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (own, text, span) in model_facing_strings(file) {
-        if let Some(message) = judge(&own, &text) {
-            out.push(file.diagnostic(&CROSS_TOOL_INSTRUCTION, span, message));
+        if let Some(message) = judge(own, text) {
+            out.push(file.diagnostic(&CROSS_TOOL_INSTRUCTION, *span, message));
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::{matches_path, tool_args};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
+use crate::lint::surface::{self, Surface};
 
 pub static DYNAMIC_METADATA: RuleMeta = RuleMeta {
     code: "MCP606",
@@ -14,7 +15,7 @@ pub static DYNAMIC_METADATA: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Stable,
     autofix: None,
-    limits: "Reads `description = ..`/`title = ..` in `#[tool]`/`#[prompt]` attributes and the arguments of `with_description`, `with_title`, `with_instructions` and `Tool::new`: an expression that calls into `std::env::var*`, `std::fs`, `tokio::fs` or `reqwest` (through the file's `use` items, inside `format!` too). `env!`, `include_str!` and constants are fixed at build time and reviewed with the code, so they are not reported. A value computed in another function and passed in is not followed.",
+    limits: "Reads `description = ..`/`title = ..` in `#[tool]`/`#[prompt]` attributes and the arguments of `with_description`, `with_title`, `with_instructions` and `Tool::new`: an expression that calls into `std::env::var*`, `std::fs`, `tokio::fs` or `reqwest` (through the file's `use` items, inside `format!` too). `env!`, `include_str!` and constants are fixed at build time and reviewed with the code, so they are not reported. A value computed in another function and passed in is not followed. `lint --server` starts the server twice and reports metadata (descriptions, titles, parameter descriptions, server instructions) that differs between the two starts, however it is computed; metadata that reads something unchanged between the two starts is not caught that way.",
     summary: "A tool's description or title, or the server's instructions, read at run time from the environment, a file or the network.",
     why: "What the model reads about a tool is what decides when it is called and with what. Text that comes from a variable, a file or a URL can change after review and after the user approved the server (a \"rug pull\"): the same binary starts telling the model to do something else. Pinning tool descriptions (MCP608, mcp-scan) only helps when they are fixed.",
     example: "Tool::new(\"search\", std::env::var(\"SEARCH_DESCRIPTION\").unwrap_or_default(), schema)",
@@ -60,6 +61,35 @@ fn runtime_source(file: &SourceFile, expr: &syn::Expr) -> Option<String> {
     let mut finder = Finder { file, found: None };
     finder.visit_expr(expr);
     finder.found
+}
+
+/// With `lint --server`: metadata that a second start of the server advertises differently.
+pub fn dynamic_metadata_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
+    let Some(again) = &surface.again else {
+        return;
+    };
+    type Texts = std::collections::BTreeMap<(String, String), Vec<String>>;
+    let texts = |s: &Surface| -> Texts {
+        let mut texts = Texts::new();
+        for (kind, name, text) in s.metadata() {
+            texts.entry((kind, name)).or_default().push(text);
+        }
+        texts
+    };
+    let later = texts(again);
+    for ((kind, name), text) in texts(surface) {
+        if later
+            .get(&(kind.clone(), name.clone()))
+            .is_some_and(|t| *t != text)
+        {
+            out.push(surface::diagnostic(
+                &DYNAMIC_METADATA,
+                &kind,
+                &name,
+                format!("the metadata of `{name}` differs between two starts of the server: it is computed at run time"),
+            ));
+        }
+    }
 }
 
 pub fn dynamic_metadata(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {

@@ -29,8 +29,8 @@ fn is_hidden(c: char) -> bool {
 
 pub fn hidden_unicode(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (text, span) in metadata_strings(file) {
-        if let Some(message) = judge(&text) {
-            out.push(file.diagnostic(&HIDDEN_UNICODE, span, message));
+        if let Some(message) = judge(text) {
+            out.push(file.diagnostic(&HIDDEN_UNICODE, *span, message));
         }
     }
 }

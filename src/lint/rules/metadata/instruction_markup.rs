@@ -36,8 +36,8 @@ fn markup() -> &'static Regex {
 
 pub fn instruction_markup(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (text, span) in metadata_strings(file) {
-        if let Some(message) = judge(&text) {
-            out.push(file.diagnostic(&INSTRUCTION_MARKUP, span, message));
+        if let Some(message) = judge(text) {
+            out.push(file.diagnostic(&INSTRUCTION_MARKUP, *span, message));
         }
     }
 }

@@ -33,8 +33,8 @@ fn phrases() -> &'static Regex {
 
 pub fn model_directed_imperatives(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (text, span) in metadata_strings(file) {
-        if let Some(message) = judge(&text) {
-            out.push(file.diagnostic(&MODEL_DIRECTED_IMPERATIVES, span, message));
+        if let Some(message) = judge(text) {
+            out.push(file.diagnostic(&MODEL_DIRECTED_IMPERATIVES, *span, message));
         }
     }
 }

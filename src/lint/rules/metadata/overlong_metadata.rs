@@ -30,8 +30,8 @@ fn judge(name: &str, text: &str) -> Option<String> {
 
 pub fn overlong_metadata(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (name, text, span) in model_facing_strings(file) {
-        if let Some(message) = judge(&name, &text) {
-            out.push(file.diagnostic(&OVERLONG_METADATA, span, message));
+        if let Some(message) = judge(name, text) {
+            out.push(file.diagnostic(&OVERLONG_METADATA, *span, message));
         }
     }
 }

@@ -46,8 +46,8 @@ pub(super) fn judge(text: &str) -> Option<String> {
 
 pub fn sensitive_reference(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for (_, text, span) in model_facing_strings(file) {
-        if let Some(message) = judge(&text) {
-            out.push(file.diagnostic(&SENSITIVE_REFERENCE, span, message));
+        if let Some(message) = judge(text) {
+            out.push(file.diagnostic(&SENSITIVE_REFERENCE, *span, message));
         }
     }
 }

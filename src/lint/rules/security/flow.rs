@@ -11,9 +11,11 @@
 //! function (an allowlist `contains`, `Path::starts_with`, `components()`, `file_name()`, or a
 //! validator), is clean from then on, together with what it was built from.
 //!
-//! It does not follow values into other functions (a helper that fetches is not seen), through
-//! `self` fields or globals, or out of opaque macros; shadowing inside a nested block leaks out of
-//! it. Rules say so in their documentation.
+//! Within one function it does not follow values through `self` fields or globals, or out of
+//! opaque macros; shadowing inside a nested block leaks out of it. Calls into the crate's own
+//! functions are followed by [`super::calls`], which walks each function from each of its
+//! parameters ([`Seeds::Param`]) and joins the walks crate-wide. Rules say so in their
+//! documentation.
 
 use std::collections::{HashMap, HashSet};
 
@@ -37,6 +39,10 @@ pub struct Flow<'f> {
     /// path and the call's first argument when it is a literal.
     origins: HashMap<String, (String, Option<String>)>,
     neutral: Neutral,
+    /// The `impl` type of the function walked (empty for a free function).
+    pub owner: String,
+    /// The name of the function walked (a tool's name as clients see it).
+    pub function: String,
 }
 
 impl<'f> Flow<'f> {
@@ -469,48 +475,101 @@ fn stringified(mut expr: &syn::Expr) -> bool {
     false
 }
 
-/// Walks every `#[tool]` function of `file`, calling `on_call` for each call and method call
-/// (and each macro, as `syn::Expr::Macro` is not visited as a call) with the flow state there.
-pub fn each_tool_call(
+/// Where a walk starts.
+pub enum Seeds<'s> {
+    /// The input of every `#[tool]` function of the file.
+    Tools,
+    /// One parameter of one function, standing for whatever input a caller passes it: values
+    /// built from it carry `marker` (see [`super::calls`]) until the caller is known.
+    Param {
+        sig: &'s syn::Signature,
+        block: &'s syn::Block,
+        /// The function's `impl` type, if any (what `Self::` and `self.` name).
+        owner: &'s str,
+        /// Which of the typed (non-`self`) arguments.
+        index: usize,
+        marker: &'s str,
+    },
+}
+
+/// Walks from `seeds` (every `#[tool]` function's input, or one parameter of one function),
+/// calling `on_call` for each call and method call (and each macro, as `syn::Expr::Macro` is not
+/// visited as a call) with the flow state there.
+pub fn each_call(
     file: &SourceFile,
+    seeds: &Seeds,
     neutral: Neutral,
     mut on_call: impl FnMut(&Flow, &syn::Expr),
 ) {
-    for tool in super::super::tools::item_fns(file, "tool") {
-        let mut flow = Flow {
-            file,
-            tainted: HashMap::new(),
-            clean: HashSet::new(),
-            derived: HashMap::new(),
-            origins: HashMap::new(),
-            neutral,
-        };
-        for input in &tool.func.sig.inputs {
-            let syn::FnArg::Typed(arg) = input else {
-                continue;
-            };
-            let parameters = matches!(&*arg.ty, syn::Type::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == "Parameters"));
-            let marked = arg.attrs.iter().any(|a| {
-                a.path().is_ident("tool")
-                    && a.parse_args::<syn::Ident>()
-                        .is_ok_and(|i| i == "param" || i == "aggr")
+    let new_flow = |owner: &str, function: &str| Flow {
+        file,
+        tainted: HashMap::new(),
+        clean: HashSet::new(),
+        derived: HashMap::new(),
+        origins: HashMap::new(),
+        neutral,
+        owner: owner.to_string(),
+        function: function.to_string(),
+    };
+    match seeds {
+        Seeds::Tools => {
+            for tool in super::super::tools::item_fns(file, "tool") {
+                let mut flow = new_flow(&tool.owner, &tool.name);
+                for input in &tool.func.sig.inputs {
+                    let syn::FnArg::Typed(arg) = input else {
+                        continue;
+                    };
+                    let parameters = matches!(&*arg.ty, syn::Type::Path(p)
+                        if p.path.segments.last().is_some_and(|s| s.ident == "Parameters"));
+                    let marked = arg.attrs.iter().any(|a| {
+                        a.path().is_ident("tool")
+                            && a.parse_args::<syn::Ident>()
+                                .is_ok_and(|i| i == "param" || i == "aggr")
+                    });
+                    if parameters || marked {
+                        let mut names = Vec::new();
+                        pat_idents(&arg.pat, &mut names);
+                        flow.tainted
+                            .extend(names.into_iter().map(|n| (n.clone(), n)));
+                    }
+                }
+                if flow.tainted.is_empty() {
+                    continue;
+                }
+                let mut walker = Walker {
+                    flow,
+                    on_call: &mut on_call,
+                };
+                walker.visit_block(&tool.func.block);
+            }
+        }
+        Seeds::Param {
+            sig,
+            block,
+            owner,
+            index,
+            marker,
+        } => {
+            let mut flow = new_flow(owner, &sig.ident.to_string());
+            let typed = sig.inputs.iter().filter_map(|input| match input {
+                syn::FnArg::Typed(arg) => Some(arg),
+                syn::FnArg::Receiver(_) => None,
             });
-            if parameters || marked {
+            if let Some(arg) = typed.into_iter().nth(*index) {
                 let mut names = Vec::new();
                 pat_idents(&arg.pat, &mut names);
                 flow.tainted
-                    .extend(names.into_iter().map(|n| (n.clone(), n)));
+                    .extend(names.into_iter().map(|n| (n, marker.to_string())));
             }
+            if flow.tainted.is_empty() {
+                return;
+            }
+            let mut walker = Walker {
+                flow,
+                on_call: &mut on_call,
+            };
+            walker.visit_block(block);
         }
-        if flow.tainted.is_empty() {
-            continue;
-        }
-        let mut walker = Walker {
-            flow,
-            on_call: &mut on_call,
-        };
-        walker.visit_block(&tool.func.block);
     }
 }
 

@@ -34,7 +34,7 @@ const PREFIXES: &[&str] = &[
 
 pub fn handwritten_ip_check(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     for call in calls(file)
-        .into_iter()
+        .iter()
         .filter(|c| c.method && matches!(c.name.as_str(), "starts_with" | "ends_with" | "contains"))
     {
         if let Some(value) = call.args.first().and_then(literal)

@@ -1,6 +1,7 @@
 //! MCP4xx: bypasses of the platform's security abstractions (SSRF-safe fetching, path-safe file
 //! access, sandboxed execution).
 
+pub(crate) mod calls;
 mod canonicalize_then_open;
 mod check_then_fetch;
 mod fetch_client;
@@ -30,3 +31,13 @@ pub use unsandboxed_code_exec::{UNSANDBOXED_CODE_EXEC, unsandboxed_code_exec};
 pub use untrusted_path_join::{UNTRUSTED_PATH_JOIN, untrusted_path_join};
 pub use unvalidated_redirects::{UNVALIDATED_REDIRECTS, unvalidated_redirects};
 pub use windows_batch_args::{WINDOWS_BATCH_ARGS, windows_batch_args};
+
+use super::RuleMeta;
+
+/// The rules that follow tool input to a sink, with their walks: [`calls`] follows the input
+/// through calls to the crate's own functions with them.
+pub(crate) static FLOW_RULES: &[(&RuleMeta, calls::FlowCheck)] = &[
+    (&UNGUARDED_OUTBOUND_URL, unguarded_outbound_url::flow_sinks),
+    (&UNTRUSTED_PATH_JOIN, untrusted_path_join::flow_sinks),
+    (&UNSANDBOXED_CODE_EXEC, unsandboxed_code_exec::flow_sinks),
+];

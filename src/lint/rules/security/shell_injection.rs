@@ -34,7 +34,7 @@ const SHELLS: &[&str] = &[
 ];
 
 pub fn shell_injection(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
-    for call in calls(file).into_iter().filter(|c| {
+    for call in calls(file).iter().filter(|c| {
         !c.method && (c.name == "Command::new" || c.name.ends_with("process::Command::new"))
     }) {
         match call.args.first().and_then(literal) {

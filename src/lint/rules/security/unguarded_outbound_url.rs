@@ -2,7 +2,7 @@
 
 use syn::spanned::Spanned;
 
-use super::flow::{Flow, each_tool_call, inline_captures, macro_args, root_call, root_local};
+use super::flow::{Flow, Seeds, each_call, inline_captures, macro_args, root_call, root_local};
 use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::literal;
 use crate::lint::rules::{Family, RuleMeta, Status};
@@ -15,7 +15,7 @@ pub static UNGUARDED_OUTBOUND_URL: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: None,
-    limits: "The flow is followed within the `#[tool]` function only: input handed to a helper function that does the request, stored in `self` or a global, or passed through a macro other than `format!`-like ones is not seen. A value passed to a function or method named `validate*`, `sanitize*`, `check*`, `ensure*`, `verify*`, `is_allowed*` or `is_safe*`, or tested in an `if` that returns (allowlist `contains` on a fixed table, a validator), counts as validated — the linter trusts the name. A URL built as `format!(\"https://api.example.com/{}\", p.x)` (scheme, host and a `/` fixed before the first input) is not reported: the input cannot change the host. `Url::join` with input is reported (`//evil.example` replaces the host). Without types, a receiver is taken for an HTTP client when it was built by `reqwest::Client::new()`/`builder()` in the function or is named `http…`/`reqwest`; one named only `…client…` (it may be a database or cache client) counts when the input's field is named like a URL (`url`, `uri`, `endpoint`, `link`, `href`, `webhook`, `callback`, `host`, `site`, `target`).",
+    limits: "Input is followed within the `#[tool]` function and through direct calls to the crate's own functions, up to 3 calls deep: free functions and associated functions of inherent `impl` blocks, called by path (`helper(x)`, `crate::net::helper(x)`, `Self::helper(x)`, `Server::helper(x)`) or on `self` (`self.helper(x)`); the finding is reported at the sink, with the chain of calls and the tool it started from. Not followed: trait methods, closures, functions called through macros or function pointers, other crates (a library called from its binary by the crate's name included), glob-imported names, and methods of receivers other than `self`; calls into the platform's `UrlFetcher`, `FileOps` and `CodeExecutor`, or into a `platform` module, are where the checks happen and are not followed either.. Input stored in `self` or a global, or passed through a macro other than `format!`-like ones, is not seen. A value passed to a function or method named `validate*`, `sanitize*`, `check*`, `ensure*`, `verify*`, `is_allowed*` or `is_safe*`, or tested in an `if` that returns (allowlist `contains` on a fixed table, a validator), counts as validated — the linter trusts the name. A URL built as `format!(\"https://api.example.com/{}\", p.x)` (scheme, host and a `/` fixed before the first input) is not reported: the input cannot change the host. `Url::join` with input is reported (`//evil.example` replaces the host). Without types, a receiver is taken for an HTTP client when it was built by `reqwest::Client::new()`/`builder()` in the function or is named `http…`/`reqwest`; one named only `…client…` (it may be a database or cache client) counts when the input's field is named like a URL (`url`, `uri`, `endpoint`, `link`, `href`, `webhook`, `callback`, `host`, `site`, `target`).",
     summary: "A tool parameter reaches an outbound HTTP request (`reqwest::get`, a client's `.get/.post/.request`, hyper's `Request::builder().uri(..)`, `ureq`/`surf`) without going through the platform's `UrlFetcher`.",
     why: "A model calls a fetch tool with whatever URL it was talked into: `http://169.254.169.254/latest/meta-data/` reads the cloud credentials, `http://localhost:6379` talks to Redis, `http://0x7f000001` is loopback in disguise. A raw client follows all of them (and their redirects) from inside the network perimeter — server-side request forgery. `UrlFetcher` resolves the host, checks every address against the blocked ranges, pins the resolved address for the connection and re-checks each redirect.\n\nThe catalogue first keyed this rule on parameter names (`url`, `endpoint`, `webhook`…); it follows every field of the tool's parameters instead, because a field called `site` or `target` is the same bug, and it leaves out URLs whose host a literal fixes, because those cannot be steered to another server.",
     example: "#[tool]\nasync fn fetch(&self, Parameters(p): Parameters<FetchParams>) -> Result<String, ToolError> {\n    let url = p.url.trim().to_string();\n    Ok(reqwest::get(&url).await?.text().await?)\n}",
@@ -42,6 +42,11 @@ const FETCH_FNS: &[&str] = &[
 const CLIENT_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head"];
 
 pub fn unguarded_outbound_url(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
+    flow_sinks(file, &Seeds::Tools, out);
+}
+
+/// The requests input reaches, walking from `seeds`.
+pub(super) fn flow_sinks(file: &SourceFile, seeds: &Seeds, out: &mut Vec<Diagnostic>) {
     // Cheap first: every sink this rule knows is named by one of these words in the file (paths
     // resolve through `use` items, which spell them out).
     if ![
@@ -52,7 +57,7 @@ pub fn unguarded_outbound_url(file: &SourceFile, _: &CrateContext, out: &mut Vec
     {
         return;
     }
-    each_tool_call(file, fixed_origin, |flow, expr| {
+    each_call(file, seeds, fixed_origin, |flow, expr| {
         let (url, what) = match expr {
             syn::Expr::Call(call) => {
                 let syn::Expr::Path(p) = &*call.func else {

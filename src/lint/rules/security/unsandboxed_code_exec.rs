@@ -2,7 +2,7 @@
 
 use syn::spanned::Spanned;
 
-use super::flow::{Flow, each_tool_call, root_call_expr, root_local};
+use super::flow::{Flow, Seeds, each_call, root_call_expr, root_local};
 use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::tools::{calls, literal};
 use crate::lint::rules::{Family, RuleMeta, Status};
@@ -15,7 +15,7 @@ pub static UNSANDBOXED_CODE_EXEC: RuleMeta = RuleMeta {
     severity: Severity::Error,
     status: Status::Stable,
     autofix: None,
-    limits: "The flow is followed within the `#[tool]` function only: input handed to a helper that spawns the process, or stored in `self` or a global, is not seen. The program must be visible: a literal in `Command::new(..)` at the head of the chain, or a local bound from one in the same function. A program that is not a literal is MCP409's finding, and shells (`sh -c`) are MCP409's too, so this rule does not repeat them. `--` is only seen as an earlier `.arg(\"--\")` in the same call chain. Writing input to a child's stdin is reported only in files that start an interpreter. Engine limits (wasmtime fuel or epochs, `StoreLimits`, rhai's `set_max_operations`) are looked for anywhere in the same file, not on the same engine value.",
+    limits: "Input is followed within the `#[tool]` function and through direct calls to the crate's own functions, up to 3 calls deep: free functions and associated functions of inherent `impl` blocks, called by path (`helper(x)`, `crate::net::helper(x)`, `Self::helper(x)`, `Server::helper(x)`) or on `self` (`self.helper(x)`); the finding is reported at the sink, with the chain of calls and the tool it started from. Not followed: trait methods, closures, functions called through macros or function pointers, other crates (a library called from its binary by the crate's name included), glob-imported names, and methods of receivers other than `self`; calls into the platform's `UrlFetcher`, `FileOps` and `CodeExecutor`, or into a `platform` module, are where the checks happen and are not followed either. Input stored in `self` or a global is not seen. The program must be visible: a literal in `Command::new(..)` at the head of the chain, or a local bound from one in the same function. A program that is not a literal is MCP409's finding, and shells (`sh -c`) are MCP409's too, so this rule does not repeat them. `--` is only seen as an earlier `.arg(\"--\")` in the same call chain. Writing input to a child's stdin is reported only in files that start an interpreter. Engine limits (wasmtime fuel or epochs, `StoreLimits`, rhai's `set_max_operations`) are looked for anywhere in the same file, not on the same engine value.",
     summary: "Tool input run as code outside the platform's `CodeExecutor`: a tool parameter passed as an argument (or written to stdin) of an interpreter started with `std::process::Command`/`tokio::process::Command` (`python3`, `node`, `ruby`, `perl`, `php`, `deno`, `awk`, …); as a warning, tool input as an argument of another program without a `--` before it, and a `wasmtime::Store` or `rhai::Engine` built without execution limits.",
     why: "Code a model writes runs with the server's rights: it can read the server's credentials and files, reach the internal network and keep running forever. `CodeExecutor` runs it as an unprivileged user, in its own namespaces under a seccomp filter, with a scratch directory, CPU, memory and wall-clock limits, and at most a few at a time. Arguments to other programs are a smaller risk — option injection (`--output=/etc/cron.d/x`) rather than code — so they are a warning, silenced by a `--` before the input. Embedded engines without fuel or operation limits let one `loop {}` take a core for good.\n\nThe catalogue said \"interpreters via `Command` with code args\"; this rule decides \"code\" by data flow (the argument carries tool input) rather than by flag (`-c`, `-e`), since `python3 script.py <input>` and `node -e <input>` are both the model's choice of what runs when the input reaches them.",
     example: "#[tool]\nasync fn run_python(&self, Parameters(p): Parameters<RunParams>) -> Result<String, ToolError> {\n    let out = tokio::process::Command::new(\"python3\").arg(\"-c\").arg(&p.code).output().await?;\n    Ok(String::from_utf8_lossy(&out.stdout).into_owned())\n}",
@@ -76,16 +76,67 @@ pub fn unsandboxed_code_exec(file: &SourceFile, _: &CrateContext, out: &mut Vec<
         return;
     }
     let all_calls = calls(file);
-    let starts_interpreter = all_calls.iter().any(|c| {
+    flow_part(file, &Seeds::Tools, starts_interpreter(all_calls), out);
+    for call in all_calls.iter().filter(|c| !c.method) {
+        let (engine, limits): (&str, &[&str]) = match call.name.as_str() {
+            "wasmtime::Store::new" => (
+                "wasmtime::Store",
+                &[
+                    "consume_fuel",
+                    "set_fuel",
+                    "epoch_interruption",
+                    "set_epoch_deadline",
+                    "limiter",
+                ],
+            ),
+            "rhai::Engine::new" => ("rhai::Engine", &["set_max_operations"]),
+            _ => continue,
+        };
+        if !limits.iter().any(|l| file.text.contains(l)) {
+            let mut d = file.diagnostic(
+                &UNSANDBOXED_CODE_EXEC,
+                call.span,
+                format!(
+                    "`{engine}` built without execution limits ({})",
+                    limits.join(", ")
+                ),
+            );
+            d.severity = Severity::Warning;
+            out.push(d);
+        }
+    }
+}
+
+/// Whether the file starts an interpreter (`Command::new("python3")`), whose stdin then runs
+/// what is written to it.
+fn starts_interpreter(all_calls: &[crate::lint::rules::tools::Call]) -> bool {
+    all_calls.iter().any(|c| {
         !c.method
             && is_command_new(&c.name)
             && c.args
                 .first()
                 .and_then(literal)
                 .is_some_and(|p| interpreter(&p).is_some())
-    });
-    each_tool_call(
+    })
+}
+
+/// The interpreters and programs input reaches, walking from `seeds`.
+pub(super) fn flow_sinks(file: &SourceFile, seeds: &Seeds, out: &mut Vec<Diagnostic>) {
+    if !file.text.contains("Command") {
+        return;
+    }
+    flow_part(file, seeds, starts_interpreter(calls(file)), out);
+}
+
+fn flow_part(
+    file: &SourceFile,
+    seeds: &Seeds,
+    starts_interpreter: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    each_call(
         file,
+        seeds,
         |_, _| false,
         |flow, expr| {
             let syn::Expr::MethodCall(m) = expr else {
@@ -138,34 +189,6 @@ pub fn unsandboxed_code_exec(file: &SourceFile, _: &CrateContext, out: &mut Vec<
             }
         },
     );
-    for call in all_calls.iter().filter(|c| !c.method) {
-        let (engine, limits): (&str, &[&str]) = match call.name.as_str() {
-            "wasmtime::Store::new" => (
-                "wasmtime::Store",
-                &[
-                    "consume_fuel",
-                    "set_fuel",
-                    "epoch_interruption",
-                    "set_epoch_deadline",
-                    "limiter",
-                ],
-            ),
-            "rhai::Engine::new" => ("rhai::Engine", &["set_max_operations"]),
-            _ => continue,
-        };
-        if !limits.iter().any(|l| file.text.contains(l)) {
-            let mut d = file.diagnostic(
-                &UNSANDBOXED_CODE_EXEC,
-                call.span,
-                format!(
-                    "`{engine}` built without execution limits ({})",
-                    limits.join(", ")
-                ),
-            );
-            d.severity = Severity::Warning;
-            out.push(d);
-        }
-    }
 }
 
 const SHELLS: &[&str] = &[

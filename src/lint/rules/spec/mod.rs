@@ -13,7 +13,7 @@ mod output_schema_contract;
 mod sensitive_param_as_header;
 mod tool_name_too_long;
 mod undocumented_parameter;
-mod weak_tool_description;
+pub(crate) mod weak_tool_description;
 
 pub use business_error_as_protocol_error::{
     BUSINESS_ERROR_AS_PROTOCOL_ERROR, business_error_as_protocol_error,
@@ -26,7 +26,9 @@ pub use non_object_schema::{
     NON_OBJECT_INPUT_SCHEMA, NON_OBJECT_OUTPUT_SCHEMA, non_object_input_schema,
     non_object_output_schema,
 };
-pub use nondeterministic_tool_order::{NONDETERMINISTIC_TOOL_ORDER, nondeterministic_tool_order};
+pub use nondeterministic_tool_order::{
+    NONDETERMINISTIC_TOOL_ORDER, nondeterministic_tool_order, nondeterministic_tool_order_surface,
+};
 pub use open_world_hint_mismatch::{OPEN_WORLD_HINT_MISMATCH, open_world_hint_mismatch};
 pub use output_schema_contract::{OUTPUT_SCHEMA_CONTRACT, output_schema_contract};
 pub use sensitive_param_as_header::{SENSITIVE_PARAM_AS_HEADER, sensitive_param_as_header};

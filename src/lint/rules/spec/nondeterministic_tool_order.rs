@@ -6,6 +6,7 @@ use syn::visit::Visit;
 use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules::{Family, RuleMeta, Status};
 use crate::lint::source::{CrateContext, SourceFile};
+use crate::lint::surface::{self, Surface};
 
 pub static NONDETERMINISTIC_TOOL_ORDER: RuleMeta = RuleMeta {
     code: "MCP013",
@@ -14,7 +15,7 @@ pub static NONDETERMINISTIC_TOOL_ORDER: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     status: Status::Stable,
     autofix: None,
-    limits: "Looks inside functions named `list_tools` (a hand-written `ServerHandler::list_tools`): iterating (`iter`, `values`, `keys`, `into_iter`, `drain`, a `for` loop) a field of `self` declared in the same file as a `HashMap`, `HashSet` or `DashMap`, or a local built with `HashMap::new()`/`HashSet::new()`/`default()`. A body that sorts (`sort*`) or collects into a `BTreeMap`/`BTreeSet`/`IndexMap` is not reported. rmcp's `#[tool_router]` lists tools itself and is not judged.",
+    limits: "Looks inside functions named `list_tools` (a hand-written `ServerHandler::list_tools`): iterating (`iter`, `values`, `keys`, `into_iter`, `drain`, a `for` loop) a field of `self` declared in the same file as a `HashMap`, `HashSet` or `DashMap`, or a local built with `HashMap::new()`/`HashSet::new()`/`default()`. A body that sorts (`sort*`) or collects into a `BTreeMap`/`BTreeSet`/`IndexMap` is not reported. rmcp's `#[tool_router]` lists tools itself and is not judged. `lint --server` starts the server twice and reports tools listed in a different order the second time (a `HashMap` iterated with a per-process seed); an order that happens to come out the same in both starts is not caught.",
     summary: "A hand-written `list_tools` that builds the tool list by iterating a `HashMap` or `HashSet`.",
     why: "`HashMap` iteration order changes from process to process (its hasher is randomly seeded). The tool list then changes order between restarts and replicas: clients that cache by content see a new list, prompt caches miss, and the 2026-07-28 specification asks servers to return tools in a deterministic order.",
     example: "async fn list_tools(&self, ..) -> Result<ListToolsResult, ErrorData> {\n    Ok(ListToolsResult::with_all_items(self.tools.values().cloned().collect()))\n}",
@@ -22,6 +23,38 @@ pub static NONDETERMINISTIC_TOOL_ORDER: RuleMeta = RuleMeta {
 };
 
 const HASHED: &[&str] = &["HashMap", "HashSet", "DashMap", "DashSet"];
+
+/// With `lint --server`: the same tools listed in another order by a second start of the server.
+pub fn nondeterministic_tool_order_surface(surface: &Surface, out: &mut Vec<Diagnostic>) {
+    let Some(again) = &surface.again else {
+        return;
+    };
+    let first: Vec<&str> = surface.tools.iter().map(|t| t.name.as_ref()).collect();
+    let second: Vec<&str> = again.tools.iter().map(|t| t.name.as_ref()).collect();
+    let mut sorted = (first.clone(), second.clone());
+    sorted.0.sort_unstable();
+    sorted.1.sort_unstable();
+    if first == second || sorted.0 != sorted.1 {
+        return;
+    }
+    let k = first
+        .iter()
+        .zip(&second)
+        .position(|(a, b)| a != b)
+        .unwrap_or(0);
+    out.push(surface::diagnostic(
+        &NONDETERMINISTIC_TOOL_ORDER,
+        "server",
+        "tools",
+        format!(
+            "tools/list gave the same {} tools in another order on a second start (tool {} was `{}`, then `{}`)",
+            first.len(),
+            k + 1,
+            first[k],
+            second[k]
+        ),
+    ));
+}
 
 pub fn nondeterministic_tool_order(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
     if !file.text.contains("list_tools") {

@@ -20,7 +20,7 @@ pub static HOST_VALIDATION_DISABLED: RuleMeta = RuleMeta {
 };
 
 pub fn host_validation_disabled(file: &SourceFile, _: &CrateContext, out: &mut Vec<Diagnostic>) {
-    for call in calls(file).into_iter().filter(|c| c.method) {
+    for call in calls(file).iter().filter(|c| c.method) {
         let empty_list = call.name == "with_allowed_hosts"
             && call.args.first().is_some_and(|a| {
                 let text = quote::ToTokens::to_token_stream(a)

@@ -23,7 +23,7 @@ pub fn static_bearer_layer(file: &SourceFile, _: &CrateContext, out: &mut Vec<Di
     if !file.text.contains("bearer") && !file.text.contains("basic") {
         return;
     }
-    for call in calls(file).into_iter().filter(|c| !c.method) {
+    for call in calls(file).iter().filter(|c| !c.method) {
         let name = call.name.trim_start_matches("::");
         let Some((ty, ctor)) = name.rsplit_once("::") else {
             continue;

@@ -24,7 +24,7 @@ pub fn tcp_nodelay_missing(file: &SourceFile, _: &CrateContext, out: &mut Vec<Di
         return;
     }
     for call in calls(file)
-        .into_iter()
+        .iter()
         .filter(|c| !c.method && c.name == "axum::serve")
     {
         out.push(file.diagnostic(
