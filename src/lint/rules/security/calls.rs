@@ -50,6 +50,9 @@ pub struct Edge {
     pub path: String,
     pub module: Vec<String>,
     pub at: Position,
+    /// The argument is a URL whose scheme and host a literal fixes (`format!("https://h/{}",
+    /// x)`): MCP401's own exemption, which holds in every function the value reaches.
+    pub fixed_origin: bool,
 }
 
 /// What a call names.
@@ -109,16 +112,7 @@ impl CallFacts {
             return facts;
         }
         let module = file_module(&file.path);
-        let mut edges = Vec::new();
-        each_call(
-            file,
-            &Seeds::Tools,
-            |_, _| false,
-            |flow, expr| {
-                edge(flow, expr, &module, &mut edges);
-            },
-        );
-        facts.tool_edges = edges;
+        facts.tool_edges = edges(file, &Seeds::Tools, &module);
         let mut defs = Vec::new();
         collect_fns(&file.ast.items, &module, &mut defs);
         for def in defs {
@@ -138,15 +132,10 @@ impl CallFacts {
                     index,
                     marker: &marker,
                 };
-                let mut summary = ParamSummary::default();
-                each_call(
-                    file,
-                    &seeds,
-                    |_, _| false,
-                    |flow, expr| {
-                        edge(flow, expr, &def.module, &mut summary.edges);
-                    },
-                );
+                let mut summary = ParamSummary {
+                    edges: edges(file, &seeds, &def.module),
+                    ..ParamSummary::default()
+                };
                 for check in checks {
                     check(file, &seeds, &mut summary.sinks);
                 }
@@ -343,9 +332,32 @@ fn edge(flow: &Flow, expr: &syn::Expr, module: &[String], out: &mut Vec<Edge>) {
                 path: flow.file.path.clone(),
                 module: module.to_vec(),
                 at,
+                fixed_origin: false,
             });
         }
     }
+}
+
+/// The calls passing input on from `seeds`, each marked when MCP401 sees no input in the
+/// argument (a URL whose origin a literal fixed, there or in a local it was bound to): walked
+/// a second time with MCP401's exemption, only when there is a call to mark.
+fn edges(file: &SourceFile, seeds: &Seeds, module: &[String]) -> Vec<Edge> {
+    let walk = |neutral: super::flow::Neutral| {
+        let mut found = Vec::new();
+        each_call(file, seeds, neutral, |flow, expr| {
+            edge(flow, expr, module, &mut found);
+        });
+        found
+    };
+    let mut all = walk(|_, _| false);
+    if all.is_empty() {
+        return all;
+    }
+    let unfixed = walk(super::unguarded_outbound_url::fixed_origin);
+    for edge in &mut all {
+        edge.fixed_origin = !unfixed.iter().any(|u| u.at == edge.at && u.arg == edge.arg);
+    }
+    all
 }
 
 /// Whether `def` is what `edge` calls, and if so which of its typed parameters gets the input.
@@ -426,10 +438,14 @@ pub fn through_calls<'f>(
     for start in files.iter().flat_map(|f| &f.tool_edges) {
         let mut visited = BTreeSet::new();
         let mut chain = Vec::new();
+        let from = Start {
+            tool: start,
+            fixed_origin: false,
+        };
         follow(
             &fns,
             start,
-            start,
+            from,
             &mut chain,
             &mut visited,
             &mut reported,
@@ -438,15 +454,27 @@ pub fn through_calls<'f>(
     }
 }
 
+/// Where a walk comes from: the tool's call, and whether a literal fixed the URL's origin on
+/// the way (then no outbound request it reaches is MCP401's).
+#[derive(Clone, Copy)]
+struct Start<'e> {
+    tool: &'e Edge,
+    fixed_origin: bool,
+}
+
 fn follow<'a>(
     fns: &[&'a FnSummary],
     edge: &Edge,
-    origin: &Edge,
+    from: Start<'_>,
     chain: &mut Vec<&'a str>,
     visited: &mut BTreeSet<(usize, usize)>,
     reported: &mut BTreeSet<(String, Position, &'static str, String)>,
     out: &mut Vec<Diagnostic>,
 ) {
+    let from = Start {
+        fixed_origin: from.fixed_origin || edge.fixed_origin,
+        ..from
+    };
     for (k, def) in fns.iter().enumerate() {
         let Some(param) = param_of(edge, def) else {
             continue;
@@ -459,6 +487,9 @@ fn follow<'a>(
         }
         chain.push(&def.name);
         for sink in &summary.sinks {
+            if from.fixed_origin && sink.rule.code == "MCP401" {
+                continue;
+            }
             let key = (
                 sink.path.clone(),
                 sink.start,
@@ -471,17 +502,17 @@ fn follow<'a>(
             let mut d = sink.clone();
             d.message = format!(
                 "{}, through `{}` (called by tool `{}` at {}:{})",
-                d.message.replace(&summary.marker, &origin.input),
+                d.message.replace(&summary.marker, &from.tool.input),
                 chain.join("` → `"),
-                origin.function,
-                origin.path,
-                origin.at.line
+                from.tool.function,
+                from.tool.path,
+                from.tool.at.line
             );
             out.push(d);
         }
         if chain.len() < MAX_DEPTH {
             for next in &summary.edges {
-                follow(fns, next, origin, chain, visited, reported, out);
+                follow(fns, next, from, chain, visited, reported, out);
             }
         }
         chain.pop();
