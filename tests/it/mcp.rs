@@ -305,6 +305,17 @@ async fn creates_extends_lints_and_upgrades_a_project() {
             .unwrap()
             .contains("get_forecast::router()")
     );
+    let long = session
+        .ok(
+            "add_item",
+            json!({"project": "minimal", "kind": "tool", "name": "reindex",
+                   "description": "Rebuild the search index, reporting progress as it goes.",
+                   "progress": true}),
+        )
+        .await;
+    assert_eq!(long["written"], true);
+    let long_file = std::fs::read_to_string(project.join("src/tools/reindex.rs")).unwrap();
+    assert!(long_file.contains("ctx.progress("), "{long_file}");
     session
         .ok(
             "add_item",
@@ -559,6 +570,11 @@ async fn bad_input_is_a_tool_error_and_writes_nothing() {
             "add_item",
             json!({"project": "minimal", "kind": "prompt", "name": "ok", "params": ["x:int"]}),
             "`params` is for tools, not for a prompt",
+        ),
+        (
+            "add_item",
+            json!({"project": "minimal", "kind": "resource", "name": "ok", "progress": true}),
+            "`progress` is for tools, not for a resource",
         ),
         (
             "add_item",

@@ -56,6 +56,11 @@ pub struct AddItemParams {
     /// Tools only: the tool reaches outside systems (the web, other services).
     #[serde(default)]
     pub open_world: bool,
+    /// Tools only: the tool takes the request context and reports progress in steps, with a
+    /// test of its last notification (templates with a request context: service 0.6.0,
+    /// minimal 0.4.0 and later).
+    #[serde(default)]
+    pub progress: bool,
     /// Resources only: a fixed URI such as docs://handbook (default: <project-name>://<name>).
     #[serde(default)]
     pub uri: Option<String>,
@@ -86,6 +91,7 @@ impl AddItemParams {
             ("destructive", self.destructive, Tool),
             ("idempotent", self.idempotent, Tool),
             ("open_world", self.open_world, Tool),
+            ("progress", self.progress, Tool),
             ("uri", self.uri.is_some(), Resource),
             ("uri_template", self.uri_template.is_some(), Resource),
             ("mime", self.mime.is_some(), Resource),
@@ -102,7 +108,7 @@ impl AddItemParams {
                 misplaced.join(", "),
                 self.kind.name()
             ))
-            .with_help("params and the hints are for tools, uri, uri_template and mime for resources, args for prompts"));
+            .with_help("params, progress and the hints are for tools, uri, uri_template and mime for resources, args for prompts"));
         }
         Ok(match self.kind {
             ItemKind::Tool => AddItem::Tool(AddToolArgs {
@@ -113,7 +119,7 @@ impl AddItemParams {
                 destructive: self.destructive,
                 idempotent: self.idempotent,
                 open_world: self.open_world,
-                progress: false,
+                progress: self.progress,
                 force: self.force,
                 dry_run: self.dry_run,
             }),
