@@ -325,6 +325,8 @@ fn prompts_in_a_terminal_validate_and_accept_defaults() {
     // The checklist starts at the defaults (http, metrics); jwt is toggled on.
     term.screen_until("Which platform subsystems");
     term.tmux(&["send-keys", "Down", "Space", "Enter"]);
+    term.screen_until("Which examples should the server carry?");
+    term.tmux(&["send-keys", "Enter"]);
     term.screen_until("Where does CI get mcpforge?");
     term.tmux(&["send-keys", "C-u", "ftp://x", "Enter"]);
     term.screen_until("must be `crates-io`");

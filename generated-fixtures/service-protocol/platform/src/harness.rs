@@ -1,0 +1,475 @@
+//! The in-memory test harness: a real MCP client connected to the real server in one process.
+//!
+//! Guarantees: requests go through the same middleware stack, handler, error masking and
+//! protocol code as in production, over an in-memory pipe — no ports, no child processes,
+//! milliseconds per test. [`Harness::as_http_client`] makes every request carry HTTP request
+//! parts with the given headers, exactly as the HTTP transport delivers them, so auth, scopes
+//! and request ids are tested without a socket. The server task stops when the harness is
+//! dropped.
+//!
+//! The client side of the request context: the harness records every progress and log
+//! notification the server sends ([`Harness::progress`], [`Harness::logs`]) before the answer
+//! they preceded is delivered, sets the session's log level ([`Harness::set_log_level`]), and
+//! starts calls it can cancel ([`Harness::start_call`]). rmcp's client asks for progress on every
+//! request, so `Context::progress` always reports here.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[cfg(feature = "http")]
+use rmcp::model::GetExtensions;
+#[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of both eras
+use rmcp::model::SetLevelRequestParams;
+use rmcp::model::{
+    CallToolRequest, CallToolRequestParams, CallToolResult, ClientRequest, GetPromptRequestParams,
+    JsonRpcMessage, ProgressNotificationParam, ProtocolVersion, ReadResourceRequestParams,
+    RequestMetaObject, ResourceContents, ServerNotification, ServerResult, Tool,
+};
+use rmcp::service::{
+    ClientLifecycleMode, ClientServiceExt, Peer, PeerRequestOptions, RequestHandle, RunningService,
+};
+use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
+use rmcp::transport::{IntoTransport, Transport};
+use rmcp::{RoleClient, RoleServer, ServiceExt};
+
+use super::config::Settings;
+use super::context::LogLevel;
+
+/// HTTP request parts, as the Streamable HTTP transport attaches them to each request.
+#[cfg(feature = "http")]
+type Parts = axum::http::request::Parts;
+/// Without the HTTP transport, requests never carry HTTP parts.
+#[cfg(not(feature = "http"))]
+type Parts = std::convert::Infallible;
+use super::{App, Project};
+
+/// A connected client; see the tests in the team's `src/tools/` for use.
+pub struct Harness {
+    client: RunningService<RoleClient, ()>,
+    server: tokio::task::JoinHandle<()>,
+    received: Arc<Received>,
+}
+
+/// A log message the server sent to the client (`notifications/message`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientLog {
+    pub level: LogLevel,
+    /// The logger the server named (the server's name for messages from `Context::log`).
+    pub logger: Option<String>,
+    /// The message: its text when it is a JSON string, else the JSON.
+    pub message: String,
+}
+
+/// The notifications received so far, in order, and a signal for those waiting on them.
+#[derive(Default)]
+struct Received {
+    progress: Mutex<Vec<ProgressNotificationParam>>,
+    logs: Mutex<Vec<ClientLog>>,
+    arrived: tokio::sync::Notify,
+}
+
+impl Received {
+    fn record(&self, notification: &ServerNotification) {
+        match notification {
+            ServerNotification::ProgressNotification(n) => {
+                lock(&self.progress).push(n.params.clone());
+            }
+            #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of both eras
+            ServerNotification::LoggingMessageNotification(n) => {
+                let message = match &n.params.data {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                lock(&self.logs).push(ClientLog {
+                    level: n.params.level.into(),
+                    logger: n.params.logger.clone(),
+                    message,
+                });
+            }
+            _ => return,
+        }
+        self.arrived.notify_waiters();
+    }
+}
+
+/// A poisoned lock only means a test already panicked: keep its data.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A tool call in flight, started with [`Harness::start_call`].
+#[derive(Debug)]
+pub struct PendingCall {
+    name: String,
+    handle: RequestHandle<RoleClient>,
+}
+
+impl PendingCall {
+    /// Waits for the answer. Protocol errors panic with the error.
+    pub async fn result(self) -> CallToolResult {
+        match self.handle.await_response().await {
+            Ok(ServerResult::CallToolResult(result)) => result,
+            Ok(other) => panic!("tools/call {} answered {other:?}", self.name),
+            Err(error) => panic!("tools/call {} failed: {error}", self.name),
+        }
+    }
+
+    /// Cancels the call (`notifications/cancelled`), as a client does when its user gives up.
+    /// The server sends no answer to a cancelled call.
+    pub async fn cancel(self) {
+        self.handle
+            .cancel(Some("cancelled by the test".into()))
+            .await
+            .unwrap_or_else(|e| panic!("cancelling tools/call {} failed: {e}", self.name));
+    }
+}
+
+impl std::fmt::Debug for Harness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harness").finish_non_exhaustive()
+    }
+}
+
+impl Harness {
+    /// Connects to `project`'s server with default settings.
+    pub async fn start(project: &Project) -> Self {
+        Self::with_app(test_app(project, Settings::defaults())).await
+    }
+
+    /// Connects to `app` as a local (stdio-like) client.
+    pub async fn with_app(app: App) -> Self {
+        Self::connect(app, None).await
+    }
+
+    /// Like [`Harness::with_app`], returning the error if `initialize` is refused.
+    pub async fn try_with_app(app: App) -> Result<Self, rmcp::ErrorData> {
+        Self::try_connect(app, None).await
+    }
+
+    /// Connects to `app` as a 2026-07-28 client: `server/discover` instead of `initialize`, and
+    /// every request self-contained (protocol version, capabilities and client info in its
+    /// `_meta`), as a stateless HTTP client speaks.
+    pub async fn modern(app: App) -> Self {
+        let lifecycle = ClientLifecycleMode::Discover {
+            preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+        };
+        Self::try_connect_with(app, None, Some(lifecycle))
+            .await
+            .unwrap_or_else(|e| panic!("server/discover was refused: {e:?}"))
+    }
+
+    /// Connects to `app` as an HTTP client would: every request carries HTTP request parts
+    /// with these headers (such as `authorization` and `x-request-id`).
+    #[cfg(feature = "http")]
+    pub async fn as_http_client(app: App, headers: &[(&str, &str)]) -> Self {
+        Self::try_as_http_client(app, headers)
+            .await
+            .unwrap_or_else(|e| panic!("initialize was refused: {e:?}"))
+    }
+
+    /// Like [`Harness::as_http_client`], returning the error if `initialize` is refused.
+    #[cfg(feature = "http")]
+    pub async fn try_as_http_client(
+        app: App,
+        headers: &[(&str, &str)],
+    ) -> Result<Self, rmcp::ErrorData> {
+        let mut request = axum::http::Request::builder().method("POST").uri("/mcp");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let (parts, ()) = request.body(()).expect("valid headers").into_parts();
+        Self::try_connect(app, Some(parts)).await
+    }
+
+    async fn connect(app: App, parts: Option<Parts>) -> Self {
+        Self::try_connect(app, parts)
+            .await
+            .unwrap_or_else(|e| panic!("initialize was refused: {e:?}"))
+    }
+
+    async fn try_connect(app: App, parts: Option<Parts>) -> Result<Self, rmcp::ErrorData> {
+        Self::try_connect_with(app, parts, None).await
+    }
+
+    async fn try_connect_with(
+        app: App,
+        parts: Option<Parts>,
+        lifecycle: Option<ClientLifecycleMode>,
+    ) -> Result<Self, rmcp::ErrorData> {
+        let (client_io, server_io) = tokio::io::duplex(64 * 1024);
+        let server = tokio::spawn(async move {
+            let transport = IntoTransport::<RoleServer, _, _>::into_transport(server_io);
+            #[cfg(feature = "http")]
+            let transport = WithParts {
+                inner: transport,
+                parts,
+            };
+            #[cfg(not(feature = "http"))]
+            let _: Option<Parts> = parts;
+            if let Ok(running) = app.server.serve(transport).await {
+                let _ = running.waiting().await;
+            }
+        });
+        let received = Arc::new(Received::default());
+        let client_io = Recording {
+            inner: IntoTransport::<RoleClient, _, _>::into_transport(client_io),
+            received: received.clone(),
+        };
+        let connected = match lifecycle {
+            None => ().serve(client_io).await,
+            Some(lifecycle) => ().serve_with_lifecycle(client_io, lifecycle).await,
+        };
+        match connected {
+            Ok(client) => Ok(Self {
+                client,
+                server,
+                received,
+            }),
+            Err(rmcp::service::ClientInitializeError::JsonRpcError(error)) => Err(error),
+            Err(other) => panic!("the in-memory client could not connect: {other}"),
+        }
+    }
+
+    /// The client's side of the connection, for requests the helpers below do not cover.
+    pub fn peer(&self) -> &Peer<RoleClient> {
+        self.client.peer()
+    }
+
+    /// Calls a tool with JSON arguments. Protocol errors (unknown tool, malformed request) panic
+    /// with the error: tests that expect one should use [`Harness::peer`].
+    pub async fn call_tool(&self, name: &str, arguments: serde_json::Value) -> CallToolResult {
+        let mut params = CallToolRequestParams::new(name.to_string());
+        if let serde_json::Value::Object(map) = arguments {
+            params = params.with_arguments(map);
+        }
+        self.peer()
+            .call_tool(params)
+            .await
+            .unwrap_or_else(|e| panic!("tools/call {name} failed: {e}"))
+    }
+
+    /// Starts a tool call without waiting for its answer: cancel it, or wait for its result.
+    pub async fn start_call(&self, name: &str, arguments: serde_json::Value) -> PendingCall {
+        self.start_call_with(name, arguments, PeerRequestOptions::no_options())
+            .await
+    }
+
+    /// Calls a tool asking for log messages from `level` up in the request's own metadata
+    /// (`io.modelcontextprotocol/logLevel`), as 2026-07-28 clients do (see [`Harness::modern`]).
+    pub async fn call_tool_logging(
+        &self,
+        name: &str,
+        arguments: serde_json::Value,
+        level: LogLevel,
+    ) -> CallToolResult {
+        let mut meta = RequestMetaObject::new();
+        #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of 2026-07-28
+        meta.set_log_level(level.into());
+        self.start_call_with(
+            name,
+            arguments,
+            PeerRequestOptions::no_options().with_meta(meta),
+        )
+        .await
+        .result()
+        .await
+    }
+
+    async fn start_call_with(
+        &self,
+        name: &str,
+        arguments: serde_json::Value,
+        options: PeerRequestOptions,
+    ) -> PendingCall {
+        let mut params = CallToolRequestParams::new(name.to_string());
+        if let serde_json::Value::Object(map) = arguments {
+            params = params.with_arguments(map);
+        }
+        let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
+        let handle = self
+            .peer()
+            .send_cancellable_request(request, options)
+            .await
+            .unwrap_or_else(|e| panic!("tools/call {name} could not be sent: {e}"));
+        PendingCall {
+            name: name.to_string(),
+            handle,
+        }
+    }
+
+    /// Every progress notification received so far, in order.
+    pub fn progress(&self) -> Vec<ProgressNotificationParam> {
+        lock(&self.received.progress).clone()
+    }
+
+    /// Every log message received so far, in order.
+    pub fn logs(&self) -> Vec<ClientLog> {
+        lock(&self.received.logs).clone()
+    }
+
+    /// Waits until `count` progress notifications have arrived in all (panics after 5 s).
+    pub async fn wait_for_progress(&self, count: usize) {
+        let waited = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                let arrived = self.received.arrived.notified();
+                if lock(&self.received.progress).len() >= count {
+                    return;
+                }
+                arrived.await;
+            }
+        })
+        .await;
+        if waited.is_err() {
+            panic!(
+                "waited 5 s for {count} progress notifications; got {:?}",
+                self.progress()
+            );
+        }
+    }
+
+    /// Sets the session's log level (`logging/setLevel`): the least severe level of the log
+    /// messages the server sends this client.
+    pub async fn set_log_level(&self, level: LogLevel) {
+        #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of 2025-11-25
+        let sent = self
+            .peer()
+            .set_level(SetLevelRequestParams::new(level.into()))
+            .await;
+        sent.unwrap_or_else(|e| panic!("logging/setLevel failed: {e}"));
+    }
+
+    /// Every tool the server lists.
+    pub async fn list_tools(&self) -> Vec<Tool> {
+        self.peer()
+            .list_all_tools()
+            .await
+            .expect("tools/list succeeds")
+    }
+
+    /// Reads a resource and returns its text, or the error message the server answered.
+    pub async fn read_resource(&self, uri: &str) -> Result<String, String> {
+        let result = self
+            .peer()
+            .read_resource(ReadResourceRequestParams::new(uri))
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(result
+            .contents
+            .iter()
+            .filter_map(|c| match c {
+                ResourceContents::TextResourceContents { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+
+    /// Gets a prompt with JSON arguments and returns its messages' text, or the error message.
+    pub async fn get_prompt(
+        &self,
+        name: &str,
+        arguments: serde_json::Value,
+    ) -> Result<String, String> {
+        let mut params = GetPromptRequestParams::new(name);
+        if let serde_json::Value::Object(map) = arguments {
+            params.arguments = Some(map);
+        }
+        let result = self
+            .peer()
+            .get_prompt(params)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(result
+            .messages
+            .iter()
+            .filter_map(|m| m.content.as_text().map(|t| t.text.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n"))
+    }
+
+    /// The text of a result's text contents, joined by newlines.
+    pub fn text(result: &CallToolResult) -> String {
+        result
+            .content
+            .iter()
+            .filter_map(|c| c.as_text().map(|t| t.text.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// `project`'s server with `settings` (its own settings at their defaults), for tests.
+pub fn test_app(project: &Project, settings: Settings) -> App {
+    App::for_settings(project, settings).expect("valid settings")
+}
+
+/// The client's side of the pipe, recording progress and log notifications as they arrive,
+/// before rmcp hands on what follows them (so a call's notifications are recorded by the
+/// time its answer is).
+struct Recording<T> {
+    inner: T,
+    received: Arc<Received>,
+}
+
+impl<T: Transport<RoleClient>> Transport<RoleClient> for Recording<T> {
+    type Error = T::Error;
+
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleClient>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        self.inner.send(item)
+    }
+
+    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
+        let message = self.inner.receive().await?;
+        if let JsonRpcMessage::Notification(notification) = &message {
+            self.received.record(&notification.notification);
+        }
+        Some(message)
+    }
+
+    async fn close(&mut self) -> Result<(), Self::Error> {
+        self.inner.close().await
+    }
+}
+
+/// The server's side of the pipe, adding HTTP request parts to each request (what the
+/// Streamable HTTP transport does).
+#[cfg(feature = "http")]
+struct WithParts<T> {
+    inner: T,
+    parts: Option<Parts>,
+}
+
+#[cfg(feature = "http")]
+impl<T: Transport<RoleServer>> Transport<RoleServer> for WithParts<T> {
+    type Error = T::Error;
+
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleServer>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        self.inner.send(item)
+    }
+
+    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleServer>> {
+        let mut message = self.inner.receive().await?;
+        if let (JsonRpcMessage::Request(request), Some(parts)) = (&mut message, &self.parts) {
+            request.request.extensions_mut().insert(parts.clone());
+        }
+        Some(message)
+    }
+
+    async fn close(&mut self) -> Result<(), Self::Error> {
+        self.inner.close().await
+    }
+}

@@ -1,0 +1,52 @@
+// Owned by your team: edit freely.
+//! The server: what its tools, resources and prompts share, and how it plugs into the platform.
+//!
+//! Requests reach the items through the platform's handler and middleware stack (which also
+//! masks errors; see the `platform` crate): this file only says what the server is. Shared
+//! resources of your own (clients for upstream APIs, pools) belong in [`Server`], built once
+//! in [`catalog`].
+
+use std::sync::Arc;
+
+use platform::prelude::*;
+
+use crate::settings::Settings;
+
+/// The server. Cloning is cheap: everything is shared.
+#[derive(Debug, Clone)]
+pub struct Server {
+    services: Services,
+    settings: Arc<Settings>,
+}
+
+impl Server {
+    /// The platform's services: settings, `UrlFetcher`, `FileOps`, `CodeExecutor`, the
+    /// upstream HTTP client.
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// This server's own settings (`src/settings.rs`).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+/// Builds the server and its catalog once at startup: every tool, resource and prompt in the
+/// registries (`src/tools`, `src/resources`, `src/prompts`) and the team's middleware.
+pub fn catalog(services: &Services) -> Result<Catalog, ConfigError> {
+    let settings = Settings::from_vars(services.vars())?;
+    let server = Server {
+        services: services.clone(),
+        settings: Arc::new(settings),
+    };
+    let middleware = crate::middleware::team_middleware(services.settings());
+    Ok(Catalog::new(
+        server,
+        crate::tools::router(),
+        crate::prompts::router(),
+        crate::resources::router(),
+    )
+    .with_completions(crate::prompts::completions())
+    .with_middleware(middleware))
+}
