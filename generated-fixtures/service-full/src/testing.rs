@@ -18,6 +18,13 @@ impl Harness {
         Self(platform::harness::Harness::start(&crate::PROJECT).await)
     }
 
+    /// Connects to this server as a 2026-07-28 client: no `initialize`, every request
+    /// self-contained, questions to the client answered as `InputRequiredResult` rounds.
+    pub async fn start_modern() -> Self {
+        let app = platform::harness::test_app(&crate::PROJECT, Settings::defaults());
+        Self(platform::harness::Harness::modern(app).await)
+    }
+
     /// Connects to `app` as a local (stdio-like) client.
     pub async fn with_app(app: App) -> Self {
         Self(platform::harness::Harness::with_app(app).await)

@@ -12,7 +12,6 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-#[cfg(feature = "fetch")]
 use secrecy::SecretString;
 
 /// One setting: its key (after the prefix), default and meaning.
@@ -76,6 +75,11 @@ pub const SETTINGS: &[Setting] = &[
         default: "100",
         help: "Most items one tools/list, resources/list, resources/templates/list or prompts/list answer holds; longer lists come in pages.",
     },
+    Setting {
+        key: "REQUEST_STATE_KEY",
+        default: "",
+        help: "Secret of 32 bytes or more that seals the requestState of 2026-07-28 questions to clients (elicitation, sampling, roots); replicas behind one address must share it. Empty: a random key per process.",
+    },
 ];
 
 /// How the server is reached.
@@ -113,6 +117,8 @@ pub struct Settings {
     pub tool_rate_limit: Limit,
     /// Most items one list answer holds.
     pub page_size: usize,
+    /// The key that seals 2026-07-28 request states; `None`: random per process.
+    pub request_state_key: Option<SecretString>,
     /// The Streamable HTTP transport, authentication and per-tool scopes.
     #[cfg(feature = "http")]
     pub http: crate::http::HttpSettings,
@@ -380,6 +386,16 @@ impl Settings {
             page_size: match vars.number("PAGE_SIZE")? {
                 0 => return Err(vars.invalid("PAGE_SIZE", "must be at least 1")),
                 size => usize::try_from(size).unwrap_or(usize::MAX),
+            },
+            request_state_key: match vars.get("REQUEST_STATE_KEY") {
+                key if key.is_empty() => None,
+                key if key.len() < 32 => {
+                    return Err(vars.invalid(
+                        "REQUEST_STATE_KEY",
+                        format!("is {} bytes; it must be at least 32", key.len()),
+                    ));
+                }
+                key => Some(SecretString::from(key)),
             },
             #[cfg(feature = "http")]
             http: crate::http::HttpSettings::from_vars(vars, transport)?,

@@ -41,6 +41,7 @@ pub mod fetch;
 pub mod files;
 pub mod harness;
 pub mod identity;
+pub mod input;
 pub mod middleware;
 pub mod prelude;
 pub mod resources;
@@ -74,6 +75,7 @@ pub mod testing;
 use std::sync::Arc;
 
 use rmcp::ServiceExt;
+use secrecy::ExposeSecret;
 
 pub use self::catalog::{Catalog, Project};
 pub use self::services::Services;
@@ -189,7 +191,14 @@ impl App {
             },
             in_flight.clone(),
         );
-        let handler = Handler::new(project, &catalog, settings.page_size);
+        let request_state = input::codec(
+            settings
+                .request_state_key
+                .as_ref()
+                .map(|key| key.expose_secret().as_bytes()),
+        )
+        .map_err(|e| anyhow::anyhow!("{}: {e}", config::variable("REQUEST_STATE_KEY")))?;
+        let handler = Handler::new(project, &catalog, settings.page_size, request_state);
         Ok(Self {
             settings,
             server: Platform::new(handler, stack),

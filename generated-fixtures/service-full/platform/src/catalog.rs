@@ -23,8 +23,8 @@ use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
     GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
     ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    Prompt, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, Resource,
-    ResourceTemplate, ServerCapabilities, ServerConfig, Tool,
+    Prompt, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, RequestStateCodec,
+    Resource, ResourceTemplate, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -32,7 +32,8 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use crate::completions::{Completions, Target};
 use crate::config::{ConfigError, Setting};
 use crate::errors;
-use crate::middleware::Middleware;
+use crate::input::{self, Rounds};
+use crate::middleware::{Middleware, RequestInfo};
 use crate::pages::{self, List, Page};
 use crate::resources::ResourceRouter;
 use crate::services::Services;
@@ -250,15 +251,23 @@ pub struct Handler {
     instructions: &'static str,
     /// Most items one list answer holds (`PAGE_SIZE`).
     page_size: usize,
+    /// Seals the `requestState` of 2026-07-28 questions ([`crate::input`]).
+    request_state: Arc<RequestStateCodec>,
 }
 
 impl Handler {
-    pub(crate) fn new(project: &Project, catalog: &Catalog, page_size: usize) -> Self {
+    pub(crate) fn new(
+        project: &Project,
+        catalog: &Catalog,
+        page_size: usize,
+        request_state: RequestStateCodec,
+    ) -> Self {
         Self {
             items: catalog.items.clone(),
             identity: Arc::new(Implementation::new(project.name, project.version)),
             instructions: project.description,
             page_size,
+            request_state: Arc::new(request_state),
         }
     }
 
@@ -274,12 +283,49 @@ impl Handler {
     }
 }
 
+impl Handler {
+    /// A 2026-07-28 tool call: the tool may ask the client questions ([`crate::input`]); the
+    /// first one it has no answer for ends the call with an `InputRequiredResult`.
+    async fn call_tool_in_rounds(
+        &self,
+        mut request: CallToolRequestParams,
+        mut context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let name = request.name.clone();
+        let principal = context
+            .extensions
+            .get::<RequestInfo>()
+            .map(|info| info.identity.principal.clone())
+            .unwrap_or_default();
+        let binding = input::binding(&principal, &name, request.arguments.as_ref());
+        let rounds = Arc::new(Rounds::resume(
+            &self.request_state,
+            &binding,
+            request.request_state.take().as_deref(),
+            request.input_responses.take(),
+        )?);
+        context.extensions.insert(rounds.clone());
+        tokio::select! {
+            biased;
+            result = errors::guard(&name, self.items.call_tool(request, context)) => result,
+            () = rounds.question_asked() => Ok(CallToolResponse::InputRequired(
+                rounds.input_required(&self.request_state, &binding)?,
+            )),
+        }
+    }
+}
+
+/// Whether the request speaks 2026-07-28 or later.
+fn is_modern(context: &RequestContext<RoleServer>) -> bool {
+    context
+        .protocol_version()
+        .is_some_and(|version| version >= ProtocolVersion::V_2026_07_28)
+}
+
 /// The cache hints of a list answer in 2026-07-28 (`ttlMs`, `cacheScope`): fresh for no time,
 /// as the lists may change while the server runs; none for older versions.
 fn cache_hints(context: &RequestContext<RoleServer>) -> (Option<u64>, Option<CacheScope>) {
-    let hints = context
-        .protocol_version()
-        .is_some_and(|version| version >= ProtocolVersion::V_2026_07_28);
+    let hints = is_modern(context);
     (hints.then_some(0), hints.then_some(CacheScope::Public))
 }
 
@@ -327,7 +373,10 @@ impl ServerHandler for Handler {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let name = request.name.clone();
-        errors::guard(&name, self.items.call_tool(request, context)).await
+        if !is_modern(&context) {
+            return errors::guard(&name, self.items.call_tool(request, context)).await;
+        }
+        self.call_tool_in_rounds(request, context).await
     }
 
     // Accepts the client's log level for the session; the stack's `Platform` keeps it for the

@@ -31,6 +31,7 @@
 //!   the request asks). These messages are for the client's user; the server's own log is
 //!   `tracing`.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -43,6 +44,7 @@ use rmcp::{ErrorData, RoleServer};
 pub use tokio_util::sync::CancellationToken;
 
 use crate::identity::Identity;
+use crate::input::{ClientAbilities, Rounds};
 use crate::middleware::RequestInfo;
 
 /// The shortest gap between two progress notifications of one request (the first and the
@@ -103,6 +105,9 @@ pub struct Context {
     progress: Option<Progress>,
     /// The least severe level the client wants; `None`: no log messages for this request.
     log_level: Option<LogLevel>,
+    /// 2026-07-28 tool calls: the input rounds (questions to the client become
+    /// `InputRequiredResult`s) and what the request's metadata says the client can answer.
+    modern: Option<(Option<Arc<Rounds>>, ClientAbilities)>,
 }
 
 impl std::fmt::Debug for Context {
@@ -143,6 +148,14 @@ impl Context {
         } else {
             Some(info.client_log_level.unwrap_or(LogLevel::Info))
         };
+        let modern = modern.then(|| {
+            let abilities = context
+                .meta
+                .client_capabilities()
+                .map(|capabilities| ClientAbilities::of(&capabilities))
+                .unwrap_or_default();
+            (context.extensions.get::<Arc<Rounds>>().cloned(), abilities)
+        });
         Self {
             progress: context
                 .meta
@@ -152,7 +165,32 @@ impl Context {
             cancel: context.ct.clone(),
             log_level,
             info,
+            modern,
         }
+    }
+
+    /// The client's side of the session (2025-11-25).
+    pub(crate) fn peer(&self) -> &Peer<RoleServer> {
+        &self.peer
+    }
+
+    /// What the client declared it can answer: in the request's metadata (2026-07-28), else
+    /// in `initialize`.
+    pub(crate) fn abilities(&self) -> ClientAbilities {
+        match &self.modern {
+            Some((_, abilities)) => *abilities,
+            None => self
+                .peer
+                .peer_info()
+                .map(|info| ClientAbilities::of(&info.capabilities))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A question in 2026-07-28 goes into the call's input rounds; `None`: ask the peer. (A
+    /// 2026-07-28 request without rounds, a prompt, cannot ask: the peer refuses.)
+    pub(crate) fn rounds(&self) -> Option<&Rounds> {
+        self.modern.as_ref()?.0.as_deref()
     }
 
     /// The request id (as in the server's log and in masked errors).

@@ -12,6 +12,7 @@ pub use crate::exec::{CodeExecutor, ExecError};
 pub use crate::fetch::{FetchError, UrlFetcher};
 #[cfg(feature = "files")]
 pub use crate::files::{FileError, FileOps};
+pub use crate::input::Elicited;
 pub use crate::middleware::{Call, Middleware, RequestInfo};
 pub use crate::resources::{ResourceBody, ResourceRequest, ResourceRouter};
 pub use crate::services::Services;

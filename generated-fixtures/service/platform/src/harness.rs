@@ -12,7 +12,17 @@
 //! they preceded is delivered, sets the session's log level ([`Harness::set_log_level`]), and
 //! starts calls it can cancel ([`Harness::start_call`]). rmcp's client asks for progress on every
 //! request, so `Context::progress` always reports here.
+//!
+//! It also answers the server's questions (`Context::elicit`, `sample`, `roots`) from a script
+//! ([`Harness::answer_elicitation`], [`Harness::answer_sampling`], [`Harness::set_roots`]),
+//! recording each question ([`Harness::asked`]), in both eras: in 2026-07-28
+//! ([`Harness::modern`]) rmcp's client fulfils each `InputRequiredResult` from the same script
+//! and retries the call, so a tool that asks is tested like one that does not. By default the
+//! harness declares elicitation (forms), sampling and roots;
+//! [`Harness::with_client_capabilities`] declares others. A question with no scripted answer
+//! fails with an error that says so.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,17 +30,23 @@ use std::time::Duration;
 use rmcp::model::GetExtensions;
 #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of both eras
 use rmcp::model::SetLevelRequestParams;
+#[allow(deprecated)]
+// sampling and roots are deprecated by SEP-2577 but still part of both eras
 use rmcp::model::{
-    CallToolRequest, CallToolRequestParams, CallToolResult, ClientRequest, GetPromptRequestParams,
-    JsonRpcMessage, ProgressNotificationParam, ProtocolVersion, ReadResourceRequestParams,
-    RequestMetaObject, ResourceContents, ServerNotification, ServerResult, Tool,
+    CallToolRequest, CallToolRequestParams, CallToolResult, ClientCapabilities, ClientInfo,
+    ClientRequest, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams,
+    ElicitResult, ElicitationAction, GetPromptRequestParams, Implementation, JsonRpcMessage,
+    ListRootsResult, ProgressNotificationParam, ProtocolVersion, ReadResourceRequestParams,
+    RequestMetaObject, ResourceContents, Role, Root, SamplingMessage, ServerNotification,
+    ServerResult, Tool,
 };
 use rmcp::service::{
-    ClientLifecycleMode, ClientServiceExt, Peer, PeerRequestOptions, RequestHandle, RunningService,
+    ClientLifecycleMode, ClientServiceExt, Peer, PeerRequestOptions, RequestContext, RequestHandle,
+    RunningService,
 };
 use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::{IntoTransport, Transport};
-use rmcp::{RoleClient, RoleServer, ServiceExt};
+use rmcp::{ClientHandler, ErrorData, RoleClient, RoleServer, ServiceExt};
 
 use super::config::Settings;
 use super::context::LogLevel;
@@ -45,9 +61,97 @@ use super::{App, Project};
 
 /// A connected client; see the tests in the team's `src/tools/` for use.
 pub struct Harness {
-    client: RunningService<RoleClient, ()>,
+    client: RunningService<RoleClient, Scripted>,
     server: tokio::task::JoinHandle<()>,
     received: Arc<Received>,
+    script: Arc<Script>,
+}
+
+/// A question the server asked the client.
+#[allow(deprecated)] // sampling is deprecated by SEP-2577 but still part of both eras
+#[derive(Debug, Clone)]
+pub enum Asked {
+    /// `elicitation/create`: a question to the user.
+    Elicitation(ElicitRequestParams),
+    /// `sampling/createMessage`: a completion from the client's model.
+    Sampling(CreateMessageRequestParams),
+    /// `roots/list`.
+    Roots,
+}
+
+/// The answers a test scripted, in order, and the questions asked so far.
+#[derive(Default)]
+#[allow(deprecated)] // sampling and roots are deprecated by SEP-2577 but still part of both eras
+struct Script {
+    elicitations: Mutex<VecDeque<ElicitResult>>,
+    samples: Mutex<VecDeque<CreateMessageResult>>,
+    roots: Mutex<Vec<Root>>,
+    asked: Mutex<Vec<Asked>>,
+}
+
+/// The client the harness plays: what it declares, and the scripted answers.
+#[derive(Clone)]
+struct Scripted {
+    script: Arc<Script>,
+    capabilities: ClientCapabilities,
+}
+
+fn unscripted(what: &str, how: &str) -> ErrorData {
+    ErrorData::internal_error(
+        format!("the harness has no scripted answer for {what}: call Harness::{how} first"),
+        None,
+    )
+}
+
+#[allow(deprecated)] // sampling and roots are deprecated by SEP-2577 but still part of both eras
+impl ClientHandler for Scripted {
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
+        lock(&self.script.asked).push(Asked::Elicitation(request));
+        lock(&self.script.elicitations)
+            .pop_front()
+            .ok_or_else(|| unscripted("elicitation/create", "answer_elicitation"))
+    }
+
+    async fn create_message(
+        &self,
+        request: CreateMessageRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<CreateMessageResult, ErrorData> {
+        lock(&self.script.asked).push(Asked::Sampling(request));
+        lock(&self.script.samples)
+            .pop_front()
+            .ok_or_else(|| unscripted("sampling/createMessage", "answer_sampling"))
+    }
+
+    async fn list_roots(
+        &self,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ListRootsResult, ErrorData> {
+        lock(&self.script.asked).push(Asked::Roots);
+        Ok(ListRootsResult::new(lock(&self.script.roots).clone()))
+    }
+
+    fn get_info(&self) -> ClientInfo {
+        ClientInfo::new(
+            self.capabilities.clone(),
+            Implementation::new("platform-harness", env!("CARGO_PKG_VERSION")),
+        )
+    }
+}
+
+/// What the harness's client declares unless told otherwise: elicitation (forms), sampling
+/// and roots.
+#[allow(deprecated)] // sampling and roots are deprecated by SEP-2577 but still part of both eras
+pub fn full_client_capabilities() -> ClientCapabilities {
+    ClientCapabilities::builder()
+        .enable_elicitation()
+        .enable_sampling()
+        .enable_roots()
+        .build()
 }
 
 /// A log message the server sent to the client (`notifications/message`).
@@ -143,6 +247,21 @@ impl Harness {
         Self::connect(app, None).await
     }
 
+    /// Connects to `app` as a client that declares `capabilities` (say, none: a client that
+    /// cannot answer questions); `modern`: as a 2026-07-28 client (see [`Harness::modern`]).
+    pub async fn with_client_capabilities(
+        app: App,
+        capabilities: ClientCapabilities,
+        modern: bool,
+    ) -> Self {
+        let lifecycle = modern.then(|| ClientLifecycleMode::Discover {
+            preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+        });
+        Self::try_connect_with(app, None, lifecycle, capabilities)
+            .await
+            .unwrap_or_else(|e| panic!("the handshake was refused: {e:?}"))
+    }
+
     /// Like [`Harness::with_app`], returning the error if `initialize` is refused.
     pub async fn try_with_app(app: App) -> Result<Self, rmcp::ErrorData> {
         Self::try_connect(app, None).await
@@ -155,7 +274,7 @@ impl Harness {
         let lifecycle = ClientLifecycleMode::Discover {
             preferred_versions: vec![ProtocolVersion::V_2026_07_28],
         };
-        Self::try_connect_with(app, None, Some(lifecycle))
+        Self::try_connect_with(app, None, Some(lifecycle), full_client_capabilities())
             .await
             .unwrap_or_else(|e| panic!("server/discover was refused: {e:?}"))
     }
@@ -190,13 +309,14 @@ impl Harness {
     }
 
     async fn try_connect(app: App, parts: Option<Parts>) -> Result<Self, rmcp::ErrorData> {
-        Self::try_connect_with(app, parts, None).await
+        Self::try_connect_with(app, parts, None, full_client_capabilities()).await
     }
 
     async fn try_connect_with(
         app: App,
         parts: Option<Parts>,
         lifecycle: Option<ClientLifecycleMode>,
+        capabilities: ClientCapabilities,
     ) -> Result<Self, rmcp::ErrorData> {
         let (client_io, server_io) = tokio::io::duplex(64 * 1024);
         let server = tokio::spawn(async move {
@@ -217,15 +337,21 @@ impl Harness {
             inner: IntoTransport::<RoleClient, _, _>::into_transport(client_io),
             received: received.clone(),
         };
+        let script = Arc::new(Script::default());
+        let client = Scripted {
+            script: script.clone(),
+            capabilities,
+        };
         let connected = match lifecycle {
-            None => ().serve(client_io).await,
-            Some(lifecycle) => ().serve_with_lifecycle(client_io, lifecycle).await,
+            None => client.serve(client_io).await,
+            Some(lifecycle) => client.serve_with_lifecycle(client_io, lifecycle).await,
         };
         match connected {
             Ok(client) => Ok(Self {
                 client,
                 server,
                 received,
+                script,
             }),
             Err(rmcp::service::ClientInitializeError::JsonRpcError(error)) => Err(error),
             Err(other) => panic!("the in-memory client could not connect: {other}"),
@@ -237,17 +363,63 @@ impl Harness {
         self.client.peer()
     }
 
-    /// Calls a tool with JSON arguments. Protocol errors (unknown tool, malformed request) panic
-    /// with the error: tests that expect one should use [`Harness::peer`].
+    /// Calls a tool with JSON arguments (in 2026-07-28, answering its questions and retrying,
+    /// as clients do). Protocol errors (unknown tool, malformed request) panic with the error:
+    /// tests that expect one should use [`Harness::try_call_tool`].
     pub async fn call_tool(&self, name: &str, arguments: serde_json::Value) -> CallToolResult {
+        self.try_call_tool(name, arguments)
+            .await
+            .unwrap_or_else(|e| panic!("tools/call {name} failed: {e}"))
+    }
+
+    /// [`Harness::call_tool`], returning the protocol error instead of panicking.
+    pub async fn try_call_tool(
+        &self,
+        name: &str,
+        arguments: serde_json::Value,
+    ) -> Result<CallToolResult, rmcp::service::ServiceError> {
         let mut params = CallToolRequestParams::new(name.to_string());
         if let serde_json::Value::Object(map) = arguments {
             params = params.with_arguments(map);
         }
-        self.peer()
-            .call_tool(params)
-            .await
-            .unwrap_or_else(|e| panic!("tools/call {name} failed: {e}"))
+        self.client.call_tool(params).await
+    }
+
+    /// Scripts the answer to the next question to the user (`elicitation/create`).
+    pub fn answer_elicitation(&self, answer: ElicitResult) {
+        lock(&self.script.elicitations).push_back(answer);
+    }
+
+    /// Scripts the user accepting the next question with `content`.
+    pub fn accept_elicitation(&self, content: serde_json::Value) {
+        self.answer_elicitation(ElicitResult::new(ElicitationAction::Accept).with_content(content));
+    }
+
+    /// Scripts the user declining the next question.
+    pub fn decline_elicitation(&self) {
+        self.answer_elicitation(ElicitResult::new(ElicitationAction::Decline));
+    }
+
+    /// Scripts the client's model answering the next sampling request with `text`.
+    #[allow(deprecated)] // sampling is deprecated by SEP-2577 but still part of both eras
+    pub fn answer_sampling(&self, text: &str) {
+        let message = SamplingMessage::new(
+            Role::Assistant,
+            rmcp::model::SamplingMessageContentBlock::text(text),
+        );
+        lock(&self.script.samples)
+            .push_back(CreateMessageResult::new(message, "harness-model".into()));
+    }
+
+    /// Sets the roots the client reports (`roots/list`).
+    #[allow(deprecated)] // roots are deprecated by SEP-2577 but still part of both eras
+    pub fn set_roots(&self, roots: Vec<Root>) {
+        *lock(&self.script.roots) = roots;
+    }
+
+    /// Every question the server asked the client so far, in order.
+    pub fn asked(&self) -> Vec<Asked> {
+        lock(&self.script.asked).clone()
     }
 
     /// Starts a tool call without waiting for its answer: cancel it, or wait for its result.

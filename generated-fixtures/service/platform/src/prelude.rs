@@ -6,6 +6,7 @@ pub use crate::completions::{CompletionRequest, Completions};
 pub use crate::config::{ConfigError, Setting, TeamSettings, Vars};
 pub use crate::context::{Context, LogLevel};
 pub use crate::errors::ToolError;
+pub use crate::input::Elicited;
 #[cfg(feature = "exec")]
 pub use crate::exec::{CodeExecutor, ExecError};
 #[cfg(feature = "fetch")]

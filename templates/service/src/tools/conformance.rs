@@ -2,14 +2,23 @@
 //! The full-protocol example set (`--examples full`): a tool per kind of result the protocol
 //! has, named as the official MCP conformance suite (`@modelcontextprotocol/conformance`)
 //! calls them, so the suite can check this server. Read them as patterns: text, image, audio,
-//! an embedded resource, mixed content, a tool error, progress and log messages to the client.
+//! an embedded resource, mixed content, a tool error, progress and log messages to the client,
+//! questions to the user (elicitation: a typed form, defaults, every kind of enum) and a
+//! completion from the client's model (sampling).
 
 use platform::content;
 use platform::context::{Context, LogLevel};
 use platform::errors::ToolError;
+use platform::input::Elicited;
 use rmcp::handler::server::router::tool::ToolRouter;
-use rmcp::model::{CallToolResult, ContentBlock};
-use rmcp::{tool, tool_router};
+use rmcp::handler::server::wrapper::Parameters;
+#[allow(deprecated)] // sampling is deprecated by SEP-2577 but still part of both eras
+use rmcp::model::{
+    CallToolResult, ContentBlock, CreateMessageRequestParams, ElicitationSchema, SamplingMessage,
+};
+use rmcp::{schemars, tool, tool_router};
+use serde::Deserialize;
+use serde_json::{Value, json};
 
 use crate::server::Server;
 
@@ -32,6 +41,74 @@ const SILENT_WAV: &[u8] = &[
 /// The pause between two steps of the slow tools, long enough for each notification to go out
 /// (the platform sends at most one progress notification per 50 ms).
 const STEP: std::time::Duration = std::time::Duration::from_millis(60);
+
+/// Parameters of `test_sampling`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct SamplingArgs {
+    /// The prompt to send to the client's model.
+    pub prompt: String,
+}
+
+/// Parameters of `test_elicitation`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct ElicitationArgs {
+    /// The message to show the user.
+    pub message: String,
+}
+
+/// The form `test_elicitation` asks the user to fill in: a typed struct, whose doc comments
+/// become the field descriptions.
+#[derive(Debug, Deserialize, serde::Serialize, schemars::JsonSchema)]
+pub struct UserInfo {
+    /// User's response
+    pub username: String,
+    /// User's email address
+    pub email: String,
+}
+
+/// A form built by hand from its JSON Schema (for defaults and titled or multi-select enums,
+/// which a struct cannot say).
+fn form(schema: Value) -> Result<ElicitationSchema, ToolError> {
+    serde_json::from_value(schema)
+        .map_err(|e| ToolError::Internal(anyhow::anyhow!("an invalid elicitation form: {e}")))
+}
+
+/// Parameters of `write_note`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct WriteNoteArgs {
+    /// The note to write.
+    pub note: String,
+    /// How long the work takes before the note is written, in milliseconds (at most 10000).
+    pub delay_ms: u64,
+}
+
+/// The notes `write_note` wrote: this process's ledger (a database in a real server), read
+/// back with `read_notes`.
+static NOTES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Asks the client's model to answer `prompt` and returns the text of its answer. (Sampling is
+/// deprecated by SEP-2577, but still part of both eras.)
+#[allow(deprecated)]
+async fn sample_text(ctx: &Context, prompt: String) -> Result<String, ToolError> {
+    let request = CreateMessageRequestParams::new(vec![SamplingMessage::user_text(prompt)], 100);
+    let answer = ctx.sample(request).await?;
+    let text: Vec<&str> = answer
+        .message
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.as_str()))
+        .collect();
+    Ok(text.join("\n"))
+}
+
+/// What an elicitation came back with, as the suite reads it.
+fn outcome(answer: Elicited<Value>) -> String {
+    match answer {
+        Elicited::Accepted(content) => format!("action=accept, content={content}"),
+        Elicited::Declined => "action=decline, content={}".to_string(),
+        Elicited::Cancelled => "action=cancel, content={}".to_string(),
+    }
+}
 
 #[tool_router(router = conformance_tools, vis = "pub(crate)")]
 impl Server {
@@ -107,6 +184,141 @@ impl Server {
         }
         "Progress test completed".to_string()
     }
+
+    /// Write a note after working for `delay_ms` (reporting progress): a call cancelled before
+    /// then writes nothing, which `read_notes` shows.
+    #[tool(annotations(
+        read_only_hint = false,
+        idempotent_hint = false,
+        open_world_hint = false
+    ))]
+    async fn write_note(
+        &self,
+        ctx: Context,
+        Parameters(args): Parameters<WriteNoteArgs>,
+    ) -> Result<String, ToolError> {
+        if args.delay_ms > 10_000 {
+            return Err(ToolError::invalid_input("delay_ms must be at most 10000"));
+        }
+        let steps = args.delay_ms.div_ceil(STEP.as_millis() as u64).max(1);
+        for step in 0..steps {
+            ctx.progress(step as f64, steps as f64, Some("working"))
+                .await;
+            tokio::time::sleep(std::time::Duration::from_millis(args.delay_ms / steps)).await;
+        }
+        // A cancelled call never gets here: the platform drops it at its last `await`.
+        NOTES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(args.note.clone());
+        Ok(format!("wrote {}", args.note))
+    }
+
+    /// List the notes `write_note` wrote, oldest first.
+    #[tool(annotations(read_only_hint = true, open_world_hint = false))]
+    async fn read_notes(&self) -> String {
+        let notes = NOTES
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        serde_json::to_string(&*notes).unwrap_or_default()
+    }
+
+    /// Ask the client's model to answer a prompt (sampling), and return its answer.
+    #[tool(annotations(read_only_hint = true, open_world_hint = true))]
+    async fn test_sampling(
+        &self,
+        ctx: Context,
+        Parameters(args): Parameters<SamplingArgs>,
+    ) -> Result<String, ToolError> {
+        Ok(format!(
+            "LLM response: {}",
+            sample_text(&ctx, args.prompt).await?
+        ))
+    }
+
+    /// Ask the user for a username and an email address, and say what they answered.
+    #[tool(annotations(read_only_hint = true, open_world_hint = false))]
+    async fn test_elicitation(
+        &self,
+        ctx: Context,
+        Parameters(args): Parameters<ElicitationArgs>,
+    ) -> Result<String, ToolError> {
+        let answer = match ctx.elicit::<UserInfo>(args.message).await? {
+            Elicited::Accepted(user) => Elicited::Accepted(json!(user)),
+            Elicited::Declined => Elicited::Declined,
+            Elicited::Cancelled => Elicited::Cancelled,
+        };
+        Ok(format!("User response: {}", outcome(answer)))
+    }
+
+    /// Ask the user a form whose every field has a default (string, integer, number, enum,
+    /// boolean), and say what they answered.
+    #[tool(annotations(read_only_hint = true, open_world_hint = false))]
+    async fn test_elicitation_sep1034_defaults(&self, ctx: Context) -> Result<String, ToolError> {
+        let schema = form(json!({
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "description": "User name", "default": "John Doe"},
+                "age": {"type": "integer", "description": "User age", "default": 30},
+                "score": {"type": "number", "description": "User score", "default": 95.5},
+                "status": {
+                    "type": "string",
+                    "description": "User status",
+                    "enum": ["active", "inactive", "pending"],
+                    "default": "active"
+                },
+                "verified": {"type": "boolean", "description": "Verification status", "default": true}
+            },
+            "required": []
+        }))?;
+        let message = "Test client default value handling - please accept with defaults";
+        let answer = ctx.elicit_with_schema(message, schema).await?;
+        Ok(format!("Elicitation completed: {}", outcome(answer)))
+    }
+
+    /// Ask the user a form with every kind of enum: untitled and titled single select, the
+    /// legacy `enumNames` form, untitled and titled multi-select.
+    #[tool(annotations(read_only_hint = true, open_world_hint = false))]
+    async fn test_elicitation_sep1330_enums(&self, ctx: Context) -> Result<String, ToolError> {
+        let schema = form(json!({
+            "type": "object",
+            "properties": {
+                "untitledSingle": {"type": "string", "enum": ["option1", "option2", "option3"]},
+                "titledSingle": {
+                    "type": "string",
+                    "oneOf": [
+                        {"const": "value1", "title": "First Option"},
+                        {"const": "value2", "title": "Second Option"},
+                        {"const": "value3", "title": "Third Option"}
+                    ]
+                },
+                "legacyEnum": {
+                    "type": "string",
+                    "enum": ["opt1", "opt2", "opt3"],
+                    "enumNames": ["Option One", "Option Two", "Option Three"]
+                },
+                "untitledMulti": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": ["option1", "option2", "option3"]}
+                },
+                "titledMulti": {
+                    "type": "array",
+                    "items": {
+                        "anyOf": [
+                            {"const": "value1", "title": "First Choice"},
+                            {"const": "value2", "title": "Second Choice"},
+                            {"const": "value3", "title": "Third Choice"}
+                        ]
+                    }
+                }
+            },
+            "required": []
+        }))?;
+        let answer = ctx
+            .elicit_with_schema("Please choose from each kind of list", schema)
+            .await?;
+        Ok(format!("Elicitation completed: {}", outcome(answer)))
+    }
 }
 
 /// This set's router, merged into the registry in `src/tools/mod.rs`.
@@ -158,5 +370,88 @@ mod tests {
         assert_eq!(progress, [0.0, 50.0, 100.0]);
         h.call_tool("test_tool_with_logging", json!({})).await;
         assert_eq!(h.logs().len(), 3, "{:?}", h.logs());
+    }
+
+    #[tokio::test]
+    async fn questions_reach_the_user_and_answers_come_back_in_both_eras() {
+        for h in [Harness::start().await, Harness::start_modern().await] {
+            h.accept_elicitation(json!({"username": "testuser", "email": "test@example.com"}));
+            let result = h
+                .call_tool("test_elicitation", json!({"message": "Who are you?"}))
+                .await;
+            assert_eq!(
+                Harness::text(&result),
+                r#"User response: action=accept, content={"email":"test@example.com","username":"testuser"}"#
+            );
+            h.decline_elicitation();
+            let declined = h
+                .call_tool("test_elicitation", json!({"message": "Who are you?"}))
+                .await;
+            assert!(Harness::text(&declined).contains("action=decline"));
+
+            h.answer_sampling("a haiku");
+            let sampled = h
+                .call_tool("test_sampling", json!({"prompt": "Write a haiku"}))
+                .await;
+            assert_eq!(Harness::text(&sampled), "LLM response: a haiku");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_write_writes_nothing() {
+        let h = Harness::start().await;
+        let call = h
+            .start_call("write_note", json!({"note": "cancelled", "delay_ms": 300}))
+            .await;
+        h.wait_for_progress(1).await;
+        call.cancel().await;
+        let written = h
+            .call_tool("write_note", json!({"note": "kept", "delay_ms": 0}))
+            .await;
+        assert_eq!(Harness::text(&written), "wrote kept");
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        let notes = h.call_tool("read_notes", json!({})).await;
+        assert!(Harness::text(&notes).contains("\"kept\""));
+        assert!(!Harness::text(&notes).contains("cancelled"));
+        let too_long = h
+            .call_tool("write_note", json!({"note": "x", "delay_ms": 60000}))
+            .await;
+        assert_eq!(too_long.is_error, Some(true));
+    }
+
+    #[tokio::test]
+    async fn the_hand_built_forms_keep_their_defaults_and_enum_kinds() {
+        let h = Harness::start().await;
+        h.accept_elicitation(json!({}));
+        h.accept_elicitation(json!({}));
+        h.call_tool("test_elicitation_sep1034_defaults", json!({}))
+            .await;
+        h.call_tool("test_elicitation_sep1330_enums", json!({}))
+            .await;
+        let schemas: Vec<serde_json::Value> = h
+            .asked()
+            .into_iter()
+            .map(|asked| match asked {
+                platform::harness::Asked::Elicitation(
+                    rmcp::model::ElicitRequestParams::FormElicitationParams {
+                        requested_schema,
+                        ..
+                    },
+                ) => json!(requested_schema),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let defaults = &schemas[0]["properties"];
+        assert_eq!(defaults["name"]["default"], "John Doe");
+        assert_eq!(defaults["age"]["default"], 30);
+        assert_eq!(defaults["score"]["default"], 95.5);
+        assert_eq!(defaults["status"]["default"], "active");
+        assert_eq!(defaults["verified"]["default"], true);
+        let enums = &schemas[1]["properties"];
+        assert!(enums["untitledSingle"]["enum"].is_array());
+        assert_eq!(enums["titledSingle"]["oneOf"][0]["title"], "First Option");
+        assert_eq!(enums["legacyEnum"]["enumNames"][2], "Option Three");
+        assert_eq!(enums["untitledMulti"]["items"]["enum"][1], "option2");
+        assert_eq!(enums["titledMulti"]["items"]["anyOf"][1]["const"], "value2");
     }
 }
