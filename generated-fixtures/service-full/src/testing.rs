@@ -25,6 +25,13 @@ impl Harness {
         Self(platform::harness::Harness::modern(app).await)
     }
 
+    /// Connects to this server as a client that declared the tasks extension: tools that run as
+    /// tasks answer `start_task` with a task to poll (`wait_for_task`).
+    pub async fn start_with_tasks() -> Self {
+        let app = platform::harness::test_app(&crate::PROJECT, Settings::defaults());
+        Self(platform::harness::Harness::with_task_support(app).await)
+    }
+
     /// Connects to `app` as a local (stdio-like) client.
     pub async fn with_app(app: App) -> Self {
         Self(platform::harness::Harness::with_app(app).await)

@@ -417,6 +417,76 @@ impl Harness {
         *lock(&self.script.roots) = roots;
     }
 
+    /// Connects to `app` as a client that also declares the tasks extension: tools that run as
+    /// tasks answer [`Harness::start_task`] with a task.
+    pub async fn with_task_support(app: App) -> Self {
+        let mut capabilities = full_client_capabilities();
+        capabilities
+            .extensions
+            .get_or_insert_with(Default::default)
+            .insert(
+                rmcp::model::TASKS_EXTENSION_ID.to_string(),
+                Default::default(),
+            );
+        Self::with_client_capabilities(app, capabilities, false).await
+    }
+
+    /// Calls a tool that runs as a task and returns the task's id (panics if the server answers
+    /// anything but a task).
+    pub async fn start_task(&self, name: &str, arguments: serde_json::Value) -> String {
+        let mut params = CallToolRequestParams::new(name.to_string());
+        if let serde_json::Value::Object(map) = arguments {
+            params = params.with_arguments(map);
+        }
+        match self.peer().call_tool_once(params).await {
+            Ok(rmcp::model::CallToolResponse::Task(created)) => created.task.task_id,
+            other => panic!("tools/call {name} did not start a task: {other:?}"),
+        }
+    }
+
+    /// The task's current state (`tasks/get`).
+    pub async fn task(
+        &self,
+        id: &str,
+    ) -> Result<rmcp::model::DetailedTask, rmcp::service::ServiceError> {
+        let params = rmcp::model::GetTaskParams::new(id);
+        Ok(self.peer().get_task(params).await?.task)
+    }
+
+    /// Polls the task until it leaves `working` (panics after 5 s): its final state, or
+    /// `input_required` with the questions it waits on.
+    pub async fn wait_for_task(&self, id: &str) -> rmcp::model::DetailedTask {
+        let waited = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                let task = self
+                    .task(id)
+                    .await
+                    .unwrap_or_else(|e| panic!("tasks/get {id} failed: {e}"));
+                if task.task.status != rmcp::model::TaskStatus::Working {
+                    return task;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+        waited.unwrap_or_else(|_| panic!("task {id} was still working after 5 s"))
+    }
+
+    /// Answers the task's questions (`tasks/update`), by their keys.
+    pub async fn answer_task(&self, id: &str, answers: rmcp::model::InputResponses) {
+        let params = rmcp::model::UpdateTaskParams::new(id, answers);
+        self.peer()
+            .update_task(params)
+            .await
+            .unwrap_or_else(|e| panic!("tasks/update {id} failed: {e}"));
+    }
+
+    /// Asks the server to cancel the task (`tasks/cancel`).
+    pub async fn cancel_task(&self, id: &str) -> Result<(), rmcp::service::ServiceError> {
+        let params = rmcp::model::CancelTaskParams::new(id);
+        self.peer().cancel_task(params).await
+    }
+
     /// Every question the server asked the client so far, in order.
     pub fn asked(&self) -> Vec<Asked> {
         lock(&self.script.asked).clone()

@@ -20,23 +20,26 @@ use rmcp::handler::server::tool::ToolCallContext;
 #[allow(deprecated)] // logging/setLevel is deprecated by SEP-2577 but still part of 2025-11-25
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
-    CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
-    GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
-    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    Prompt, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, RequestStateCodec,
-    Resource, ResourceTemplate, ServerCapabilities, ServerConfig, Tool,
+    CacheScope, CallToolRequestParams, CallToolResponse, CancelTaskParams, CompleteRequestParams,
+    CompleteResult, GetPromptRequestParams, GetPromptResponse, GetTaskParams, GetTaskResult,
+    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, Prompt, ProtocolVersion, ReadResourceRequestParams,
+    ReadResourceResponse, RequestStateCodec, RequestStateError, Resource, ResourceTemplate,
+    ServerCapabilities, ServerConfig, TASKS_EXTENSION_ID, Tool, UpdateTaskParams,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
+use secrecy::ExposeSecret;
 
 use crate::completions::{Completions, Target};
-use crate::config::{ConfigError, Setting};
+use crate::config::{ConfigError, Setting, Settings};
 use crate::errors;
 use crate::input::{self, Rounds};
 use crate::middleware::{Middleware, RequestInfo};
 use crate::pages::{self, List, Page};
 use crate::resources::ResourceRouter;
 use crate::services::Services;
+use crate::tasks::Tasks;
 
 /// What a server binary tells the platform about itself (see the team crate's `lib.rs`).
 #[derive(Clone, Copy)]
@@ -148,7 +151,7 @@ impl Catalog {
 
 /// The erased view of a team's routers: one implementation per server type, a few small
 /// forwarding functions each.
-trait Items: Send + Sync + 'static {
+pub(crate) trait Items: Send + Sync + 'static {
     fn tools(&self) -> Vec<Tool>;
     fn tool(&self, name: &str) -> Option<Tool>;
     fn call_tool(
@@ -253,22 +256,31 @@ pub struct Handler {
     page_size: usize,
     /// Seals the `requestState` of 2026-07-28 questions ([`crate::input`]).
     request_state: Arc<RequestStateCodec>,
+    /// Tools that run as tasks, and the tasks ([`crate::tasks`]).
+    tasks: Arc<Tasks>,
 }
 
 impl Handler {
     pub(crate) fn new(
         project: &Project,
         catalog: &Catalog,
-        page_size: usize,
-        request_state: RequestStateCodec,
-    ) -> Self {
-        Self {
+        settings: &Settings,
+    ) -> Result<Self, RequestStateError> {
+        let key = settings
+            .request_state_key
+            .as_ref()
+            .map(|key| key.expose_secret().as_bytes());
+        Ok(Self {
             items: catalog.items.clone(),
             identity: Arc::new(Implementation::new(project.name, project.version)),
             instructions: project.description,
-            page_size,
-            request_state: Arc::new(request_state),
-        }
+            page_size: settings.page_size,
+            request_state: Arc::new(input::codec(key)?),
+            tasks: Arc::new(Tasks::new(
+                &catalog.items.tools(),
+                settings.max_tasks_per_principal,
+            )),
+        })
     }
 
     /// The page of a list the request asks for (all of it when it fits in one).
@@ -341,6 +353,12 @@ impl ServerHandler for Handler {
         if self.items.has_completions() {
             capabilities.completions = Some(Default::default());
         }
+        if self.tasks.offered() {
+            capabilities
+                .extensions
+                .get_or_insert_with(Default::default)
+                .insert(TASKS_EXTENSION_ID.to_string(), Default::default());
+        }
         ServerConfig::new(capabilities)
             .with_server_info((*self.identity).clone())
             .with_instructions(self.instructions)
@@ -372,11 +390,38 @@ impl ServerHandler for Handler {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        if self.tasks.runs_as_task(&request, &context) {
+            return Ok(self.tasks.start(self.items.clone(), request, context));
+        }
         let name = request.name.clone();
         if !is_modern(&context) {
             return errors::guard(&name, self.items.call_tool(request, context)).await;
         }
         self.call_tool_in_rounds(request, context).await
+    }
+
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, ErrorData> {
+        self.tasks.get(&request, &context)
+    }
+
+    async fn update_task(
+        &self,
+        request: UpdateTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.tasks.update(request, &context)
+    }
+
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.tasks.cancel(&request, &context)
     }
 
     // Accepts the client's log level for the session; the stack's `Platform` keeps it for the

@@ -76,6 +76,11 @@ pub const SETTINGS: &[Setting] = &[
         help: "Most items one tools/list, resources/list, resources/templates/list or prompts/list answer holds; longer lists come in pages.",
     },
     Setting {
+        key: "MAX_TASKS_PER_PRINCIPAL",
+        default: "10",
+        help: "Tasks (tools that run as tasks, for clients that declared the tasks extension) one principal may run at once.",
+    },
+    Setting {
         key: "REQUEST_STATE_KEY",
         default: "",
         help: "Secret of 32 bytes or more that seals the requestState of 2026-07-28 questions to clients (elicitation, sampling, roots); replicas behind one address must share it. Empty: a random key per process.",
@@ -117,6 +122,8 @@ pub struct Settings {
     pub tool_rate_limit: Limit,
     /// Most items one list answer holds.
     pub page_size: usize,
+    /// Tasks one principal may run at once.
+    pub max_tasks_per_principal: usize,
     /// The key that seals 2026-07-28 request states; `None`: random per process.
     pub request_state_key: Option<SecretString>,
     /// The Streamable HTTP transport, authentication and per-tool scopes.
@@ -386,6 +393,10 @@ impl Settings {
             page_size: match vars.number("PAGE_SIZE")? {
                 0 => return Err(vars.invalid("PAGE_SIZE", "must be at least 1")),
                 size => usize::try_from(size).unwrap_or(usize::MAX),
+            },
+            max_tasks_per_principal: match vars.number("MAX_TASKS_PER_PRINCIPAL")? {
+                0 => return Err(vars.invalid("MAX_TASKS_PER_PRINCIPAL", "must be at least 1")),
+                max => usize::try_from(max).unwrap_or(usize::MAX),
             },
             request_state_key: match vars.get("REQUEST_STATE_KEY") {
                 key if key.is_empty() => None,

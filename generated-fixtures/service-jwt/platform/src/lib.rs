@@ -45,6 +45,7 @@ pub mod input;
 pub mod middleware;
 pub mod prelude;
 pub mod resources;
+pub mod tasks;
 
 // Private to the crate (the platform's own tests in tests/ reach the few they need through
 // `testing`, behind the `probe` feature that only they turn on).
@@ -75,7 +76,6 @@ pub mod testing;
 use std::sync::Arc;
 
 use rmcp::ServiceExt;
-use secrecy::ExposeSecret;
 
 pub use self::catalog::{Catalog, Project};
 pub use self::services::Services;
@@ -191,14 +191,8 @@ impl App {
             },
             in_flight.clone(),
         );
-        let request_state = input::codec(
-            settings
-                .request_state_key
-                .as_ref()
-                .map(|key| key.expose_secret().as_bytes()),
-        )
-        .map_err(|e| anyhow::anyhow!("{}: {e}", config::variable("REQUEST_STATE_KEY")))?;
-        let handler = Handler::new(project, &catalog, settings.page_size, request_state);
+        let handler = Handler::new(project, &catalog, &settings)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", config::variable("REQUEST_STATE_KEY")))?;
         Ok(Self {
             settings,
             server: Platform::new(handler, stack),

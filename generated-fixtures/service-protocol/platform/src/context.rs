@@ -44,8 +44,9 @@ use rmcp::{ErrorData, RoleServer};
 pub use tokio_util::sync::CancellationToken;
 
 use crate::identity::Identity;
-use crate::input::{ClientAbilities, Rounds};
+use crate::input::{Asker, ClientAbilities, Rounds};
 use crate::middleware::RequestInfo;
+use crate::tasks::TaskInput;
 
 /// The shortest gap between two progress notifications of one request (the first and the
 /// final one are always sent).
@@ -108,6 +109,8 @@ pub struct Context {
     /// 2026-07-28 tool calls: the input rounds (questions to the client become
     /// `InputRequiredResult`s) and what the request's metadata says the client can answer.
     modern: Option<(Option<Arc<Rounds>>, ClientAbilities)>,
+    /// A tool running as a task: questions go into the task's `input_required` state.
+    task: Option<TaskInput>,
 }
 
 impl std::fmt::Debug for Context {
@@ -166,6 +169,7 @@ impl Context {
             log_level,
             info,
             modern,
+            task: context.extensions.get::<TaskInput>().cloned(),
         }
     }
 
@@ -187,10 +191,14 @@ impl Context {
         }
     }
 
-    /// A question in 2026-07-28 goes into the call's input rounds; `None`: ask the peer. (A
-    /// 2026-07-28 request without rounds, a prompt, cannot ask: the peer refuses.)
-    pub(crate) fn rounds(&self) -> Option<&Rounds> {
-        self.modern.as_ref()?.0.as_deref()
+    /// Where a question goes instead of a request to the client: a task's `input_required`
+    /// state, or (2026-07-28) the call's input rounds; `None`: ask the peer. (A 2026-07-28
+    /// request without rounds, a prompt, cannot ask: the peer refuses.)
+    pub(crate) fn deferred(&self) -> Option<Asker<'_>> {
+        if let Some(task) = &self.task {
+            return Some(Asker::Task(task));
+        }
+        self.modern.as_ref()?.0.as_deref().map(Asker::Rounds)
     }
 
     /// The request id (as in the server's log and in masked errors).

@@ -51,6 +51,7 @@ use serde_json::Value;
 
 use crate::context::Context;
 use crate::errors::ToolError;
+use crate::tasks::TaskInput;
 
 /// How long a client has to answer a 2026-07-28 question before the sealed state expires.
 pub const STATE_TTL: Duration = Duration::from_secs(10 * 60);
@@ -189,6 +190,25 @@ impl Rounds {
     }
 }
 
+/// Where a question goes when it is not a request to the client: into the answer of a
+/// 2026-07-28 call, or into a task's `input_required` state.
+pub(crate) enum Asker<'a> {
+    Rounds(&'a Rounds),
+    Task(&'a TaskInput),
+}
+
+impl Asker<'_> {
+    /// The client's answer to `request` (a question of kind `kind`).
+    async fn ask(&self, kind: &str, request: InputRequest) -> Result<Value, ToolError> {
+        match self {
+            Asker::Rounds(rounds) => Ok(rounds.ask(kind, request).await),
+            Asker::Task(task) => task.ask(kind, request).await.ok_or_else(|| {
+                ToolError::invalid_input("the task was cancelled while it waited for an answer")
+            }),
+        }
+    }
+}
+
 /// A poisoned lock only means a handler panicked; the data is still whole.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
@@ -267,10 +287,10 @@ impl Context {
             message: message.into(),
             requested_schema: schema,
         };
-        let answer: ElicitResult = match self.rounds() {
-            Some(rounds) => {
+        let answer: ElicitResult = match self.deferred() {
+            Some(asker) => {
                 let request = InputRequest::Elicitation(ElicitRequest::new(params));
-                let answer = rounds.ask("elicitation", request).await;
+                let answer = asker.ask("elicitation", request).await?;
                 serde_json::from_value(answer).map_err(|e| self.bad_answer(&e.to_string()))?
             }
             None => self
@@ -310,10 +330,10 @@ impl Context {
                 "this client cannot sample its model (it did not declare the sampling capability)",
             ));
         }
-        match self.rounds() {
-            Some(rounds) => {
+        match self.deferred() {
+            Some(asker) => {
                 let request = InputRequest::CreateMessage(CreateMessageRequest::new(params));
-                let answer = rounds.ask("sampling", request).await;
+                let answer = asker.ask("sampling", request).await?;
                 serde_json::from_value(answer).map_err(|e| self.bad_answer(&e.to_string()))
             }
             None => self
@@ -333,10 +353,10 @@ impl Context {
                 "this client has no roots (it did not declare the roots capability)",
             ));
         }
-        let result: ListRootsResult = match self.rounds() {
-            Some(rounds) => {
+        let result: ListRootsResult = match self.deferred() {
+            Some(asker) => {
                 let request = InputRequest::ListRoots(ListRootsRequest::default());
-                let answer = rounds.ask("roots", request).await;
+                let answer = asker.ask("roots", request).await?;
                 serde_json::from_value(answer).map_err(|e| self.bad_answer(&e.to_string()))?
             }
             None => self

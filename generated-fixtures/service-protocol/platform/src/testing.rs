@@ -149,13 +149,8 @@ pub fn app_with_catalog(settings: Settings, catalog: impl FnOnce(&Services) -> C
 pub fn bare_handler() -> crate::catalog::Handler {
     let services = Services::new(Settings::defaults(), Default::default());
     let catalog = catalog_with(&services, ToolRouter::new());
-    let page_size = services.settings().page_size;
-    crate::catalog::Handler::new(
-        &PROJECT,
-        &catalog,
-        page_size,
-        crate::input::codec(None).expect("a random key is long enough"),
-    )
+    crate::catalog::Handler::new(&PROJECT, &catalog, services.settings())
+        .expect("the default settings are valid")
 }
 
 /// A client connected to the test server with default settings.

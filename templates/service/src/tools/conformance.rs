@@ -82,6 +82,13 @@ pub struct WriteNoteArgs {
     pub delay_ms: u64,
 }
 
+/// Parameters of `count_primes_task`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct CountArgs {
+    /// Count the primes below this number (at most 2000000).
+    pub below: u64,
+}
+
 /// The notes `write_note` wrote: this process's ledger (a database in a real server), read
 /// back with `read_notes`.
 static NOTES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
@@ -212,6 +219,34 @@ impl Server {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(args.note.clone());
         Ok(format!("wrote {}", args.note))
+    }
+
+    /// Count the primes below `below` (at most 2,000,000), reporting progress: a long job that
+    /// runs as a task for clients that declared the tasks extension (poll it with `tasks/get`,
+    /// stop it with `tasks/cancel`), and as a plain call for the others.
+    #[tool(
+        meta = platform::tasks::runs_as_task(),
+        annotations(read_only_hint = true, open_world_hint = false)
+    )]
+    async fn count_primes_task(
+        &self,
+        ctx: Context,
+        Parameters(args): Parameters<CountArgs>,
+    ) -> Result<String, ToolError> {
+        if args.below > 2_000_000 {
+            return Err(ToolError::invalid_input("below must be at most 2000000"));
+        }
+        let mut count = 0u64;
+        for n in 2..args.below {
+            if (2..).take_while(|d| d * d <= n).all(|d| n % d != 0) {
+                count += 1;
+            }
+            if n % 10_000 == 0 {
+                ctx.progress(n as f64, args.below as f64, None).await;
+                tokio::task::yield_now().await;
+            }
+        }
+        Ok(format!("{count} primes below {}", args.below))
     }
 
     /// List the notes `write_note` wrote, oldest first.
@@ -417,6 +452,25 @@ mod tests {
             .call_tool("write_note", json!({"note": "x", "delay_ms": 60000}))
             .await;
         assert_eq!(too_long.is_error, Some(true));
+    }
+
+    #[tokio::test]
+    async fn a_long_job_runs_as_a_task_for_clients_that_declared_tasks() {
+        let h = Harness::start_with_tasks().await;
+        let id = h
+            .start_task("count_primes_task", json!({"below": 1000}))
+            .await;
+        let done = h.wait_for_task(&id).await;
+        let rmcp::model::TaskPayload::Completed { result } = &done.payload else {
+            panic!("{done:?}");
+        };
+        assert_eq!(result["content"][0]["text"], "168 primes below 1000");
+        // Other clients get the answer directly.
+        let plain = Harness::start().await;
+        let result = plain
+            .call_tool("count_primes_task", json!({"below": 1000}))
+            .await;
+        assert_eq!(Harness::text(&result), "168 primes below 1000");
     }
 
     #[tokio::test]
