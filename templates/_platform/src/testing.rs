@@ -149,7 +149,12 @@ pub fn app_with_catalog(settings: Settings, catalog: impl FnOnce(&Services) -> C
 pub fn bare_handler() -> crate::catalog::Handler {
     let services = Services::new(Settings::defaults(), Default::default());
     let catalog = catalog_with(&services, ToolRouter::new());
-    crate::catalog::Handler::new(&PROJECT, &catalog, services.settings().page_size)
+    crate::catalog::Handler::new(
+        &PROJECT,
+        &catalog,
+        services.settings().page_size,
+        services.changes().clone(),
+    )
 }
 
 /// A client connected to the test server with default settings.

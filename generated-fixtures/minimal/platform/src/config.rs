@@ -76,6 +76,11 @@ pub const SETTINGS: &[Setting] = &[
         default: "100",
         help: "Most items one tools/list, resources/list, resources/templates/list or prompts/list answer holds; longer lists come in pages.",
     },
+    Setting {
+        key: "MAX_SUBSCRIPTIONS_PER_SESSION",
+        default: "100",
+        help: "Most resources one session (resources/subscribe) or one subscriptions/listen request may subscribe to; more are refused.",
+    },
 ];
 
 /// How the server is reached.
@@ -113,6 +118,8 @@ pub struct Settings {
     pub tool_rate_limit: Limit,
     /// Most items one list answer holds.
     pub page_size: usize,
+    /// Most resources one session or listen request may subscribe to.
+    pub max_subscriptions: usize,
     /// The Streamable HTTP transport, authentication and per-tool scopes.
     #[cfg(feature = "http")]
     pub http: crate::http::HttpSettings,
@@ -380,6 +387,12 @@ impl Settings {
             page_size: match vars.number("PAGE_SIZE")? {
                 0 => return Err(vars.invalid("PAGE_SIZE", "must be at least 1")),
                 size => usize::try_from(size).unwrap_or(usize::MAX),
+            },
+            max_subscriptions: match vars.number("MAX_SUBSCRIPTIONS_PER_SESSION")? {
+                0 => {
+                    return Err(vars.invalid("MAX_SUBSCRIPTIONS_PER_SESSION", "must be at least 1"));
+                }
+                most => usize::try_from(most).unwrap_or(usize::MAX),
             },
             #[cfg(feature = "http")]
             http: crate::http::HttpSettings::from_vars(vars, transport)?,

@@ -13,5 +13,6 @@ pub use crate::fetch::{FetchError, UrlFetcher};
 #[cfg(feature = "files")]
 pub use crate::files::{FileError, FileOps};
 pub use crate::middleware::{Call, Middleware, RequestInfo};
+pub use crate::notify::Changes;
 pub use crate::resources::{ResourceBody, ResourceRequest, ResourceRouter};
 pub use crate::services::Services;

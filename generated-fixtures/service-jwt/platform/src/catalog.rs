@@ -21,18 +21,20 @@ use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
-    GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
-    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    Prompt, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, Resource,
-    ResourceTemplate, ServerCapabilities, ServerConfig, Tool,
+    GetPromptRequestParams, GetPromptResponse, Implementation, InitializeRequestParams,
+    InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, Prompt, ProtocolVersion, ReadResourceRequestParams,
+    ReadResourceResponse, Resource, ResourceTemplate, ServerCapabilities, ServerConfig,
+    SubscribeRequestParams, SubscriptionFilter, Tool, UnsubscribeRequestParams,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{NotificationContext, Peer, RequestContext, SubscriptionContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use crate::completions::{Completions, Target};
 use crate::config::{ConfigError, Setting};
 use crate::errors;
 use crate::middleware::Middleware;
+use crate::notify::{Changes, Refused, Registration, SessionSlot};
 use crate::pages::{self, List, Page};
 use crate::resources::ResourceRouter;
 use crate::services::Services;
@@ -175,6 +177,8 @@ trait Items: Send + Sync + 'static {
 pub(crate) trait ResourceList: Send + Sync {
     fn list(&self) -> Vec<Resource>;
     fn templates(&self) -> Vec<ResourceTemplate>;
+    /// Whether `uri` is a listed resource's or matches a template.
+    fn serves(&self, uri: &str) -> bool;
 }
 
 struct Bound<S: 'static> {
@@ -250,16 +254,35 @@ pub struct Handler {
     instructions: &'static str,
     /// Most items one list answer holds (`PAGE_SIZE`).
     page_size: usize,
+    /// The live sessions and their subscriptions.
+    changes: Changes,
 }
 
 impl Handler {
-    pub(crate) fn new(project: &Project, catalog: &Catalog, page_size: usize) -> Self {
+    pub(crate) fn new(
+        project: &Project,
+        catalog: &Catalog,
+        page_size: usize,
+        changes: Changes,
+    ) -> Self {
         Self {
             items: catalog.items.clone(),
             identity: Arc::new(Implementation::new(project.name, project.version)),
             instructions: project.description,
             page_size,
+            changes,
         }
+    }
+
+    /// The session of a request: from the slot its server value put in the request context,
+    /// registered on first use. `None` without a session (stateless HTTP, a bare handler).
+    fn session<'c>(
+        &self,
+        extensions: &'c rmcp::model::Extensions,
+        peer: &Peer<RoleServer>,
+    ) -> Option<&'c Registration> {
+        let slot = extensions.get::<SessionSlot>()?;
+        self.changes.session(slot, peer)
     }
 
     /// The page of a list the request asks for (all of it when it fits in one).
@@ -271,6 +294,16 @@ impl Handler {
         request: Option<&PaginatedRequestParams>,
     ) -> Result<Page<T>, ErrorData> {
         pages::page(list, items, key, request, self.page_size)
+    }
+}
+
+/// A server configuration, for rmcp's `initialize` negotiation (its default
+/// `negotiate_initialize`) over it. The handler supports rmcp's default protocol versions.
+struct Configured(ServerConfig);
+
+impl ServerHandler for Configured {
+    fn get_info(&self) -> ServerConfig {
+        self.0.clone()
     }
 }
 
@@ -288,8 +321,12 @@ impl ServerHandler for Handler {
         #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of 2025-11-25
         let mut capabilities = ServerCapabilities::builder()
             .enable_tools()
+            .enable_tool_list_changed()
             .enable_resources()
+            .enable_resources_subscribe()
+            .enable_resources_list_changed()
             .enable_prompts()
+            .enable_prompts_list_changed()
             .enable_logging()
             .build();
         if self.items.has_completions() {
@@ -298,6 +335,29 @@ impl ServerHandler for Handler {
         ServerConfig::new(capabilities)
             .with_server_info((*self.identity).clone())
             .with_instructions(self.instructions)
+    }
+
+    /// Over stateless HTTP a 2025-11-25 client has no session to be notified in: its
+    /// `initialize` advertises no subscriptions and no list changes.
+    fn negotiate_initialize(
+        &self,
+        request: &InitializeRequestParams,
+    ) -> Result<InitializeResult, ErrorData> {
+        let mut config = self.get_info();
+        if !self.changes.sessions_possible() {
+            let capabilities = &mut config.capabilities;
+            if let Some(resources) = capabilities.resources.as_mut() {
+                resources.subscribe = None;
+                resources.list_changed = None;
+            }
+            if let Some(tools) = capabilities.tools.as_mut() {
+                tools.list_changed = None;
+            }
+            if let Some(prompts) = capabilities.prompts.as_mut() {
+                prompts.list_changed = None;
+            }
+        }
+        Configured(config).negotiate_initialize(request)
     }
 
     async fn list_tools(
@@ -383,6 +443,113 @@ impl ServerHandler for Handler {
     ) -> Result<ReadResourceResponse, ErrorData> {
         // Masking of the reader's failures happens in the resource router.
         self.items.read_resource(request.uri).await
+    }
+
+    /// A 2025-11-25 session starts: it joins the registry of sessions (for list changes).
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        if let Some(slot) = context.extensions.get::<SessionSlot>() {
+            self.changes.session(slot, &context.peer);
+        }
+    }
+
+    /// `resources/subscribe` (2025-11-25): the session gets `notifications/resources/updated`
+    /// for `uri` (see [`crate::notify`]).
+    #[allow(deprecated)] // legacy-only in rmcp 3.11, still part of 2025-11-25
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let uri = request.uri.as_str();
+        let refuse = |why: String| {
+            tracing::info!(
+                uri = crate::logging::bounded(uri),
+                "subscription refused: {why}"
+            );
+            Err(ErrorData::invalid_params(why, None))
+        };
+        if !self.items.resources().serves(uri) {
+            return refuse(format!("no resource at `{}`", crate::logging::bounded(uri)));
+        }
+        let Some(session) = self.session(&context.extensions, &context.peer) else {
+            return refuse(
+                "this server has no sessions (stateless HTTP): resource updates cannot reach \
+                 the client; use subscriptions/listen (2026-07-28)"
+                    .to_string(),
+            );
+        };
+        match session.subscribe(uri) {
+            Ok(_) => Ok(()),
+            Err(Refused::Full(held)) => refuse(format!(
+                "this session already holds {held} subscriptions, the most it may \
+                 (MAX_SUBSCRIPTIONS_PER_SESSION); unsubscribe from one first"
+            )),
+        }
+    }
+
+    /// `resources/unsubscribe` (2025-11-25): idempotent, `{}` whether or not the session was
+    /// subscribed.
+    #[allow(deprecated)] // legacy-only in rmcp 3.11, still part of 2025-11-25
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let slot = context.extensions.get::<SessionSlot>();
+        let registered = slot.and_then(|slot| self.changes.session(slot, &context.peer));
+        if let Some(session) = registered
+            && !session.unsubscribe(&request.uri)
+        {
+            tracing::debug!(
+                uri = crate::logging::bounded(&request.uri),
+                "unsubscribe from a resource the session was not subscribed to"
+            );
+        }
+        Ok(())
+    }
+
+    /// `subscriptions/listen` (2026-07-28): the three list changes, and the requested
+    /// resources this server serves (up to `MAX_SUBSCRIPTIONS_PER_SESSION`); others are left
+    /// out of the acknowledged filter, with a log line.
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        let mut accepted = SubscriptionFilter::builder()
+            .tools_list_changed()
+            .prompts_list_changed()
+            .resources_list_changed()
+            .build();
+        if let Some(uris) = &requested.resource_subscriptions {
+            let resources = self.items.resources();
+            let mut served = Vec::new();
+            for uri in uris {
+                if served.contains(uri) {
+                    continue;
+                }
+                if !resources.serves(uri) {
+                    tracing::info!(
+                        uri = crate::logging::bounded(uri),
+                        "subscription refused: no such resource"
+                    );
+                } else if served.len() >= self.changes.max_subscriptions() {
+                    tracing::info!(
+                        uri = crate::logging::bounded(uri),
+                        "subscription refused: over MAX_SUBSCRIPTIONS_PER_SESSION"
+                    );
+                } else {
+                    served.push(uri.clone());
+                }
+            }
+            accepted.resource_subscriptions = Some(served);
+        }
+        Some(accepted)
+    }
+
+    /// Runs one established `subscriptions/listen` until the client cancels it or the server
+    /// shuts down.
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        self.changes.listen(context).await
     }
 
     async fn list_prompts(
