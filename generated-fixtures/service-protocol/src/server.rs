@@ -7,6 +7,7 @@
 //! in [`catalog`].
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use platform::prelude::*;
 
@@ -17,6 +18,9 @@ use crate::settings::Settings;
 pub struct Server {
     services: Services,
     settings: Arc<Settings>,
+    /// The revision of `test://watched-resource`: state a tool changes and a resource shows,
+    /// shared by every session (the full-protocol examples).
+    watched: Arc<AtomicU64>,
 }
 
 impl Server {
@@ -30,6 +34,11 @@ impl Server {
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
+
+    /// The watched resource's revision (`src/resources/conformance.rs`).
+    pub(crate) fn watched(&self) -> &AtomicU64 {
+        &self.watched
+    }
 }
 
 /// Builds the server and its catalog once at startup: every tool, resource and prompt in the
@@ -39,6 +48,7 @@ pub fn catalog(services: &Services) -> Result<Catalog, ConfigError> {
     let server = Server {
         services: services.clone(),
         settings: Arc::new(settings),
+        watched: Arc::default(),
     };
     let middleware = crate::middleware::team_middleware(services.settings());
     Ok(Catalog::new(

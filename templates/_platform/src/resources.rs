@@ -162,6 +162,14 @@ impl<S: Clone + Send + Sync + 'static> ResourceRouter<S> {
             .collect()
     }
 
+    /// Whether `uri` is a fixed resource's or matches a template.
+    pub fn serves(&self, uri: &str) -> bool {
+        self.entries.iter().any(|e| match &e.listing {
+            Listing::Fixed(r) => r.uri == uri,
+            Listing::Template(_, m) => m.matches(uri).is_some(),
+        })
+    }
+
     /// Reads `uri`, masking failures.
     pub async fn read(&self, server: &S, uri: &str) -> Result<ReadResourceResult, ErrorData> {
         let found = self.entries.iter().find_map(|e| match &e.listing {
@@ -202,6 +210,10 @@ impl<S: Clone + Send + Sync + 'static> ResourceList for ResourceRouter<S> {
 
     fn templates(&self) -> Vec<ResourceTemplate> {
         ResourceRouter::templates(self)
+    }
+
+    fn serves(&self, uri: &str) -> bool {
+        ResourceRouter::serves(self, uri)
     }
 }
 

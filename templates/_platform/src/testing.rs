@@ -149,8 +149,13 @@ pub fn app_with_catalog(settings: Settings, catalog: impl FnOnce(&Services) -> C
 pub fn bare_handler() -> crate::catalog::Handler {
     let services = Services::new(Settings::defaults(), Default::default());
     let catalog = catalog_with(&services, ToolRouter::new());
-    crate::catalog::Handler::new(&PROJECT, &catalog, services.settings())
-        .expect("the default settings are valid")
+    crate::catalog::Handler::new(
+        &PROJECT,
+        &catalog,
+        services.settings(),
+        services.changes().clone(),
+    )
+    .expect("the default settings are valid")
 }
 
 /// A client connected to the test server with default settings.

@@ -10,6 +10,8 @@
 //!   for the team's middleware inside the platform's stack.
 //! - [`context`]: the [`context::Context`] a tool or prompt takes as an argument: progress,
 //!   cancellation, log messages to the client.
+//! - [`notify`]: [`notify::Changes`] (from `Services::changes`): resource subscriptions and
+//!   change notifications to clients, both protocol eras.
 //! - [`errors`]: [`errors::ToolError`]; other errors and panics are masked with the request id.
 //! - [`resources`]: the resource router (rmcp has no resource macro).
 //! - `fetch`, `files`, `exec` (with their features): `UrlFetcher` (SSRF-safe HTTP), `FileOps`
@@ -43,6 +45,7 @@ pub mod harness;
 pub mod identity;
 pub mod input;
 pub mod middleware;
+pub mod notify;
 pub mod prelude;
 pub mod resources;
 pub mod tasks;
@@ -111,6 +114,8 @@ pub struct App {
     pub limits: Limits,
     pub metrics: Option<Metrics>,
     pub in_flight: InFlight,
+    /// The live sessions and their subscriptions (the handle tools get from `Services`).
+    pub changes: notify::Changes,
 }
 
 impl App {
@@ -191,7 +196,8 @@ impl App {
             },
             in_flight.clone(),
         );
-        let handler = Handler::new(project, &catalog, &settings)
+        let changes = services.changes().clone();
+        let handler = Handler::new(project, &catalog, &settings, changes.clone())
             .map_err(|e| anyhow::anyhow!("{}: {e}", config::variable("REQUEST_STATE_KEY")))?;
         Ok(Self {
             settings,
@@ -201,6 +207,7 @@ impl App {
             limits,
             metrics,
             in_flight,
+            changes,
         })
     }
 }
@@ -221,10 +228,12 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 pub async fn serve_stdio(app: App) -> anyhow::Result<()> {
     let grace = app.settings.shutdown_grace;
     let in_flight = app.in_flight.clone();
+    let changes = app.changes.clone();
     let running = app.server.serve(rmcp::transport::stdio_pipes()).await?;
     let token = running.cancellation_token();
     let stop = tokio::spawn(async move {
         shutdown::signal().await;
+        changes.close();
         in_flight.drain(grace).await;
         token.cancel();
     });

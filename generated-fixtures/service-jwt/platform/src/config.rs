@@ -85,6 +85,11 @@ pub const SETTINGS: &[Setting] = &[
         default: "",
         help: "Secret of 32 bytes or more that seals the requestState of 2026-07-28 questions to clients (elicitation, sampling, roots); replicas behind one address must share it. Empty: a random key per process.",
     },
+    Setting {
+        key: "MAX_SUBSCRIPTIONS_PER_SESSION",
+        default: "100",
+        help: "Most resources one session (resources/subscribe) or one subscriptions/listen request may subscribe to; more are refused.",
+    },
 ];
 
 /// How the server is reached.
@@ -126,6 +131,8 @@ pub struct Settings {
     pub max_tasks_per_principal: usize,
     /// The key that seals 2026-07-28 request states; `None`: random per process.
     pub request_state_key: Option<SecretString>,
+    /// Most resources one session or listen request may subscribe to.
+    pub max_subscriptions: usize,
     /// The Streamable HTTP transport, authentication and per-tool scopes.
     #[cfg(feature = "http")]
     pub http: crate::http::HttpSettings,
@@ -407,6 +414,12 @@ impl Settings {
                     ));
                 }
                 key => Some(SecretString::from(key)),
+            },
+            max_subscriptions: match vars.number("MAX_SUBSCRIPTIONS_PER_SESSION")? {
+                0 => {
+                    return Err(vars.invalid("MAX_SUBSCRIPTIONS_PER_SESSION", "must be at least 1"));
+                }
+                most => usize::try_from(most).unwrap_or(usize::MAX),
             },
             #[cfg(feature = "http")]
             http: crate::http::HttpSettings::from_vars(vars, transport)?,

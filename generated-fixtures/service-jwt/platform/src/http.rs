@@ -120,6 +120,8 @@ pub async fn serve(
     shutdown.await;
     ready.store(false, Ordering::SeqCst);
     stop.cancel();
+    // Listen requests (2026-07-28) end with their final result, so their streams close now.
+    app.changes.close();
     app.in_flight.drain(app.settings.shutdown_grace).await;
     // Handlers are done; give their responses a moment to reach the clients (the streams of
     // POSTs end by themselves), then close what stays open (sessions' GET streams).

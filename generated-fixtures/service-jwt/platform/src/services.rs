@@ -16,6 +16,7 @@ use crate::exec::{CodeExecutor, ExecError};
 use crate::fetch::{FetchError, UrlFetcher};
 #[cfg(feature = "files")]
 use crate::files::{FileError, FileOps};
+use crate::notify::Changes;
 
 /// The platform's shared resources for one server.
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub struct Services {
 struct Inner {
     settings: Arc<Settings>,
     vars: Vars,
+    /// The live sessions and their subscriptions (see [`Services::changes`]).
+    changes: Changes,
     /// The outbound HTTP client for upstream APIs (see [`Services::http`]).
     #[cfg(feature = "fetch")]
     http: OnceLock<reqwest::Client>,
@@ -45,10 +48,17 @@ impl Services {
     /// The shared resources for these settings; `vars` holds every setting's value as read
     /// (the team's settings are parsed from them).
     pub fn new(settings: Settings, vars: Vars) -> Self {
+        #[cfg(feature = "http")]
+        let sessions_possible =
+            !(settings.transport == crate::config::Transport::Http && settings.http.stateless);
+        #[cfg(not(feature = "http"))]
+        let sessions_possible = true;
+        let changes = Changes::new(settings.max_subscriptions, sessions_possible);
         Self {
             inner: Arc::new(Inner {
                 settings: Arc::new(settings),
                 vars,
+                changes,
                 #[cfg(feature = "fetch")]
                 http: OnceLock::new(),
                 #[cfg(feature = "fetch")]
@@ -68,6 +78,13 @@ impl Services {
 
     pub(crate) fn settings_arc(&self) -> Arc<Settings> {
         self.inner.settings.clone()
+    }
+
+    /// Change notifications to clients: [`Changes::resource_updated`] when a resource changed
+    /// (to the sessions subscribed to it), and [`Changes::tools_changed`] and the like when a
+    /// list changed (to every live session). See [`crate::notify`].
+    pub fn changes(&self) -> &Changes {
+        &self.inner.changes
     }
 
     /// Every setting's value as read, for the team's own settings

@@ -22,12 +22,14 @@ use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CancelTaskParams, CompleteRequestParams,
     CompleteResult, GetPromptRequestParams, GetPromptResponse, GetTaskParams, GetTaskResult,
-    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
-    ListToolsResult, PaginatedRequestParams, Prompt, ProtocolVersion, ReadResourceRequestParams,
-    ReadResourceResponse, RequestStateCodec, RequestStateError, Resource, ResourceTemplate,
-    ServerCapabilities, ServerConfig, TASKS_EXTENSION_ID, Tool, UpdateTaskParams,
+    Implementation, InitializeRequestParams, InitializeResult, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    Prompt, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, RequestStateCodec,
+    RequestStateError, Resource, ResourceTemplate, ServerCapabilities, ServerConfig,
+    SubscribeRequestParams, SubscriptionFilter, TASKS_EXTENSION_ID, Tool, UnsubscribeRequestParams,
+    UpdateTaskParams,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{NotificationContext, Peer, RequestContext, SubscriptionContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use secrecy::ExposeSecret;
 
@@ -36,6 +38,7 @@ use crate::config::{ConfigError, Setting, Settings};
 use crate::errors;
 use crate::input::{self, Rounds};
 use crate::middleware::{Middleware, RequestInfo};
+use crate::notify::{Changes, Refused, Registration, SessionSlot};
 use crate::pages::{self, List, Page};
 use crate::resources::ResourceRouter;
 use crate::services::Services;
@@ -179,6 +182,8 @@ pub(crate) trait Items: Send + Sync + 'static {
 pub(crate) trait ResourceList: Send + Sync {
     fn list(&self) -> Vec<Resource>;
     fn templates(&self) -> Vec<ResourceTemplate>;
+    /// Whether `uri` is a listed resource's or matches a template.
+    fn serves(&self, uri: &str) -> bool;
 }
 
 struct Bound<S: 'static> {
@@ -258,6 +263,8 @@ pub struct Handler {
     request_state: Arc<RequestStateCodec>,
     /// Tools that run as tasks, and the tasks ([`crate::tasks`]).
     tasks: Arc<Tasks>,
+    /// The live sessions and their subscriptions.
+    changes: Changes,
 }
 
 impl Handler {
@@ -265,6 +272,7 @@ impl Handler {
         project: &Project,
         catalog: &Catalog,
         settings: &Settings,
+        changes: Changes,
     ) -> Result<Self, RequestStateError> {
         let key = settings
             .request_state_key
@@ -280,7 +288,19 @@ impl Handler {
                 &catalog.items.tools(),
                 settings.max_tasks_per_principal,
             )),
+            changes,
         })
+    }
+
+    /// The session of a request: from the slot its server value put in the request context,
+    /// registered on first use. `None` without a session (stateless HTTP, a bare handler).
+    fn session<'c>(
+        &self,
+        extensions: &'c rmcp::model::Extensions,
+        peer: &Peer<RoleServer>,
+    ) -> Option<&'c Registration> {
+        let slot = extensions.get::<SessionSlot>()?;
+        self.changes.session(slot, peer)
     }
 
     /// The page of a list the request asks for (all of it when it fits in one).
@@ -334,6 +354,16 @@ fn is_modern(context: &RequestContext<RoleServer>) -> bool {
         .is_some_and(|version| version >= ProtocolVersion::V_2026_07_28)
 }
 
+/// A server configuration, for rmcp's `initialize` negotiation (its default
+/// `negotiate_initialize`) over it. The handler supports rmcp's default protocol versions.
+struct Configured(ServerConfig);
+
+impl ServerHandler for Configured {
+    fn get_info(&self) -> ServerConfig {
+        self.0.clone()
+    }
+}
+
 /// The cache hints of a list answer in 2026-07-28 (`ttlMs`, `cacheScope`): fresh for no time,
 /// as the lists may change while the server runs; none for older versions.
 fn cache_hints(context: &RequestContext<RoleServer>) -> (Option<u64>, Option<CacheScope>) {
@@ -346,8 +376,12 @@ impl ServerHandler for Handler {
         #[allow(deprecated)] // logging is deprecated by SEP-2577 but still part of 2025-11-25
         let mut capabilities = ServerCapabilities::builder()
             .enable_tools()
+            .enable_tool_list_changed()
             .enable_resources()
+            .enable_resources_subscribe()
+            .enable_resources_list_changed()
             .enable_prompts()
+            .enable_prompts_list_changed()
             .enable_logging()
             .build();
         if self.items.has_completions() {
@@ -362,6 +396,29 @@ impl ServerHandler for Handler {
         ServerConfig::new(capabilities)
             .with_server_info((*self.identity).clone())
             .with_instructions(self.instructions)
+    }
+
+    /// Over stateless HTTP a 2025-11-25 client has no session to be notified in: its
+    /// `initialize` advertises no subscriptions and no list changes.
+    fn negotiate_initialize(
+        &self,
+        request: &InitializeRequestParams,
+    ) -> Result<InitializeResult, ErrorData> {
+        let mut config = self.get_info();
+        if !self.changes.sessions_possible() {
+            let capabilities = &mut config.capabilities;
+            if let Some(resources) = capabilities.resources.as_mut() {
+                resources.subscribe = None;
+                resources.list_changed = None;
+            }
+            if let Some(tools) = capabilities.tools.as_mut() {
+                tools.list_changed = None;
+            }
+            if let Some(prompts) = capabilities.prompts.as_mut() {
+                prompts.list_changed = None;
+            }
+        }
+        Configured(config).negotiate_initialize(request)
     }
 
     async fn list_tools(
@@ -477,6 +534,113 @@ impl ServerHandler for Handler {
     ) -> Result<ReadResourceResponse, ErrorData> {
         // Masking of the reader's failures happens in the resource router.
         self.items.read_resource(request.uri).await
+    }
+
+    /// A 2025-11-25 session starts: it joins the registry of sessions (for list changes).
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        if let Some(slot) = context.extensions.get::<SessionSlot>() {
+            self.changes.session(slot, &context.peer);
+        }
+    }
+
+    /// `resources/subscribe` (2025-11-25): the session gets `notifications/resources/updated`
+    /// for `uri` (see [`crate::notify`]).
+    #[allow(deprecated)] // legacy-only in rmcp 3.11, still part of 2025-11-25
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let uri = request.uri.as_str();
+        let refuse = |why: String| {
+            tracing::info!(
+                uri = crate::logging::bounded(uri),
+                "subscription refused: {why}"
+            );
+            Err(ErrorData::invalid_params(why, None))
+        };
+        if !self.items.resources().serves(uri) {
+            return refuse(format!("no resource at `{}`", crate::logging::bounded(uri)));
+        }
+        let Some(session) = self.session(&context.extensions, &context.peer) else {
+            return refuse(
+                "this server has no sessions (stateless HTTP): resource updates cannot reach \
+                 the client; use subscriptions/listen (2026-07-28)"
+                    .to_string(),
+            );
+        };
+        match session.subscribe(uri) {
+            Ok(_) => Ok(()),
+            Err(Refused::Full(held)) => refuse(format!(
+                "this session already holds {held} subscriptions, the most it may \
+                 (MAX_SUBSCRIPTIONS_PER_SESSION); unsubscribe from one first"
+            )),
+        }
+    }
+
+    /// `resources/unsubscribe` (2025-11-25): idempotent, `{}` whether or not the session was
+    /// subscribed.
+    #[allow(deprecated)] // legacy-only in rmcp 3.11, still part of 2025-11-25
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let slot = context.extensions.get::<SessionSlot>();
+        let registered = slot.and_then(|slot| self.changes.session(slot, &context.peer));
+        if let Some(session) = registered
+            && !session.unsubscribe(&request.uri)
+        {
+            tracing::debug!(
+                uri = crate::logging::bounded(&request.uri),
+                "unsubscribe from a resource the session was not subscribed to"
+            );
+        }
+        Ok(())
+    }
+
+    /// `subscriptions/listen` (2026-07-28): the three list changes, and the requested
+    /// resources this server serves (up to `MAX_SUBSCRIPTIONS_PER_SESSION`); others are left
+    /// out of the acknowledged filter, with a log line.
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        let mut accepted = SubscriptionFilter::builder()
+            .tools_list_changed()
+            .prompts_list_changed()
+            .resources_list_changed()
+            .build();
+        if let Some(uris) = &requested.resource_subscriptions {
+            let resources = self.items.resources();
+            let mut served = Vec::new();
+            for uri in uris {
+                if served.contains(uri) {
+                    continue;
+                }
+                if !resources.serves(uri) {
+                    tracing::info!(
+                        uri = crate::logging::bounded(uri),
+                        "subscription refused: no such resource"
+                    );
+                } else if served.len() >= self.changes.max_subscriptions() {
+                    tracing::info!(
+                        uri = crate::logging::bounded(uri),
+                        "subscription refused: over MAX_SUBSCRIPTIONS_PER_SESSION"
+                    );
+                } else {
+                    served.push(uri.clone());
+                }
+            }
+            accepted.resource_subscriptions = Some(served);
+        }
+        Some(accepted)
+    }
+
+    /// Runs one established `subscriptions/listen` until the client cancels it or the server
+    /// shuts down.
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        self.changes.listen(context).await
     }
 
     async fn list_prompts(

@@ -21,6 +21,10 @@
 //! harness declares elicitation (forms), sampling and roots;
 //! [`Harness::with_client_capabilities`] declares others. A question with no scripted answer
 //! fails with an error that says so.
+//! Subscriptions: the harness subscribes and unsubscribes ([`Harness::subscribe`],
+//! [`Harness::unsubscribe`]; as a 2026-07-28 client, [`Harness::listen`]) and records every
+//! `notifications/resources/updated` ([`Harness::updates`]) and list change
+//! ([`Harness::list_changes`]) it receives, on a session or a listen request alike.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -38,11 +42,11 @@ use rmcp::model::{
     ElicitResult, ElicitationAction, GetPromptRequestParams, Implementation, JsonRpcMessage,
     ListRootsResult, ProgressNotificationParam, ProtocolVersion, ReadResourceRequestParams,
     RequestMetaObject, ResourceContents, Role, Root, SamplingMessage, ServerNotification,
-    ServerResult, Tool,
+    ServerResult, SubscribeRequestParams, SubscriptionFilter, Tool, UnsubscribeRequestParams,
 };
 use rmcp::service::{
     ClientLifecycleMode, ClientServiceExt, Peer, PeerRequestOptions, RequestContext, RequestHandle,
-    RunningService,
+    RunningService, Subscription,
 };
 use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::{IntoTransport, Transport};
@@ -164,11 +168,22 @@ pub struct ClientLog {
     pub message: String,
 }
 
+/// Which list a `notifications/*/list_changed` said changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListChanged {
+    Tools,
+    Prompts,
+    Resources,
+}
+
 /// The notifications received so far, in order, and a signal for those waiting on them.
 #[derive(Default)]
 struct Received {
     progress: Mutex<Vec<ProgressNotificationParam>>,
     logs: Mutex<Vec<ClientLog>>,
+    /// The URIs of `notifications/resources/updated`.
+    updates: Mutex<Vec<String>>,
+    list_changes: Mutex<Vec<ListChanged>>,
     arrived: tokio::sync::Notify,
 }
 
@@ -189,6 +204,18 @@ impl Received {
                     logger: n.params.logger.clone(),
                     message,
                 });
+            }
+            ServerNotification::ResourceUpdatedNotification(n) => {
+                lock(&self.updates).push(n.params.uri.clone());
+            }
+            ServerNotification::ToolListChangedNotification(_) => {
+                lock(&self.list_changes).push(ListChanged::Tools);
+            }
+            ServerNotification::PromptListChangedNotification(_) => {
+                lock(&self.list_changes).push(ListChanged::Prompts);
+            }
+            ServerNotification::ResourceListChangedNotification(_) => {
+                lock(&self.list_changes).push(ListChanged::Resources);
             }
             _ => return,
         }
@@ -551,24 +578,85 @@ impl Harness {
         lock(&self.received.logs).clone()
     }
 
+    /// The URIs of every `notifications/resources/updated` received so far, in order.
+    pub fn updates(&self) -> Vec<String> {
+        lock(&self.received.updates).clone()
+    }
+
+    /// Every list change (`notifications/{tools,prompts,resources}/list_changed`) received so
+    /// far, in order.
+    pub fn list_changes(&self) -> Vec<ListChanged> {
+        lock(&self.received.list_changes).clone()
+    }
+
     /// Waits until `count` progress notifications have arrived in all (panics after 5 s).
     pub async fn wait_for_progress(&self, count: usize) {
+        self.wait_for("progress notifications", count, || {
+            lock(&self.received.progress).len()
+        })
+        .await;
+    }
+
+    /// Waits until `count` resource updates have arrived in all (panics after 5 s).
+    pub async fn wait_for_updates(&self, count: usize) {
+        self.wait_for("resource updates", count, || {
+            lock(&self.received.updates).len()
+        })
+        .await;
+    }
+
+    /// Waits until `count` list changes have arrived in all (panics after 5 s).
+    pub async fn wait_for_list_changes(&self, count: usize) {
+        self.wait_for("list changes", count, || {
+            lock(&self.received.list_changes).len()
+        })
+        .await;
+    }
+
+    async fn wait_for(&self, what: &str, count: usize, arrived: impl Fn() -> usize) {
         let waited = tokio::time::timeout(Duration::from_secs(5), async {
             loop {
-                let arrived = self.received.arrived.notified();
-                if lock(&self.received.progress).len() >= count {
+                let notified = self.received.arrived.notified();
+                if arrived() >= count {
                     return;
                 }
-                arrived.await;
+                notified.await;
             }
         })
         .await;
         if waited.is_err() {
-            panic!(
-                "waited 5 s for {count} progress notifications; got {:?}",
-                self.progress()
-            );
+            panic!("waited 5 s for {count} {what}; got {}", arrived());
         }
+    }
+
+    /// Subscribes the session to a resource (`resources/subscribe`, 2025-11-25), or returns the
+    /// error message the server answered.
+    pub async fn subscribe(&self, uri: &str) -> Result<(), String> {
+        #[allow(deprecated)] // legacy-only in rmcp 3.11, still part of 2025-11-25
+        let sent = self
+            .peer()
+            .subscribe(SubscribeRequestParams::new(uri))
+            .await;
+        sent.map_err(|e| e.to_string())
+    }
+
+    /// Unsubscribes the session from a resource (`resources/unsubscribe`, 2025-11-25), or
+    /// returns the error message the server answered.
+    pub async fn unsubscribe(&self, uri: &str) -> Result<(), String> {
+        #[allow(deprecated)] // legacy-only in rmcp 3.11, still part of 2025-11-25
+        let sent = self
+            .peer()
+            .unsubscribe(UnsubscribeRequestParams::new(uri))
+            .await;
+        sent.map_err(|e| e.to_string())
+    }
+
+    /// Opens `subscriptions/listen` (2026-07-28; see [`Harness::modern`]) and waits for the
+    /// server's acknowledgement: [`Subscription::acknowledged`] says what it accepted. Its
+    /// notifications are recorded like any other ([`Harness::updates`]); cancel it or drop it
+    /// to stop listening.
+    pub async fn listen(&self, filter: SubscriptionFilter) -> Result<Subscription, String> {
+        self.peer().listen(filter).await.map_err(|e| e.to_string())
     }
 
     /// Sets the session's log level (`logging/setLevel`): the least severe level of the log

@@ -10,6 +10,9 @@ use crate::server::Server;
 mod about;
 mod conformance;
 
+/// The resource the set's `update_watched_resource` tool changes.
+pub(crate) use conformance::WATCHED_RESOURCE;
+
 /// Every resource this server offers.
 pub(crate) fn router() -> ResourceRouter<Server> {
     let mut router = ResourceRouter::new();

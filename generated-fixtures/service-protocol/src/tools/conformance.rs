@@ -3,8 +3,12 @@
 //! has, named as the official MCP conformance suite (`@modelcontextprotocol/conformance`)
 //! calls them, so the suite can check this server. Read them as patterns: text, image, audio,
 //! an embedded resource, mixed content, a tool error, progress and log messages to the client,
-//! questions to the user (elicitation: a typed form, defaults, every kind of enum) and a
-//! completion from the client's model (sampling).
+//! questions to the user (elicitation: a typed form, defaults, every kind of enum), a
+//! completion from the client's model (sampling), a note a cancelled call never writes, a long
+//! job that runs as a task, and `update_watched_resource`, a tool that changes a resource and
+//! tells the clients subscribed to it.
+
+use std::sync::atomic::Ordering;
 
 use platform::content;
 use platform::context::{Context, LogLevel};
@@ -356,9 +360,31 @@ impl Server {
     }
 }
 
+#[tool_router(router = watched_tools)]
+impl Server {
+    /// Change the watched resource (`test://watched-resource`) and tell the clients subscribed
+    /// to it. The pattern for any tool that changes what a resource shows: change it, then
+    /// `changes().resource_updated(uri)`.
+    #[tool(annotations(
+        read_only_hint = false,
+        destructive_hint = false,
+        idempotent_hint = false,
+        open_world_hint = false
+    ))]
+    async fn update_watched_resource(&self) -> String {
+        let revision = self.watched().fetch_add(1, Ordering::SeqCst) + 1;
+        let told = self
+            .services()
+            .changes()
+            .resource_updated(crate::resources::WATCHED_RESOURCE)
+            .await;
+        format!("The watched resource is at revision {revision}; {told} subscribed client(s) told.")
+    }
+}
+
 /// This set's router, merged into the registry in `src/tools/mod.rs`.
 pub(crate) fn router() -> ToolRouter<Server> {
-    Server::conformance_tools()
+    Server::conformance_tools() + Server::watched_tools()
 }
 
 #[cfg(test)]

@@ -43,6 +43,7 @@ use super::context::LogLevel;
 use super::errors;
 use super::identity::Identity;
 use super::layers::{Core, codes};
+use super::notify::SessionSlot;
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -447,11 +448,13 @@ impl Stack {
 ///
 /// One value serves one session (rmcp shares it between the session's requests; the HTTP
 /// transport clones a fresh one per session, and per request when stateless), so it keeps the
-/// session's state: the log level the client set.
+/// session's state: the log level the client set, and its place in the registry of sessions
+/// ([`crate::notify`]), which it leaves when the session ends and rmcp drops this value.
 pub struct Platform<H> {
     inner: H,
     stack: Stack,
     session: SessionLogLevel,
+    slot: SessionSlot,
 }
 
 impl<H: Clone> Clone for Platform<H> {
@@ -467,6 +470,7 @@ impl<H> Platform<H> {
             inner,
             stack,
             session: SessionLogLevel::default(),
+            slot: SessionSlot::default(),
         }
     }
 
@@ -562,8 +566,6 @@ impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
             "resources/templates/list", none;
         read_resource(ReadResourceRequestParams) -> ReadResourceResponse, "resources/read",
             |r: &ReadResourceRequestParams| Some(r.uri.to_string());
-        subscribe(SubscribeRequestParams) -> (), "resources/subscribe", none;
-        unsubscribe(UnsubscribeRequestParams) -> (), "resources/unsubscribe", none;
         call_tool(CallToolRequestParams) -> CallToolResponse, "tools/call",
             |r: &CallToolRequestParams| Some(r.name.to_string());
         list_tools(Option<PaginatedRequestParams>) -> ListToolsResult, "tools/list", none;
@@ -575,6 +577,43 @@ impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
         get_skill(GetSkillRequestParams) -> GetSkillResult, "skills/get", none;
         read_resource_directory(ReadResourceDirectoryRequestParams) -> ReadResourceDirectoryResult,
             "resources/directory/read", none;
+    }
+
+    /// The handler finds the session's slot in the request context (see [`crate::notify`]).
+    fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<(), ErrorData>> + MaybeSendFuture + '_ {
+        let target = Some(request.uri.clone());
+        self.stack.run_in_session(
+            "resources/subscribe",
+            target,
+            context,
+            self.session.get(),
+            move |mut ctx| {
+                ctx.extensions.insert(self.slot.clone());
+                self.inner.subscribe(request, ctx)
+            },
+        )
+    }
+
+    fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<(), ErrorData>> + MaybeSendFuture + '_ {
+        let target = Some(request.uri.clone());
+        self.stack.run_in_session(
+            "resources/unsubscribe",
+            target,
+            context,
+            self.session.get(),
+            move |mut ctx| {
+                ctx.extensions.insert(self.slot.clone());
+                self.inner.unsubscribe(request, ctx)
+            },
+        )
     }
 
     /// Keeps the level for the session's later requests ([`crate::context::Context::log`])
@@ -693,7 +732,9 @@ impl<H: ServerHandler + Clone> ServerHandler for Platform<H> {
         self.inner.on_progress(notification, context).await;
     }
 
-    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+    /// The session starts: the handler puts it in the registry of sessions.
+    async fn on_initialized(&self, mut context: NotificationContext<RoleServer>) {
+        context.extensions.insert(self.slot.clone());
         self.inner.on_initialized(context).await;
     }
 

@@ -14,5 +14,6 @@ pub use crate::fetch::{FetchError, UrlFetcher};
 pub use crate::files::{FileError, FileOps};
 pub use crate::input::Elicited;
 pub use crate::middleware::{Call, Middleware, RequestInfo};
+pub use crate::notify::Changes;
 pub use crate::resources::{ResourceBody, ResourceRequest, ResourceRouter};
 pub use crate::services::Services;
