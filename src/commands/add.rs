@@ -223,6 +223,18 @@ fn resource_spec(project: &Project, args: &AddResourceArgs) -> anyhow::Result<Re
                 .into());
         }
     };
+    if !template && (!args.vars.is_empty() || !args.complete.is_empty()) {
+        let option = if args.vars.is_empty() {
+            "--complete"
+        } else {
+            "--var"
+        };
+        return Err(CliError::usage(format!(
+            "{option} is for the variables of a URI template; `{uri}` is a fixed URI"
+        ))
+        .with_help("give a URI template with --template, e.g. weather://{city}/today")
+        .into());
+    }
     let names = items::parse_uri(&uri, template)?;
     let vars = items::uri_vars(&uri, &names, &args.vars, &args.complete)?;
     let mime = args

@@ -203,8 +203,8 @@ pub fn register_completions(
         let mut insertions = vec![Insertion {
             offset: end,
             text: format!(
-                "\n/// The completers of the {what}, handed to the catalog in `src/server.rs`.\n\
-                 pub(crate) fn completions() -> Completions<Server> {{\n    {call}\n}}\n"
+                "\n/// The completers of the {what}, handed to the catalog in\n/// \
+                 `src/server.rs`.\npub(crate) fn completions() -> Completions<Server> {{\n    {call}\n}}\n"
             ),
         }];
         if !imports_completions(source) {
