@@ -412,7 +412,9 @@ fn resource_and_prompt_files_render_as_snapshotted() {
         PromptSpec, ResourceSpec, completer_names, parse_prompt_arg, parse_uri, pascal_case,
         render_prompt, render_resource, uri_vars,
     };
-    let resources: &[(&str, &str, bool, &[&str], &[&str])] = &[
+    /// Name, URI, whether it is a template, `--var`s, `--complete`s.
+    type Case<'a> = (&'a str, &'a str, bool, &'a [&'a str], &'a [&'a str]);
+    let resources: &[Case] = &[
         ("handbook", "docs://handbook", false, &[], &[]),
         (
             "current_weather",
