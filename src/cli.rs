@@ -130,17 +130,17 @@ pub struct NewArgs {
 const ADD_AFTER_HELP: &str = "Examples:\n  \
 mcpforge add tool get_forecast --description \"Forecast for a city\" --param city:string --param days:int? --read-only\n  \
 mcpforge add resource current_weather --template \"weather://{city}/current\" --mime application/json\n  \
-mcpforge add resource forecast --template \"weather://{city}/days/{n}\" --var n:u32 --complete city\n  \
+mcpforge add resource forecast --template \"weather://{city}/days/{day}\" --var day:u32 --complete city\n  \
 mcpforge add prompt summarize --arg text --arg \"style?:Tone of the summary\" --complete style\n  \
 mcpforge -C services/weather add tool alerts --dry-run";
 
-const ADD_RESOURCE_AFTER_HELP: &str = "A URI template takes RFC 6570 level-1 {variables} only, each a snake_case name, with text between\n\
-two variables. The reader gets them as a typed struct: strings, unless --var gives a type; a value that\n\
-does not parse as its type is answered with invalid params (-32602).\n\n\
+const ADD_RESOURCE_AFTER_HELP: &str = "A URI template takes RFC 6570 level-1 {variables} only: snake_case names, with text\n\
+between two variables. The reader gets them as a typed struct: strings, unless --var gives\n\
+a type; a value that does not parse as its type is answered with invalid params (-32602).\n\n\
 Examples:\n  \
 mcpforge add resource handbook --uri docs://handbook --mime text/markdown\n  \
 mcpforge add resource today --template \"weather://{city}/today\"\n  \
-mcpforge add resource forecast --template \"weather://{city}/days/{n}\" --var n:u32 --var \"city:string:City name\" --complete city";
+mcpforge add resource forecast --template \"weather://{city}/days/{day}\" --var day:u32 --complete city";
 
 const ADD_PROMPT_AFTER_HELP: &str = "Examples:\n  \
 mcpforge add prompt daily_brief\n  \

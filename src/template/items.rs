@@ -862,6 +862,33 @@ mod tests {
     }
 
     #[test]
+    fn template_variables_get_types_samples_and_completer_names() {
+        let uri = "w://{a}mp{type}/{n}";
+        let names = parse_uri(uri, true).unwrap();
+        let vars = uri_vars(
+            uri,
+            &names,
+            &["n:u32:How many".into()],
+            &["a".into(), "n".into()],
+        )
+        .unwrap();
+        let a = &vars[0];
+        // "example" and "sample" hold the literal `mp` after `{a}`: the matcher would cut them
+        // short.
+        assert_eq!((a.rust_type.as_str(), a.sample.as_str()), ("String", "q"));
+        assert_eq!(vars[1].field, "r#type");
+        assert_eq!(
+            (vars[2].rust_type.as_str(), vars[2].description.as_str()),
+            ("u32", "How many")
+        );
+        assert!(vars[0].complete && !vars[1].complete && vars[2].complete);
+        assert_eq!(
+            completer_names(&["_x", "x", "__", "a__b"]),
+            ["complete_x", "complete_x_2", "complete_3", "complete_a_b"]
+        );
+    }
+
+    #[test]
     fn prompt_args_parse_optionality_and_descriptions() {
         let a = parse_prompt_arg("topic?:What to write about").unwrap();
         assert_eq!(
