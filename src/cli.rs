@@ -129,9 +129,22 @@ pub struct NewArgs {
 
 const ADD_AFTER_HELP: &str = "Examples:\n  \
 mcpforge add tool get_forecast --description \"Forecast for a city\" --param city:string --param days:int? --read-only\n  \
-mcpforge add resource current_weather --uri-template \"weather://{city}/current\" --mime application/json\n  \
-mcpforge add prompt summarize --arg text --arg \"style?:Tone of the summary\"\n  \
+mcpforge add resource current_weather --template \"weather://{city}/current\" --mime application/json\n  \
+mcpforge add resource forecast --template \"weather://{city}/days/{day}\" --var day:u32 --complete city\n  \
+mcpforge add prompt summarize --arg text --arg \"style?:Tone of the summary\" --complete style\n  \
 mcpforge -C services/weather add tool alerts --dry-run";
+
+const ADD_RESOURCE_AFTER_HELP: &str = "A URI template takes RFC 6570 level-1 {variables} only: snake_case names, with text\n\
+between two variables. The reader gets them as a typed struct: strings, unless --var gives\n\
+a type; a value that does not parse as its type is answered with invalid params (-32602).\n\n\
+Examples:\n  \
+mcpforge add resource handbook --uri docs://handbook --mime text/markdown\n  \
+mcpforge add resource today --template \"weather://{city}/today\"\n  \
+mcpforge add resource forecast --template \"weather://{city}/days/{day}\" --var day:u32 --complete city";
+
+const ADD_PROMPT_AFTER_HELP: &str = "Examples:\n  \
+mcpforge add prompt daily_brief\n  \
+mcpforge add prompt summarize --arg text --arg \"style?:Tone of the summary\" --complete style";
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
@@ -146,9 +159,11 @@ pub enum AddItem {
     Tool(AddToolArgs),
     /// A resource: a new file in src/resources/ serving a fixed URI or a URI template, with
     /// tests, plus its registration in src/resources/mod.rs
+    #[command(after_help = ADD_RESOURCE_AFTER_HELP)]
     Resource(AddResourceArgs),
     /// A prompt: a new file in src/prompts/ with its arguments and messages, with tests, plus
     /// its registration in src/prompts/mod.rs
+    #[command(after_help = ADD_PROMPT_AFTER_HELP)]
     Prompt(AddPromptArgs),
 }
 
@@ -166,9 +181,21 @@ pub struct AddResourceArgs {
     #[arg(long, value_name = "URI", conflicts_with = "uri_template")]
     pub uri: Option<String>,
 
-    /// A URI template with {variables}, e.g. weather://{city}/current
-    #[arg(long, value_name = "TEMPLATE")]
+    /// A URI template of RFC 6570 level-1 {variables}, e.g. weather://{city}/today: the reader
+    /// gets the variables as a typed struct (strings unless --var says otherwise)
+    #[arg(long, visible_alias = "template", value_name = "TEMPLATE")]
     pub uri_template: Option<String>,
+
+    /// The type of a template variable as name:type or name:type:description, e.g. --var n:u32;
+    /// types are string (the default), int, float, bool or Rust spellings such as u32. A value
+    /// that does not parse is answered with invalid params (-32602)
+    #[arg(long = "var", value_name = "SPEC", requires = "uri_template")]
+    pub vars: Vec<String>,
+
+    /// A template variable to suggest values for (`completion/complete`): a completer next to
+    /// the resource, handed to the catalog (repeatable)
+    #[arg(long, value_name = "VAR", requires = "uri_template")]
+    pub complete: Vec<String>,
 
     /// The contents' MIME type
     #[arg(long, value_name = "TYPE", default_value = "text/plain")]
@@ -196,6 +223,11 @@ pub struct AddPromptArgs {
     /// An argument as name, name? (optional) or name:description; arguments are strings
     #[arg(short, long = "arg", value_name = "SPEC")]
     pub args: Vec<String>,
+
+    /// An argument (one of the --arg names) to suggest values for (`completion/complete`): a
+    /// completer next to the prompt, handed to the catalog (repeatable)
+    #[arg(long, value_name = "ARG")]
+    pub complete: Vec<String>,
 
     /// Replace the prompt's file if it exists (its registration is kept)
     #[arg(long)]

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 
 use crate::cli::{AddArgs, AddItem, AddPromptArgs, AddResourceArgs, AddToolArgs, Context};
 use crate::edit::manifest;
-use crate::edit::rust::{self, RustSource};
+use crate::edit::rust::{self, Replacement, RustSource};
 use crate::edit::{Change, Transaction};
 use crate::error::CliError;
 use crate::project::{MANIFEST_FILE, Project, registry};
@@ -97,19 +97,20 @@ pub fn plan(project: &Project, item: &AddItem) -> anyhow::Result<PlannedAdd> {
         }
         AddItem::Resource(args) => {
             let spec = resource_spec(project, args)?;
+            let completions = completions_module(project, &layout, spec.completes)?;
             let text = items::render_resource(&spec, &layout)?;
             let mut item = NewItem::named("resource", spec.name, spec.ident, text);
             item.taken.push(format!("\"{}\"", spec.uri));
+            item.completions = completions;
             (item, args.force, args.dry_run)
         }
         AddItem::Prompt(args) => {
             let spec = prompt_spec(args)?;
+            let completions = completions_module(project, &layout, spec.completes)?;
             let text = items::render_prompt(&spec, &layout)?;
-            (
-                NewItem::named("prompt", spec.name, spec.ident, text),
-                args.force,
-                args.dry_run,
-            )
+            let mut item = NewItem::named("prompt", spec.name, spec.ident, text);
+            item.completions = completions;
+            (item, args.force, args.dry_run)
         }
     };
     let transaction = plan_item(project, &item, force)?;
@@ -133,6 +134,7 @@ pub fn apply(planned: PlannedAdd) -> anyhow::Result<Added> {
                 && !c.display.ends_with("mod.rs")
                 && c.display != MANIFEST_FILE
                 && c.display != "Cargo.toml"
+                && c.display != registry::CATALOG_FILE
         })
         .map(|c| c.display.clone())
         .collect();
@@ -163,6 +165,10 @@ pub struct NewItem {
     /// `Server` (the function and its `<ident>_router`), so a tool and a prompt cannot share
     /// an identifier, and neither can `x` and `x_router`.
     pub methods: Vec<String>,
+    /// The module path of the platform's `Completions` (`platform::completions`) when the item
+    /// file declares completers (`fn completions()`), which the registry's `fn completions()`
+    /// and the catalog then take in.
+    pub completions: Option<String>,
 }
 
 /// Kinds of item whose functions are methods of the generated `Server`.
@@ -190,6 +196,7 @@ impl NewItem {
             text,
             taken,
             methods,
+            completions: None,
         }
     }
 }
@@ -216,23 +223,49 @@ fn resource_spec(project: &Project, args: &AddResourceArgs) -> anyhow::Result<Re
                 .into());
         }
     };
-    let vars = items::parse_uri(&uri, template)?;
+    if !template && (!args.vars.is_empty() || !args.complete.is_empty()) {
+        let option = if args.vars.is_empty() {
+            "--complete"
+        } else {
+            "--var"
+        };
+        return Err(CliError::usage(format!(
+            "{option} is for the variables of a URI template; `{uri}` is a fixed URI"
+        ))
+        .with_help("give a URI template with --template, e.g. weather://{city}/today")
+        .into());
+    }
+    let names = items::parse_uri(&uri, template)?;
+    let vars = items::uri_vars(&uri, &names, &args.vars, &args.complete)?;
     let mime = args
         .mime
         .clone()
         .unwrap_or_else(|| "text/plain".to_string());
     items::check_mime(&mime)?;
-    let mut example_uri = uri.clone();
-    for var in &vars {
-        example_uri = example_uri.replace(&format!("{{{var}}}"), "example");
-    }
+    let fill = |bad: Option<&str>| {
+        vars.iter().fold(uri.clone(), |uri, var| {
+            let value = match bad {
+                Some(name) if name == var.name => &var.wrong,
+                _ => &var.sample,
+            };
+            uri.replace(&format!("{{{}}}", var.name), value)
+        })
+    };
+    let invalid_var = vars
+        .iter()
+        .find(|v| v.rust_type != "String")
+        .map(|v| v.name.clone());
     Ok(ResourceSpec {
         description: description(&args.description, &args.name, "resource")?,
+        vars_struct: format!("{}Vars", items::pascal_case(&ident)),
         name: args.name.clone(),
         ident,
+        example_uri: fill(None),
+        invalid_uri: invalid_var.as_deref().map(|v| fill(Some(v))),
+        invalid_message: invalid_var.map(|v| format!("`{v}` must be")),
+        completes: vars.iter().any(|v| v.complete),
         uri,
         vars,
-        example_uri,
         mime,
     })
 }
@@ -244,6 +277,7 @@ fn prompt_spec(args: &AddPromptArgs) -> anyhow::Result<PromptSpec> {
         .iter()
         .map(|a| items::parse_prompt_arg(a))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut prompt_args = prompt_args;
     for (i, a) in prompt_args.iter().enumerate() {
         if prompt_args[..i].iter().any(|b| b.name == a.name) {
             return Err(
@@ -253,7 +287,43 @@ fn prompt_spec(args: &AddPromptArgs) -> anyhow::Result<PromptSpec> {
             );
         }
     }
+    for (i, name) in args.complete.iter().enumerate() {
+        if !prompt_args.iter().any(|a| a.name == *name) {
+            let known = prompt_args
+                .iter()
+                .map(|a| format!("`{}`", a.name))
+                .collect::<Vec<_>>();
+            let help = if known.is_empty() {
+                format!("declare it first: --arg {name} --complete {name}")
+            } else {
+                format!(
+                    "complete one of its arguments ({}), or declare it with --arg {name}",
+                    known.join(", ")
+                )
+            };
+            return Err(CliError::usage(format!(
+                "--complete `{name}`: prompt `{}` has no argument `{name}`",
+                args.name
+            ))
+            .with_help(help)
+            .into());
+        }
+        if args.complete[..i].contains(name) {
+            return Err(
+                CliError::usage(format!("--complete `{name}` is given twice"))
+                    .with_help("name each argument once")
+                    .into(),
+            );
+        }
+    }
+    let names: Vec<&str> = prompt_args.iter().map(|a| a.name.as_str()).collect();
+    let completers = items::completer_names(&names);
+    for (arg, completer) in prompt_args.iter_mut().zip(completers) {
+        arg.complete = args.complete.contains(&arg.name);
+        arg.completer = completer;
+    }
     Ok(PromptSpec {
+        completes: !args.complete.is_empty(),
         args_struct: format!("{}Args", items::pascal_case(&ident)),
         required: prompt_args.iter().any(|a| !a.optional),
         description: description(&args.description, &args.name, "prompt")?,
@@ -370,6 +440,36 @@ fn no_context(project: &Project) -> CliError {
     ))
 }
 
+/// The module path of the platform's completions (`platform::completions`) when the item gets
+/// completers; an error when the project's template version has none.
+fn completions_module(
+    project: &Project,
+    layout: &items::ItemPaths,
+    completes: bool,
+) -> anyhow::Result<Option<String>> {
+    if !completes {
+        return Ok(None);
+    }
+    let file = match layout.platform.strip_prefix("crate::") {
+        Some(inner) => format!("src/{}/completions.rs", inner.replace("::", "/")),
+        None => format!("{}/src/completions.rs", layout.platform),
+    };
+    if !project.manifest.files.contains_key(&file) {
+        let current = template::find(&project.manifest.template)
+            .map_or_else(String::new, |t| format!(" {}", t.version()));
+        return Err(CliError::failure(format!(
+            "--complete needs the platform's completions (`{file}`), which template `{}` {} \
+             does not have",
+            project.manifest.template, project.manifest.template_version
+        ))
+        .with_help(format!(
+            "move the project to{current} with `mcpforge upgrade`, then add the item"
+        ))
+        .into());
+    }
+    Ok(Some(format!("{}::completions", layout.platform)))
+}
+
 /// The project's template, as this mcpforge has it now.
 fn project_template(project: &Project) -> anyhow::Result<&'static template::Template> {
     Ok(template::find(&project.manifest.template).ok_or_else(|| {
@@ -462,13 +562,61 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
         after: Some(text.into_bytes()),
     });
 
+    let mut registry_edits: Vec<Replacement> = Vec::new();
     if !registered {
         let insertions =
             registry::register(Path::new(&layout.registry), &registry_source, &item.ident)?;
-        let edited = rust::apply_checked(
+        registry_edits.extend(insertions.into_iter().map(Replacement::from));
+    }
+    match &item.completions {
+        Some(completions) => {
+            registry_edits.extend(registry::register_completions(
+                Path::new(&layout.registry),
+                &registry_source,
+                &item.ident,
+                completions,
+                if item.kind == "prompt" {
+                    "prompts' arguments"
+                } else {
+                    "resource templates' variables"
+                },
+            )?);
+            let module = registry_module(&layout.registry)?;
+            let catalog_rel = registry::CATALOG_FILE;
+            let catalog_path = root.join(catalog_rel);
+            let catalog = RustSource::read(&catalog_path).map_err(|e| {
+                CliError::failure(format!("cannot read {catalog_rel}: {e:#}"))
+                    .with_help("fix it so that it parses; mcpforge edits only Rust it can parse")
+            })?;
+            let wiring = registry::wire_completions(Path::new(catalog_rel), &catalog, &module)?;
+            if !wiring.is_empty() {
+                let edited = rust::replace_checked(Path::new(catalog_rel), &catalog.text, &wiring)?;
+                tx.push(Change {
+                    path: catalog_path,
+                    display: catalog_rel.to_string(),
+                    before: Some(catalog.text.clone().into_bytes()),
+                    after: Some(edited.text.into_bytes()),
+                });
+            }
+        }
+        None if registry::registers_completions(&registry_source, &item.ident) => {
+            return Err(CliError::failure(format!(
+                "cannot replace {} `{}` without completers: `fn completions` in {} takes `{}::completions()`",
+                item.kind, item.name, layout.registry, item.ident
+            ))
+            .with_help(format!(
+                "pass --complete again, or remove `{}::completions()` from {} first",
+                item.ident, layout.registry
+            ))
+            .into());
+        }
+        None => {}
+    }
+    if !registry_edits.is_empty() {
+        let edited = rust::replace_checked(
             Path::new(&layout.registry),
             &registry_source.text,
-            &insertions,
+            &registry_edits,
         )?;
         tx.push(Change {
             path: registry_path,
@@ -504,6 +652,20 @@ pub fn plan_item(project: &Project, item: &NewItem, force: bool) -> anyhow::Resu
         after: Some(recorded.into_bytes()),
     });
     Ok(tx)
+}
+
+/// `crate::prompts` for the registry `src/prompts/mod.rs`.
+fn registry_module(registry: &str) -> anyhow::Result<String> {
+    registry
+        .strip_prefix("src/")
+        .and_then(|r| r.strip_suffix("/mod.rs").or_else(|| r.strip_suffix(".rs")))
+        .map(|r| r.replace('/', "::"))
+        .ok_or_else(|| {
+            CliError::failure(format!(
+                "the registry {registry} is not a module mcpforge can name from src/server.rs"
+            ))
+            .into()
+        })
 }
 
 /// Crates the generated item code uses beyond rmcp; restored if the team removed them.

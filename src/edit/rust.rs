@@ -83,6 +83,30 @@ pub fn apply_replacements(original: &str, edits: &[Replacement]) -> (String, Vec
     (out, skipped)
 }
 
+impl From<Insertion> for Replacement {
+    fn from(insertion: Insertion) -> Self {
+        Self {
+            range: insertion.offset..insertion.offset,
+            text: insertion.text,
+        }
+    }
+}
+
+/// Applies non-overlapping replacements and checks the result still parses; the error names
+/// `path`.
+pub fn replace_checked(
+    path: &Path,
+    original: &str,
+    edits: &[Replacement],
+) -> anyhow::Result<RustSource> {
+    let (edited, skipped) = apply_replacements(original, edits);
+    if !skipped.is_empty() {
+        anyhow::bail!("{}: overlapping edits; nothing was written", path.display());
+    }
+    RustSource::parse(path, edited)
+        .context("the edit would produce invalid Rust; nothing was written")
+}
+
 /// Text to insert at a byte offset of the original.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Insertion {

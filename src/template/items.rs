@@ -275,11 +275,46 @@ pub struct ResourceSpec {
     pub description: String,
     /// A fixed URI, or a URI template when `vars` is not empty.
     pub uri: String,
-    /// The template's variables, in order.
-    pub vars: Vec<String>,
+    /// The template's variables, in order, with their types.
+    pub vars: Vec<UriVar>,
+    /// The struct the reader gets the variables in (`<Name>Vars`).
+    pub vars_struct: String,
     /// A URI the template matches, for the generated test.
     pub example_uri: String,
+    /// A URI the template matches whose first typed (not string) variable does not parse, for
+    /// the generated test of invalid params; `None` when every variable is a string.
+    pub invalid_uri: Option<String>,
+    /// The start of the message `invalid_uri` is refused with (`` `n` must be``).
+    pub invalid_message: Option<String>,
+    /// Whether any variable has a completer.
+    pub completes: bool,
     pub mime: String,
+}
+
+/// One variable of a URI template: `{name}`, typed with `--var name:type`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UriVar {
+    /// The name in the template (and in `completion/complete`).
+    pub name: String,
+    /// The field of the variables struct: the name, or `r#name` for a keyword.
+    pub field: String,
+    pub rust_type: String,
+    /// What a value must be, for the error message (`an integer`).
+    pub expected: String,
+    /// What the variable holds, for the field's doc comment.
+    pub description: String,
+    /// A value that parses, for the generated test.
+    pub sample: String,
+    /// A value that does not parse (unless the type is a string), for the generated test.
+    pub wrong: String,
+    /// Whether `--complete` asked for a completer.
+    pub complete: bool,
+    /// The completer function's name (`complete_<name>`).
+    pub completer: String,
+    /// The completer's placeholder suggestions (distinct first characters).
+    pub candidates: Vec<String>,
+    /// What the generated test types: the first character of the first suggestion.
+    pub prefix: String,
 }
 
 /// Everything needed to render a new prompt file.
@@ -291,6 +326,8 @@ pub struct PromptSpec {
     pub description: String,
     pub args: Vec<PromptArg>,
     pub required: bool,
+    /// Whether any argument has a completer.
+    pub completes: bool,
 }
 
 /// One prompt argument (prompt arguments are always strings).
@@ -299,14 +336,21 @@ pub struct PromptArg {
     pub name: String,
     pub optional: bool,
     pub description: String,
+    /// Whether `--complete` asked for a completer.
+    pub complete: bool,
+    /// The completer function's name (`complete_<name>`).
+    pub completer: String,
 }
 
-/// Checks a resource URI or URI template (`scheme://…`, `{var}` expansions with snake_case
-/// names) and returns its variables.
+/// Checks a resource URI or URI template and returns its variables: `scheme://…` with
+/// RFC 6570 level-1 `{var}` expansions only (what the platform's matcher serves: each variable
+/// one non-empty value without `/`, between literals), each variable a distinct snake_case name
+/// that can be a Rust field (keywords become raw identifiers; `self`, `Self`, `super` and `crate`
+/// cannot).
 pub fn parse_uri(uri: &str, template: bool) -> Result<Vec<String>, CliError> {
     let usage = |why: String| {
         CliError::usage(format!("invalid resource URI `{uri}`: {why}"))
-            .with_help("write scheme://path, e.g. docs://handbook, or with --uri-template weather://{city}/current")
+            .with_help("write scheme://path, e.g. docs://handbook, or with --template a URI template of {variables}: weather://{city}/today")
     };
     let Some((scheme, rest)) = uri.split_once("://") else {
         return Err(usage("it has no `scheme://`".into()));
@@ -319,29 +363,35 @@ pub fn parse_uri(uri: &str, template: bool) -> Result<Vec<String>, CliError> {
         return Err(usage(format!("`{scheme}` is not a URI scheme")));
     }
     if rest.is_empty()
-        || uri
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\'))
+        || uri.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '"' | '\\' | '<' | '>' | '^' | '`' | '|')
+        })
     {
         return Err(usage(
-            "it needs a path without spaces, quotes or backslashes".into(),
+            "it needs a path without spaces, quotes, backslashes or any of < > ^ ` |".into(),
         ));
     }
-    let mut vars = Vec::new();
+    let mut vars: Vec<String> = Vec::new();
     let mut remaining = rest;
     while let Some(open) = remaining.find('{') {
+        if remaining[..open].contains('}') {
+            return Err(usage("a `}` has no `{`".into()));
+        }
         let close = remaining[open..]
             .find('}')
             .map(|c| open + c)
             .ok_or_else(|| usage("a `{` is not closed".into()))?;
         let var = &remaining[open + 1..close];
-        if var.is_empty()
-            || !var
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            return Err(usage(format!("`{{{var}}}` is not a snake_case variable")));
+        if open == 0 && !vars.is_empty() {
+            let previous = vars.last().map_or("", String::as_str);
+            return Err(CliError::usage(format!(
+                "invalid resource URI `{uri}`: `{{{previous}}}{{{var}}}` has no text between the two variables"
+            ))
+            .with_help("separate variables with literal text, e.g. `{a}/{b}` or `{a}-{b}`: a reader could not tell where one value ends"));
         }
+        check_uri_var(uri, var)?;
         if vars.iter().any(|v| v == var) {
             return Err(usage(format!("`{{{var}}}` appears twice")));
         }
@@ -355,11 +405,308 @@ pub fn parse_uri(uri: &str, template: bool) -> Result<Vec<String>, CliError> {
         (true, true) => Err(usage(
             "a URI template needs at least one {variable}; use --uri for a fixed URI".into(),
         )),
-        (false, false) => Err(usage(
-            "it has {variables}: pass it with --uri-template".into(),
-        )),
+        (false, false) => Err(usage("it has {variables}: pass it with --template".into())),
         _ => Ok(vars),
     }
+}
+
+/// Checks the inside of one `{…}` of a URI template: a level-1 expansion of one variable.
+fn check_uri_var(uri: &str, var: &str) -> Result<(), CliError> {
+    let refuse = |why: String, help: String| {
+        Err(CliError::usage(format!("invalid resource URI `{uri}`: {why}")).with_help(help))
+    };
+    let level1 = "mcpforge templates use RFC 6570 level 1 only: `{name}`, one variable per braces";
+    if var.is_empty() {
+        return refuse("`{}` has no variable name".into(), level1.into());
+    }
+    if let Some(op) = var.chars().next().filter(|c| "+#./;?&=,!@|".contains(*c)) {
+        return refuse(
+            format!("`{{{var}}}` uses the operator `{op}` (RFC 6570 level 2 and up)"),
+            format!("{level1}; write the literal text around it, e.g. `?q={{q}}` for a query"),
+        );
+    }
+    if var.contains('{') {
+        return refuse("a `{` is not closed".into(), level1.into());
+    }
+    if var.contains(',') {
+        return refuse(
+            format!("`{{{var}}}` lists several variables"),
+            format!(
+                "{level1}: write `{}`",
+                var.split(',')
+                    .map(|v| format!("{{{}}}", v.trim()))
+                    .collect::<Vec<_>>()
+                    .join("/")
+            ),
+        );
+    }
+    if let Some((name, modifier)) = var.split_once(':') {
+        let help = if modifier.chars().all(|c| c.is_ascii_digit()) {
+            format!("{level1}: prefix modifiers are level 4; write `{{{name}}}`")
+        } else {
+            format!(
+                "types are given apart from the template: write `{{{name}}}` and pass --var {name}:{modifier}"
+            )
+        };
+        return refuse(format!("`{{{var}}}` is not a level-1 expansion"), help);
+    }
+    if let Some(name) = var.strip_suffix('*') {
+        return refuse(
+            format!("`{{{var}}}` uses the explode modifier (RFC 6570 level 4)"),
+            format!("{level1}: write `{{{name}}}`"),
+        );
+    }
+    let snake = var.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && var
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !snake || var == "_" {
+        return refuse(
+            format!("`{{{var}}}` is not a snake_case variable"),
+            "variables become fields of the reader's typed struct: lowercase letters, digits and \
+             `_`, starting with a letter or `_`, e.g. `{city}` or `{day_2}`"
+                .into(),
+        );
+    }
+    if UNRAW_KEYWORDS.contains(&var) {
+        return refuse(
+            format!("`{{{var}}}` cannot name a Rust field (`{var}` is a keyword)"),
+            "choose another variable name, e.g. `{item}`".into(),
+        );
+    }
+    Ok(())
+}
+
+/// Keywords that cannot be raw identifiers either (`r#self` is not Rust).
+const UNRAW_KEYWORDS: &[&str] = &["self", "super", "crate", "Self"];
+
+/// The Rust field for variable `name`: `r#type` for a keyword.
+fn field_name(name: &str) -> String {
+    if super::answers::is_rust_keyword(name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The variable types `--var` accepts: (spellings, Rust type, what a value must be, samples
+/// (the generated test uses the first that does not contain the literal after the variable),
+/// placeholder suggestions with distinct first characters).
+type VarType = (
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+const VAR_TYPES: &[VarType] = &[
+    (
+        &["string", "str", "String"],
+        "String",
+        "text",
+        &["example", "sample", "q"],
+        &["example", "sample"],
+    ),
+    (
+        &["int", "integer", "i64"],
+        "i64",
+        "an integer",
+        &["1", "2", "3"],
+        &["1", "2", "3"],
+    ),
+    (
+        &["i32"],
+        "i32",
+        "a 32-bit integer",
+        &["1", "2", "3"],
+        &["1", "2", "3"],
+    ),
+    (
+        &["u32"],
+        "u32",
+        "a whole number from 0 to 4294967295",
+        &["1", "2", "3"],
+        &["1", "2", "3"],
+    ),
+    (
+        &["u64"],
+        "u64",
+        "a whole number from 0",
+        &["1", "2", "3"],
+        &["1", "2", "3"],
+    ),
+    (
+        &["float", "number", "f64"],
+        "f64",
+        "a number",
+        &["1.5", "2.5", "3"],
+        &["1.5", "2.5"],
+    ),
+    (
+        &["f32"],
+        "f32",
+        "a number",
+        &["1.5", "2.5", "3"],
+        &["1.5", "2.5"],
+    ),
+    (
+        &["bool", "boolean"],
+        "bool",
+        "true or false",
+        &["true", "false"],
+        &["true", "false"],
+    ),
+];
+
+/// Values the generated test reads a typed variable with, refused as the wrong type.
+const WRONG_VALUES: &[&str] = &["oops", "x", "nope"];
+
+/// The literal text right after `{name}` in `uri` (empty at the end).
+fn literal_after<'a>(uri: &'a str, name: &str) -> &'a str {
+    let marker = format!("{{{name}}}");
+    let after = uri.find(&marker).map_or("", |at| &uri[at + marker.len()..]);
+    &after[..after.find('{').unwrap_or(after.len())]
+}
+
+/// The first of `values` that does not contain `literal` (which would cut the value short
+/// where the platform matches the literal).
+fn value_without<'a>(values: &[&'a str], literal: &str) -> &'a str {
+    values
+        .iter()
+        .find(|v| literal.is_empty() || !v.contains(literal))
+        .unwrap_or(&values[0])
+}
+
+/// Parses `--var name:type[:description]`: the type of template variable `{name}` (string
+/// when not given).
+pub fn parse_var(spec: &str) -> Result<(String, String, Option<String>), CliError> {
+    let types = "string, int, float, bool (or Rust spellings such as u32)";
+    let usage = |why: String| {
+        CliError::usage(format!("invalid --var `{spec}`: {why}")).with_help(format!(
+            "write name:type or name:type:description for the template's {{name}}; types: {types}"
+        ))
+    };
+    let mut parts = spec.splitn(3, ':');
+    let name = parts.next().unwrap_or_default().trim();
+    let Some(ty) = parts.next().map(str::trim) else {
+        return Err(usage("it has no `:type`".into()));
+    };
+    let description = parts.next().map(str::trim).filter(|d| !d.is_empty());
+    if name.is_empty() {
+        return Err(usage("it has no variable name".into()));
+    }
+    let Some((_, rust, ..)) = VAR_TYPES.iter().find(|(names, ..)| names.contains(&ty)) else {
+        let why = if ty.ends_with('?') || ty.ends_with("[]") || ty.starts_with("Vec<") {
+            format!("`{ty}`: a template variable is one value and always present")
+        } else {
+            format!("unknown type `{ty}`")
+        };
+        return Err(usage(why));
+    };
+    if let Some(d) = description {
+        if d.chars().any(char::is_control) {
+            return Err(usage("the description must be one line".into()));
+        }
+        crate::lint::rules::metadata::check_metadata_text(&format!("`--var {name}`"), d)?;
+    }
+    Ok((
+        name.to_string(),
+        (*rust).to_string(),
+        description.map(str::to_string),
+    ))
+}
+
+/// Completer function names for `names`, in order: `complete_<name>` without runs of `_`
+/// (which rustc does not call snake case), numbered when two would collide.
+pub fn completer_names(names: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let collapsed: Vec<&str> = name.split('_').filter(|p| !p.is_empty()).collect();
+        let mut candidate = if collapsed.is_empty() {
+            format!("complete_{}", i + 1)
+        } else {
+            format!("complete_{}", collapsed.join("_"))
+        };
+        if out.contains(&candidate) {
+            candidate = format!("{candidate}_{}", i + 1);
+        }
+        out.push(candidate);
+    }
+    out
+}
+
+/// The typed variables of a URI template: `vars` in template order, typed by `--var` specs
+/// (string when not given), `complete` naming those that get a completer.
+pub fn uri_vars(
+    uri: &str,
+    vars: &[String],
+    typed: &[String],
+    complete: &[String],
+) -> Result<Vec<UriVar>, CliError> {
+    let mut types: Vec<(String, String, Option<String>)> = Vec::new();
+    for spec in typed {
+        let (name, rust, description) = parse_var(spec)?;
+        if !vars.contains(&name) {
+            return Err(not_a_variable("--var", &name, uri, vars));
+        }
+        if types.iter().any(|(n, ..)| *n == name) {
+            return Err(CliError::usage(format!("--var `{name}` is given twice"))
+                .with_help("give each variable's type once"));
+        }
+        types.push((name, rust, description));
+    }
+    for (i, name) in complete.iter().enumerate() {
+        if !vars.contains(name) {
+            return Err(not_a_variable("--complete", name, uri, vars));
+        }
+        if complete[..i].contains(name) {
+            return Err(
+                CliError::usage(format!("--complete `{name}` is given twice"))
+                    .with_help("name each variable once"),
+            );
+        }
+    }
+    let names: Vec<&str> = vars.iter().map(String::as_str).collect();
+    let completers = completer_names(&names);
+    Ok(vars
+        .iter()
+        .zip(completers)
+        .map(|(name, completer)| {
+            let given = types.iter().find(|(n, ..)| n == name);
+            let rust = given.map_or("String", |(_, r, _)| r.as_str());
+            let (_, _, expected, samples, candidates) = VAR_TYPES
+                .iter()
+                .find(|(_, r, ..)| *r == rust)
+                .expect("a type of the table");
+            UriVar {
+                name: name.clone(),
+                field: field_name(name),
+                rust_type: rust.to_string(),
+                expected: (*expected).to_string(),
+                description: given
+                    .and_then(|(.., d)| d.clone())
+                    .unwrap_or_else(|| format!("`{{{name}}}` in the URI.")),
+                sample: value_without(samples, literal_after(uri, name)).to_string(),
+                wrong: value_without(WRONG_VALUES, literal_after(uri, name)).to_string(),
+                complete: complete.contains(name),
+                completer,
+                candidates: candidates.iter().map(|c| (*c).to_string()).collect(),
+                prefix: candidates[0][..1].to_string(),
+            }
+        })
+        .collect())
+}
+
+fn not_a_variable(option: &str, name: &str, uri: &str, vars: &[String]) -> CliError {
+    let known = vars
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    CliError::usage(format!(
+        "{option} `{name}`: `{uri}` has no variable `{{{name}}}`"
+    ))
+    .with_help(format!("its variables are {known}"))
 }
 
 /// Checks a MIME type such as `text/markdown`.
@@ -435,6 +782,8 @@ pub fn parse_prompt_arg(spec: &str) -> Result<PromptArg, CliError> {
         name: name.to_string(),
         optional,
         description,
+        complete: false,
+        completer: String::new(),
     })
 }
 
@@ -510,6 +859,33 @@ mod tests {
         }
         assert!(check_mime("text/markdown").is_ok());
         assert!(check_mime("markdown").is_err());
+    }
+
+    #[test]
+    fn template_variables_get_types_samples_and_completer_names() {
+        let uri = "w://{a}mp{type}/{n}";
+        let names = parse_uri(uri, true).unwrap();
+        let vars = uri_vars(
+            uri,
+            &names,
+            &["n:u32:How many".into()],
+            &["a".into(), "n".into()],
+        )
+        .unwrap();
+        let a = &vars[0];
+        // "example" and "sample" hold the literal `mp` after `{a}`: the matcher would cut them
+        // short.
+        assert_eq!((a.rust_type.as_str(), a.sample.as_str()), ("String", "q"));
+        assert_eq!(vars[1].field, "r#type");
+        assert_eq!(
+            (vars[2].rust_type.as_str(), vars[2].description.as_str()),
+            ("u32", "How many")
+        );
+        assert!(vars[0].complete && !vars[1].complete && vars[2].complete);
+        assert_eq!(
+            completer_names(&["_x", "x", "__", "a__b"]),
+            ["complete_x", "complete_x_2", "complete_3", "complete_a_b"]
+        );
     }
 
     #[test]

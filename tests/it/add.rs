@@ -409,20 +409,57 @@ fn outside_a_generated_project_it_says_where_to_run() {
 #[test]
 fn resource_and_prompt_files_render_as_snapshotted() {
     use mcpforge::template::items::{
-        PromptSpec, ResourceSpec, parse_prompt_arg, parse_uri, pascal_case, render_prompt,
-        render_resource,
+        PromptSpec, ResourceSpec, completer_names, parse_prompt_arg, parse_uri, pascal_case,
+        render_prompt, render_resource, uri_vars,
     };
-    for (name, uri, template) in [
-        ("handbook", "docs://handbook", false),
-        ("current_weather", "weather://{city}/current", true),
-    ] {
-        let vars = parse_uri(uri, template).unwrap();
+    /// Name, URI, whether it is a template, `--var`s, `--complete`s.
+    type Case<'a> = (&'a str, &'a str, bool, &'a [&'a str], &'a [&'a str]);
+    let resources: &[Case] = &[
+        ("handbook", "docs://handbook", false, &[], &[]),
+        (
+            "current_weather",
+            "weather://{city}/current",
+            true,
+            &[],
+            &[],
+        ),
+        (
+            "forecast",
+            "weather://{city}/days/{n}",
+            true,
+            &["n:u32", "city:string:The city to forecast"],
+            &["city", "n"],
+        ),
+    ];
+    for (name, uri, template, typed, complete) in resources {
+        let names = parse_uri(uri, *template).unwrap();
+        let typed: Vec<String> = typed.iter().map(|t| t.to_string()).collect();
+        let complete: Vec<String> = complete.iter().map(|c| c.to_string()).collect();
+        let vars = uri_vars(uri, &names, &typed, &complete).unwrap();
+        let fill = |bad: Option<&str>| {
+            vars.iter().fold(uri.to_string(), |uri, v| {
+                let value = if bad == Some(v.name.as_str()) {
+                    &v.wrong
+                } else {
+                    &v.sample
+                };
+                uri.replace(&format!("{{{}}}", v.name), value)
+            })
+        };
+        let invalid = vars
+            .iter()
+            .find(|v| v.rust_type != "String")
+            .map(|v| v.name.clone());
         let spec = ResourceSpec {
-            name: name.into(),
-            ident: name.into(),
+            name: name.to_string(),
+            ident: name.to_string(),
             description: format!("The {name} resource."),
-            example_uri: uri.replace("{city}", "example"),
-            uri: uri.into(),
+            vars_struct: format!("{}Vars", pascal_case(name)),
+            example_uri: fill(None),
+            invalid_uri: invalid.as_deref().map(|v| fill(Some(v))),
+            invalid_message: invalid.map(|v| format!("`{v}` must be")),
+            completes: vars.iter().any(|v| v.complete),
+            uri: uri.to_string(),
             vars,
             mime: "application/json".into(),
         };
@@ -430,14 +467,25 @@ fn resource_and_prompt_files_render_as_snapshotted() {
         RustSource::parse(Path::new("resource.rs"), text.clone()).unwrap();
         insta::assert_snapshot!(format!("resource__{name}"), text);
     }
-    for (name, args) in [
-        ("summarize", vec!["text", "style?:Tone of the summary"]),
-        ("daily_brief", vec![]),
+    for (name, args, complete) in [
+        (
+            "summarize",
+            vec!["text", "style?:Tone of the summary"],
+            vec!["style"],
+        ),
+        ("daily_brief", vec![], vec![]),
     ] {
-        let args: Vec<_> = args.iter().map(|a| parse_prompt_arg(a).unwrap()).collect();
+        let mut args: Vec<_> = args.iter().map(|a| parse_prompt_arg(a).unwrap()).collect();
+        let names: Vec<String> = args.iter().map(|a| a.name.clone()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        for (arg, completer) in args.iter_mut().zip(completer_names(&names)) {
+            arg.complete = complete.contains(&arg.name.as_str());
+            arg.completer = completer;
+        }
         let spec = PromptSpec {
             args_struct: format!("{}Args", pascal_case(name)),
             required: args.iter().any(|a| !a.optional),
+            completes: !complete.is_empty(),
             name: name.into(),
             ident: name.into(),
             description: format!("The {name} prompt."),
@@ -521,7 +569,7 @@ fn bad_resources_and_prompts_are_refused() {
     assert_refused(
         &["add", "resource", "x", "--uri", "w://{city}"],
         2,
-        "pass it with --uri-template",
+        "pass it with --template",
         none,
     );
     assert_refused(
@@ -609,4 +657,294 @@ fn a_dependency_the_item_needs_is_restored_in_cargo_toml() {
         without,
         "only the missing line may be added"
     );
+}
+
+#[test]
+fn templated_resources_get_typed_variables_and_completers_reach_the_catalog() {
+    let (_tmp, root) = project();
+    let server_before = std::fs::read_to_string(root.join("src/server.rs")).unwrap();
+    mcpforge(&root)
+        .args([
+            "add",
+            "resource",
+            "forecast",
+            "--template",
+            "weather://{city}/days/{n}",
+            "--var",
+            "n:u32",
+            "--var",
+            "city:string:The city to forecast",
+            "--complete",
+            "city",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("Added resource `forecast`"))
+        .stderr(contains("src/server.rs"))
+        .stderr(contains("replaced").not());
+    let file = std::fs::read_to_string(root.join("src/resources/forecast.rs")).unwrap();
+    for expected in [
+        "struct ForecastVars {",
+        "    city: String,",
+        "    n: u32,",
+        "let vars = ForecastVars::parse(&request)?;",
+        ".resource(URI_TEMPLATE, \"city\", complete_city)",
+        "async fn complete_city_suggests()",
+        "async fn a_value_of_the_wrong_type_is_invalid_params()",
+        "\"weather://example/days/oops\"",
+    ] {
+        assert!(file.contains(expected), "{expected:?} missing:\n{file}");
+    }
+    let registry = std::fs::read_to_string(root.join("src/resources/mod.rs")).unwrap();
+    assert!(
+        registry.contains(
+            "use platform::completions::Completions;\nuse platform::resources::ResourceRouter;"
+        ),
+        "{registry}"
+    );
+    assert!(
+        registry.ends_with(
+            "pub(crate) fn completions() -> Completions<Server> {\n    forecast::completions()\n}\n"
+        ),
+        "{registry}"
+    );
+    let server = std::fs::read_to_string(root.join("src/server.rs")).unwrap();
+    assert_eq!(
+        server,
+        server_before.replacen(
+            "        crate::resources::router(),\n    ))",
+            "        crate::resources::router(),\n    )\n    .with_completions(crate::resources::completions()))",
+            1
+        ),
+        "only the completions line is added to src/server.rs"
+    );
+
+    // A prompt's completer: the prompt registry gets its own `completions()`; a second one is
+    // summed into it, and the catalog takes each registry's completers once.
+    for (name, arg) in [("summarize", "style"), ("translate", "language")] {
+        mcpforge(&root)
+            .args(["add", "prompt", name, "--arg", "text", "--arg"])
+            .arg(format!("{arg}?"))
+            .args(["--complete", arg])
+            .assert()
+            .success();
+    }
+    let prompts = std::fs::read_to_string(root.join("src/prompts/mod.rs")).unwrap();
+    assert!(
+        prompts.contains("    summarize::completions() + translate::completions()\n"),
+        "{prompts}"
+    );
+    let file = std::fs::read_to_string(root.join("src/prompts/summarize.rs")).unwrap();
+    assert!(
+        file.contains(".prompt(\"summarize\", \"style\", complete_style)"),
+        "{file}"
+    );
+    let server = std::fs::read_to_string(root.join("src/server.rs")).unwrap();
+    assert_eq!(
+        server
+            .matches(".with_completions(crate::prompts::completions())")
+            .count(),
+        1,
+        "{server}"
+    );
+
+    // Replacing the prompt keeps one registration; without --complete it is refused, since the
+    // registry calls its completers.
+    mcpforge(&root)
+        .args([
+            "add",
+            "prompt",
+            "summarize",
+            "--arg",
+            "style",
+            "--complete",
+            "style",
+            "--force",
+        ])
+        .assert()
+        .success();
+    let again = std::fs::read_to_string(root.join("src/prompts/mod.rs")).unwrap();
+    assert_eq!(again, prompts);
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "prompt", "summarize", "--arg", "style", "--force"],
+        1,
+        "cannot replace prompt `summarize` without completers",
+    );
+}
+
+#[test]
+fn a_long_sum_of_completers_goes_one_a_line_as_rustfmt_writes_it() {
+    let (_tmp, root) = project();
+    for name in [
+        "first_prompt_with_a_long_name",
+        "second_prompt_with_a_long_name",
+        "third",
+    ] {
+        mcpforge(&root)
+            .args([
+                "add",
+                "prompt",
+                name,
+                "--arg",
+                "topic",
+                "--complete",
+                "topic",
+                "--quiet",
+            ])
+            .assert()
+            .success();
+    }
+    let prompts = std::fs::read_to_string(root.join("src/prompts/mod.rs")).unwrap();
+    assert!(
+        prompts.contains(
+            "    first_prompt_with_a_long_name::completions()\n        \
+             + second_prompt_with_a_long_name::completions()\n        + third::completions()\n}"
+        ),
+        "{prompts}"
+    );
+}
+
+#[test]
+fn bad_uri_templates_variables_and_completions_are_refused() {
+    let none = |_: &Path| {};
+    for (template, message) in [
+        ("w://{id:u32}", "`{id:u32}` is not a level-1 expansion"),
+        ("w://{+path}", "`{+path}` uses the operator `+`"),
+        ("w://x{?q}", "`{?q}` uses the operator `?`"),
+        ("w://{a,b}", "`{a,b}` lists several variables"),
+        ("w://{a*}", "`{a*}` uses the explode modifier"),
+        ("w://{a:3}", "`{a:3}` is not a level-1 expansion"),
+        (
+            "w://{a}{b}",
+            "`{a}{b}` has no text between the two variables",
+        ),
+        ("w://{}", "`{}` has no variable name"),
+        ("w://{1a}", "`{1a}` is not a snake_case variable"),
+        ("w://{Id}", "`{Id}` is not a snake_case variable"),
+        ("w://{self}", "`{self}` cannot name a Rust field"),
+        ("w://{a}/{a}", "`{a}` appears twice"),
+        ("w://{a", "a `{` is not closed"),
+        ("w://a}/{b}", "a `}` has no `{`"),
+        ("{a}/b", "it has no `scheme://`"),
+        ("w://{a}/x y", "without spaces"),
+    ] {
+        assert_refused(
+            &["add", "resource", "x", "--template", template],
+            2,
+            message,
+            none,
+        );
+    }
+    let with = |extra: &[&'static str]| {
+        let mut args = vec!["add", "resource", "x", "--template", "w://{a}/{b}"];
+        args.extend_from_slice(extra);
+        args
+    };
+    assert_refused(
+        &with(&["--var", "c:int"]),
+        2,
+        "--var `c`: `w://{a}/{b}` has no variable `{c}`",
+        none,
+    );
+    assert_refused(&with(&["--var", "a:date"]), 2, "unknown type `date`", none);
+    assert_refused(&with(&["--var", "a:int?"]), 2, "always present", none);
+    assert_refused(&with(&["--var", "a:string[]"]), 2, "always present", none);
+    assert_refused(&with(&["--var", "a"]), 2, "it has no `:type`", none);
+    assert_refused(
+        &with(&["--var", "a:int", "--var", "a:u32"]),
+        2,
+        "--var `a` is given twice",
+        none,
+    );
+    assert_refused(
+        &with(&["--complete", "z"]),
+        2,
+        "has no variable `{z}`",
+        none,
+    );
+    assert_refused(
+        &with(&["--complete", "a", "--complete", "a"]),
+        2,
+        "--complete `a` is given twice",
+        none,
+    );
+    assert_refused(
+        &["add", "resource", "x", "--var", "a:int"],
+        2,
+        "--uri-template",
+        none,
+    );
+    assert_refused(
+        &["add", "resource", "x", "--uri", "w://a", "--complete", "a"],
+        2,
+        "`w://a` is a fixed URI",
+        none,
+    );
+    assert_refused(
+        &["add", "prompt", "p", "--arg", "a", "--complete", "b"],
+        2,
+        "--complete `b`: prompt `p` has no argument `b`",
+        none,
+    );
+    assert_refused(
+        &["add", "prompt", "p", "--complete", "b"],
+        2,
+        "prompt `p` has no argument `b`",
+        none,
+    );
+    // A catalog mcpforge cannot find is refused before anything is written.
+    assert_refused(
+        &["add", "prompt", "p", "--arg", "a", "--complete", "a"],
+        1,
+        "src/server.rs: no `Catalog::new(…)` to hand the completers to",
+        |root| {
+            let server = std::fs::read_to_string(root.join("src/server.rs")).unwrap();
+            std::fs::write(
+                root.join("src/server.rs"),
+                server.replace("Ok(Catalog::new(", "Ok(build("),
+            )
+            .unwrap();
+        },
+    );
+}
+
+#[test]
+fn completions_need_a_template_version_with_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    mcpforge(tmp.path())
+        .args([
+            "new",
+            "old",
+            "--template",
+            "minimal",
+            "--template-version",
+            "0.3.0",
+        ])
+        .args(["--yes", "--quiet"])
+        .assert()
+        .success();
+    let root = tmp.path().join("old");
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "prompt", "p", "--arg", "a", "--complete", "a"],
+        1,
+        "--complete needs the platform's completions (`platform/src/completions.rs`), which template `minimal` 0.3.0 does not have",
+    );
+    // Typed variables need nothing new from the platform.
+    mcpforge(&root)
+        .args([
+            "add",
+            "resource",
+            "r",
+            "--template",
+            "r://{id}",
+            "--var",
+            "id:u64",
+            "--dry-run",
+        ])
+        .assert()
+        .success();
 }

@@ -327,9 +327,29 @@ async fn creates_extends_lints_and_upgrades_a_project() {
         .ok(
             "add_item",
             json!({"project": "minimal", "kind": "prompt", "name": "summarize",
-                   "args": ["text", "style?:Tone of the summary"]}),
+                   "args": ["text", "style?:Tone of the summary"], "complete": ["style"]}),
         )
         .await;
+    session
+        .ok(
+            "add_item",
+            json!({"project": "minimal", "kind": "resource", "name": "forecast",
+                   "uri_template": "weather://{city}/days/{n}", "vars": ["n:u32"],
+                   "complete": ["city"]}),
+        )
+        .await;
+    let forecast = std::fs::read_to_string(project.join("src/resources/forecast.rs")).unwrap();
+    assert!(forecast.contains("n: u32,"), "{forecast}");
+    assert!(
+        forecast.contains(".resource(URI_TEMPLATE, \"city\", complete_city)"),
+        "{forecast}"
+    );
+    let server = std::fs::read_to_string(project.join("src/server.rs")).unwrap();
+    assert!(
+        server.contains(".with_completions(crate::prompts::completions())")
+            && server.contains(".with_completions(crate::resources::completions())"),
+        "{server}"
+    );
 
     let linted = session
         .ok("lint", json!({"project": "minimal", "fail_on": "info"}))
@@ -575,6 +595,33 @@ async fn bad_input_is_a_tool_error_and_writes_nothing() {
             "add_item",
             json!({"project": "minimal", "kind": "resource", "name": "ok", "progress": true}),
             "`progress` is for tools, not for a resource",
+        ),
+        (
+            "add_item",
+            json!({"project": "minimal", "kind": "tool", "name": "ok", "complete": ["x"]}),
+            "`complete` is for prompts and resources, not for a tool",
+        ),
+        (
+            "add_item",
+            json!({"project": "minimal", "kind": "prompt", "name": "ok", "vars": ["x:int"]}),
+            "`vars` is for resources, not for a prompt",
+        ),
+        (
+            "add_item",
+            json!({"project": "minimal", "kind": "resource", "name": "ok", "vars": ["x:int"]}),
+            "vars and complete are for a resource with a uri_template",
+        ),
+        (
+            "add_item",
+            json!({"project": "minimal", "kind": "resource", "name": "ok",
+                   "uri_template": "w://{id:u32}"}),
+            "`{id:u32}` is not a level-1 expansion",
+        ),
+        (
+            "add_item",
+            json!({"project": "minimal", "kind": "prompt", "name": "ok", "args": ["a"],
+                   "complete": ["b"]}),
+            "prompt `ok` has no argument `b`",
         ),
         (
             "add_item",
