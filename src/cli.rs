@@ -275,6 +275,18 @@ pub struct AddToolArgs {
     #[arg(long)]
     pub progress: bool,
 
+    /// Ask the user to confirm before acting (`ctx.elicit`), in both protocol eras; its tests
+    /// script the answer, accepted and declined (projects at service 0.7.0 or minimal 0.5.0 and
+    /// later)
+    #[arg(long)]
+    pub elicit: bool,
+
+    /// Run as a task for clients that declared the tasks extension (answered at once, polled
+    /// with tasks/get, stopped with tasks/cancel); its test reads the task to completion
+    /// (projects at service 0.7.0 or minimal 0.5.0 and later)
+    #[arg(long)]
+    pub task: bool,
+
     /// Replace the tool's file if it exists (its registration is kept)
     #[arg(long)]
     pub force: bool,

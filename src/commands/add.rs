@@ -80,6 +80,12 @@ pub fn plan(project: &Project, item: &AddItem) -> anyhow::Result<PlannedAdd> {
             if spec.progress && layout.context.is_none() {
                 return Err(no_context(project).into());
             }
+            if spec.elicit && layout.input.is_none() {
+                return Err(missing(project, "--elicit", "questions to the client").into());
+            }
+            if spec.task && layout.tasks.is_none() {
+                return Err(missing(project, "--task", "tasks").into());
+            }
             if spec.name.len() > items::TOOL_NAME_SOFT_LIMIT {
                 warnings.push(format!(
                     "`{}` is {} characters long; some clients reject tool names over {}",
@@ -414,6 +420,7 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
     };
     Ok(ToolSpec {
         params_struct: format!("{}Params", items::pascal_case(&ident)),
+        confirm_struct: format!("{}Confirm", items::pascal_case(&ident)),
         required: params.iter().any(|p| !p.optional),
         name: args.name.clone(),
         ident,
@@ -424,7 +431,22 @@ fn tool_spec(args: &AddToolArgs) -> anyhow::Result<ToolSpec> {
         idempotent: args.idempotent || args.read_only,
         open_world: args.open_world,
         progress: args.progress,
+        elicit: args.elicit,
+        task: args.task,
     })
+}
+
+/// The error for an option whose platform feature the project's template version lacks.
+fn missing(project: &Project, option: &str, feature: &str) -> CliError {
+    let current = template::find(&project.manifest.template)
+        .map_or_else(String::new, |t| format!(" {}", t.version()));
+    CliError::failure(format!(
+        "{option} needs the platform's {feature}, which template `{}` {} does not have",
+        project.manifest.template, project.manifest.template_version
+    ))
+    .with_help(format!(
+        "move the project to{current} with `mcpforge upgrade`, then add the tool"
+    ))
 }
 
 /// The error for `--progress` in a project whose template version has no request context.

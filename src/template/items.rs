@@ -30,6 +30,10 @@ pub struct ItemPaths {
     /// The module of the request context (`Context`: progress, cancellation, client logging);
     /// `None` in versions without one.
     pub context: Option<String>,
+    /// The module of questions to the client (`Elicited`); `None` in versions without it.
+    pub input: Option<String>,
+    /// The module of tasks (`runs_as_task`); `None` in versions without it.
+    pub tasks: Option<String>,
 }
 
 impl Default for ItemPaths {
@@ -39,6 +43,8 @@ impl Default for ItemPaths {
             testing: "crate::platform::harness".into(),
             resource_router: "ResourceRouter".into(),
             context: None,
+            input: None,
+            tasks: None,
         }
     }
 }
@@ -51,6 +57,8 @@ pub struct ToolSpec {
     /// The Rust module and function name.
     pub ident: String,
     pub params_struct: String,
+    /// The form an `--elicit` tool asks the user to fill in.
+    pub confirm_struct: String,
     pub description: String,
     pub params: Vec<Param>,
     /// Whether any parameter is required (the wrong-type test needs one).
@@ -61,6 +69,10 @@ pub struct ToolSpec {
     pub open_world: bool,
     /// The tool takes the request context and reports progress.
     pub progress: bool,
+    /// The tool asks the user to confirm before acting.
+    pub elicit: bool,
+    /// The tool runs as a task.
+    pub task: bool,
 }
 
 /// One tool parameter.

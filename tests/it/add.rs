@@ -106,6 +106,7 @@ fn tool_files_render_as_snapshotted() {
         ("ping", &[], false),
         ("import_rows", &["source:string"], false),
         ("rebuild_index", &[], true),
+        ("drop_table", &["table:string"], false),
         (
             "get_forecast",
             &[
@@ -126,6 +127,7 @@ fn tool_files_render_as_snapshotted() {
         let params: Vec<_> = params.iter().map(|p| parse_param(p).unwrap()).collect();
         let spec = ToolSpec {
             params_struct: format!("{}Params", pascal_case(&ident)),
+            confirm_struct: format!("{}Confirm", pascal_case(&ident)),
             required: params.iter().any(|p| !p.optional),
             name: name.to_string(),
             description: format!("Example tool {name}."),
@@ -137,6 +139,9 @@ fn tool_files_render_as_snapshotted() {
             open_world: !read_only,
             // The request context: one tool with parameters, one without.
             progress: matches!(*name, "import_rows" | "rebuild_index"),
+            // Questions and tasks: one tool with parameters, one without, and one with both.
+            elicit: matches!(*name, "import_rows" | "drop_table"),
+            task: matches!(*name, "rebuild_index" | "drop_table"),
         };
         let text = render_tool(&spec, &current_layout()).unwrap();
         RustSource::parse(Path::new("tool.rs"), text.clone()).unwrap();
@@ -284,6 +289,43 @@ fn progress_needs_a_template_version_with_the_request_context() {
     // Without --progress the same project takes the tool.
     mcpforge(&root)
         .args(["add", "tool", "import_rows", "--dry-run"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn elicit_and_task_need_a_template_version_with_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    mcpforge(tmp.path())
+        .args([
+            "new",
+            "old",
+            "--template",
+            "minimal",
+            "--template-version",
+            "0.4.0",
+        ])
+        .args(["--yes", "--quiet"])
+        .assert()
+        .success();
+    let root = tmp.path().join("old");
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "drop_table", "--elicit"],
+        1,
+        "--elicit needs the platform's questions to the client, which template `minimal` 0.4.0 does not have",
+    );
+    assert_refused_in(
+        &root,
+        &root,
+        &["add", "tool", "rebuild_index", "--task"],
+        1,
+        "--task needs the platform's tasks, which template `minimal` 0.4.0 does not have",
+    );
+    // The request context is there: --progress is taken.
+    mcpforge(&root)
+        .args(["add", "tool", "import_rows", "--progress", "--dry-run"])
         .assert()
         .success();
 }

@@ -316,6 +316,18 @@ async fn creates_extends_lints_and_upgrades_a_project() {
     assert_eq!(long["written"], true);
     let long_file = std::fs::read_to_string(project.join("src/tools/reindex.rs")).unwrap();
     assert!(long_file.contains("ctx.progress("), "{long_file}");
+    let careful = session
+        .ok(
+            "add_item",
+            json!({"project": "minimal", "kind": "tool", "name": "purge_cache",
+                   "description": "Purge the cache after the user confirms, as a task.",
+                   "elicit": true, "task": true}),
+        )
+        .await;
+    assert_eq!(careful["written"], true);
+    let careful_file = std::fs::read_to_string(project.join("src/tools/purge_cache.rs")).unwrap();
+    assert!(careful_file.contains(".elicit::<PurgeCacheConfirm>("), "{careful_file}");
+    assert!(careful_file.contains("runs_as_task()"), "{careful_file}");
     session
         .ok(
             "add_item",
@@ -595,6 +607,11 @@ async fn bad_input_is_a_tool_error_and_writes_nothing() {
             "add_item",
             json!({"project": "minimal", "kind": "resource", "name": "ok", "progress": true}),
             "`progress` is for tools, not for a resource",
+        ),
+        (
+            "add_item",
+            json!({"project": "minimal", "kind": "prompt", "name": "ok", "elicit": true, "task": true}),
+            "`elicit` is for tools, `task` is for tools, not for a prompt",
         ),
         (
             "add_item",

@@ -7,6 +7,7 @@
 //! in [`catalog`].
 
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 
 use platform::prelude::*;
@@ -21,6 +22,8 @@ pub struct Server {
     /// The revision of `test://watched-resource`: state a tool changes and a resource shows,
     /// shared by every session (the full-protocol examples).
     watched: Arc<AtomicU64>,
+    /// The notes `write_note` wrote (a database in a real server; the full-protocol examples).
+    notes: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -39,6 +42,11 @@ impl Server {
     pub(crate) fn watched(&self) -> &AtomicU64 {
         &self.watched
     }
+
+    /// The notes `write_note` wrote, oldest first (`src/tools/conformance.rs`).
+    pub(crate) fn notes(&self) -> &Mutex<Vec<String>> {
+        &self.notes
+    }
 }
 
 /// Builds the server and its catalog once at startup: every tool, resource and prompt in the
@@ -49,6 +57,7 @@ pub fn catalog(services: &Services) -> Result<Catalog, ConfigError> {
         services: services.clone(),
         settings: Arc::new(settings),
         watched: Arc::default(),
+        notes: Arc::default(),
     };
     let middleware = crate::middleware::team_middleware(services.settings());
     Ok(Catalog::new(

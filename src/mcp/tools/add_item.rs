@@ -61,6 +61,14 @@ pub struct AddItemParams {
     /// minimal 0.4.0 and later).
     #[serde(default)]
     pub progress: bool,
+    /// Tools only: the tool asks the user to confirm before acting (elicitation), with tests
+    /// that script the answer (service 0.7.0, minimal 0.5.0 and later).
+    #[serde(default)]
+    pub elicit: bool,
+    /// Tools only: the tool runs as a task for clients that declared the tasks extension, with
+    /// a test that reads the task to completion (service 0.7.0, minimal 0.5.0 and later).
+    #[serde(default)]
+    pub task: bool,
     /// Resources only: a fixed URI such as docs://handbook (default: <project-name>://<name>).
     #[serde(default)]
     pub uri: Option<String>,
@@ -96,13 +104,15 @@ impl AddItemParams {
     /// The same arguments `mcpforge add <kind>` parses, refusing options of another kind.
     fn to_cli(&self) -> Result<AddItem, CliError> {
         use ItemKind::{Prompt, Resource, Tool};
-        let options: [(&str, bool, &[ItemKind]); 12] = [
+        let options: [(&str, bool, &[ItemKind]); 14] = [
             ("params", !self.params.is_empty(), &[Tool]),
             ("read_only", self.read_only, &[Tool]),
             ("destructive", self.destructive, &[Tool]),
             ("idempotent", self.idempotent, &[Tool]),
             ("open_world", self.open_world, &[Tool]),
             ("progress", self.progress, &[Tool]),
+            ("elicit", self.elicit, &[Tool]),
+            ("task", self.task, &[Tool]),
             ("uri", self.uri.is_some(), &[Resource]),
             ("uri_template", self.uri_template.is_some(), &[Resource]),
             ("vars", !self.vars.is_empty(), &[Resource]),
@@ -126,7 +136,7 @@ impl AddItemParams {
                 misplaced.join(", "),
                 self.kind.name()
             ))
-            .with_help("params, progress and the hints are for tools, uri, uri_template, vars and mime for resources, args for prompts, complete for prompts and resource templates"));
+            .with_help("params, progress, elicit, task and the hints are for tools, uri, uri_template, vars and mime for resources, args for prompts, complete for prompts and resource templates"));
         }
         Ok(match self.kind {
             ItemKind::Tool => AddItem::Tool(AddToolArgs {
@@ -138,6 +148,8 @@ impl AddItemParams {
                 idempotent: self.idempotent,
                 open_world: self.open_world,
                 progress: self.progress,
+                elicit: self.elicit,
+                task: self.task,
                 force: self.force,
                 dry_run: self.dry_run,
             }),

@@ -536,6 +536,31 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn cancelling_unknown_or_finished_requests_is_ignored() {
+        use rmcp::model::{CancelledNotificationParam, NumberOrString};
+        let h = harness().await;
+        let done = h.call_tool("greet", json!({"name": "Ada"})).await;
+        assert_eq!(Harness::text(&done), "Hello, Ada.");
+        let cancel = |id| CancelledNotificationParam::new(Some(id), None);
+        for id in [
+            NumberOrString::Number(0),
+            NumberOrString::Number(987_654),
+            NumberOrString::String("nope".into()),
+        ] {
+            h.peer().notify_cancelled(cancel(id)).await.unwrap();
+        }
+        // The session goes on serving, and a call in flight is not touched.
+        let call = h
+            .start_call("steps", json!({"count": 2, "delay_ms": 60}))
+            .await;
+        let stray = cancel(NumberOrString::Number(123_456));
+        h.peer().notify_cancelled(stray).await.unwrap();
+        assert_eq!(Harness::text(&call.result().await), "done");
+        let after = h.call_tool("greet", json!({"name": "Bo"})).await;
+        assert_eq!(Harness::text(&after), "Hello, Bo.");
+    }
+
+    #[tokio::test]
     async fn the_token_fires_for_work_outside_the_handler() {
         let h = harness().await;
         let call = h.start_call("watch_token", json!({})).await;

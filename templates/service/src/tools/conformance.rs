@@ -93,10 +93,6 @@ pub struct CountArgs {
     pub below: u64,
 }
 
-/// The notes `write_note` wrote: this process's ledger (a database in a real server), read
-/// back with `read_notes`.
-static NOTES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
 /// Asks the client's model to answer `prompt` and returns the text of its answer. (Sampling is
 /// deprecated by SEP-2577, but still part of both eras.)
 #[allow(deprecated)]
@@ -197,7 +193,8 @@ impl Server {
     }
 
     /// Write a note after working for `delay_ms` (reporting progress): a call cancelled before
-    /// then writes nothing, which `read_notes` shows.
+    /// then writes nothing, which `read_notes` shows. The notes live in the `Server`, shared by
+    /// every session.
     #[tool(annotations(
         read_only_hint = false,
         idempotent_hint = false,
@@ -218,7 +215,7 @@ impl Server {
             tokio::time::sleep(std::time::Duration::from_millis(args.delay_ms / steps)).await;
         }
         // A cancelled call never gets here: the platform drops it at its last `await`.
-        NOTES
+        self.notes()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(args.note.clone());
@@ -256,7 +253,8 @@ impl Server {
     /// List the notes `write_note` wrote, oldest first.
     #[tool(annotations(read_only_hint = true, open_world_hint = false))]
     async fn read_notes(&self) -> String {
-        let notes = NOTES
+        let notes = self
+            .notes()
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         serde_json::to_string(&*notes).unwrap_or_default()
