@@ -326,7 +326,10 @@ async fn creates_extends_lints_and_upgrades_a_project() {
         .await;
     assert_eq!(careful["written"], true);
     let careful_file = std::fs::read_to_string(project.join("src/tools/purge_cache.rs")).unwrap();
-    assert!(careful_file.contains(".elicit::<PurgeCacheConfirm>("), "{careful_file}");
+    assert!(
+        careful_file.contains(".elicit::<PurgeCacheConfirm>("),
+        "{careful_file}"
+    );
     assert!(careful_file.contains("runs_as_task()"), "{careful_file}");
     session
         .ok(
