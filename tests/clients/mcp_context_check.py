@@ -1,5 +1,5 @@
 """The request context seen by a real client: the official Python MCP SDK (PyPI `mcp`) calls
-the `service` fixture's `count_primes` over Streamable HTTP, in one protocol era, and checks the
+the `service` fixture's `count_primes` over Streamable HTTP or stdio, in one protocol era, and checks the
 progress notifications it receives (several, increasing, the last one complete) and the log
 message the tool sends at the end (at the level the client asked for: `logging/setLevel` in a
 2025-11-25 session, the request's own log level in 2026-07-28).
@@ -7,6 +7,7 @@ message the tool sends at the end (at the level the client asked for: `logging/s
     python mcp_context_check.py --url http://127.0.0.1:8080/mcp --mode legacy
     python mcp_context_check.py --url http://127.0.0.1:8080/mcp --mode auto --expect-version 2026-07-28
     python mcp_context_check.py --url ... --mode legacy --log-level warning   # expects no message
+    python mcp_context_check.py --mode auto -- target/debug/service               # over stdio
 """
 
 import argparse
@@ -14,6 +15,7 @@ import asyncio
 
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from mcp_client_check import fail
 
@@ -28,7 +30,7 @@ async def check(args: argparse.Namespace) -> None:
         logs.append((params.level, params.data))
 
     async with Client(
-        streamable_http_client(args.url), mode=args.mode, logging_callback=on_log, log_level=args.log_level
+        transport(args), mode=args.mode, logging_callback=on_log, log_level=args.log_level
     ) as client:
         print(f"connected ({args.mode}): protocol {client.protocol_version}")
         if args.expect_version and client.protocol_version != args.expect_version:
@@ -63,13 +65,23 @@ async def check(args: argparse.Namespace) -> None:
             fail(f"expected {expected} at level {args.log_level}, got {logs}")
 
 
+def transport(args: argparse.Namespace):
+    """Streamable HTTP to --url, or stdio to the server command after --."""
+    if args.command:
+        return stdio_client(StdioServerParameters(command=args.command[0], args=args.command[1:]))
+    return streamable_http_client(args.url)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", required=True, help="the server's MCP endpoint")
+    parser.add_argument("--url", help="the server's MCP endpoint")
     parser.add_argument("--mode", default="legacy", help="legacy (2025-11-25 handshake), auto or a modern version")
     parser.add_argument("--expect-version", help="the protocol version that must be negotiated")
     parser.add_argument("--log-level", default="info", help="the least severe log level to ask for")
+    parser.add_argument("command", nargs="*", help="instead of --url: the server command, over stdio (after --)")
     args = parser.parse_args()
+    if bool(args.url) == bool(args.command):
+        parser.error("give --url or a server command after --, not both")
     asyncio.run(asyncio.wait_for(check(args), timeout=60))
     print("context check passed")
 

@@ -1,5 +1,5 @@
 """Questions and cancellation seen by a real client: the official Python MCP SDK (PyPI `mcp`)
-against the full-protocol fixture (`service-protocol`) over Streamable HTTP, in one protocol era.
+against the full-protocol fixture (`service-protocol`) over Streamable HTTP or stdio, in one protocol era.
 
 - elicitation: `test_elicitation` asks the user for a username and an email; the SDK's
   elicitation callback answers, once accepting and once declining, and the tool's answer must
@@ -23,6 +23,7 @@ import uuid
 import mcp.types as types
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from mcp_client_check import fail
 
@@ -45,7 +46,7 @@ async def check(args: argparse.Namespace) -> None:
             return types.ElicitResult(action="accept", content=USER)
         return types.ElicitResult(action=action)
 
-    async with Client(streamable_http_client(args.url), mode=args.mode, elicitation_callback=on_elicit) as client:
+    async with Client(transport(args), mode=args.mode, elicitation_callback=on_elicit) as client:
         print(f"connected ({args.mode}): protocol {client.protocol_version}")
         if args.expect_version and client.protocol_version != args.expect_version:
             fail(f"negotiated {client.protocol_version}, expected {args.expect_version}")
@@ -94,12 +95,22 @@ async def check(args: argparse.Namespace) -> None:
             fail(f"the cancelled call wrote its note anyway: {notes}")
 
 
+def transport(args: argparse.Namespace):
+    """Streamable HTTP to --url, or stdio to the server command after --."""
+    if args.command:
+        return stdio_client(StdioServerParameters(command=args.command[0], args=args.command[1:]))
+    return streamable_http_client(args.url)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", required=True, help="the full-protocol fixture's MCP endpoint")
+    parser.add_argument("--url", help="the full-protocol fixture's MCP endpoint")
     parser.add_argument("--mode", default="legacy", help="legacy (2025-11-25 handshake), auto or a modern version")
     parser.add_argument("--expect-version", help="the protocol version that must be negotiated")
+    parser.add_argument("command", nargs="*", help="instead of --url: the server command, over stdio (after --)")
     args = parser.parse_args()
+    if bool(args.url) == bool(args.command):
+        parser.error("give --url or a server command after --, not both")
     asyncio.run(asyncio.wait_for(check(args), timeout=60))
     print("elicitation and cancellation check passed")
 
