@@ -347,9 +347,12 @@ impl Handler {
     }
 }
 
-/// Whether the request speaks 2026-07-28 or later.
+/// Whether the request speaks 2026-07-28 or later. Such requests carry their version in their
+/// `_meta` (rmcp validates it), a 2025-11-25 session's do not: the session's handshake, behind a
+/// lock, need not be read on every call.
 fn is_modern(context: &RequestContext<RoleServer>) -> bool {
     context
+        .meta
         .protocol_version()
         .is_some_and(|version| version >= ProtocolVersion::V_2026_07_28)
 }
