@@ -457,7 +457,9 @@ impl ServerHandler for Handler {
         if !is_modern(&context) {
             return errors::guard(&name, self.items.call_tool(request, context)).await;
         }
-        self.call_tool_in_rounds(request, context).await
+        // Boxed: the rounds (a select over the tool and its questions) would otherwise make every
+        // call's future as large as theirs, and 2025-11-25 calls would pay for moving it.
+        Box::pin(self.call_tool_in_rounds(request, context)).await
     }
 
     async fn get_task(
