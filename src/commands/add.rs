@@ -78,7 +78,7 @@ pub fn plan(project: &Project, item: &AddItem) -> anyhow::Result<PlannedAdd> {
         AddItem::Tool(args) => {
             let spec = tool_spec(args)?;
             if spec.progress && layout.context.is_none() {
-                return Err(no_context(project).into());
+                return Err(missing(project, "--progress", "request context").into());
             }
             if spec.elicit && layout.input.is_none() {
                 return Err(missing(project, "--elicit", "questions to the client").into());
@@ -442,19 +442,6 @@ fn missing(project: &Project, option: &str, feature: &str) -> CliError {
         .map_or_else(String::new, |t| format!(" {}", t.version()));
     CliError::failure(format!(
         "{option} needs the platform's {feature}, which template `{}` {} does not have",
-        project.manifest.template, project.manifest.template_version
-    ))
-    .with_help(format!(
-        "move the project to{current} with `mcpforge upgrade`, then add the tool"
-    ))
-}
-
-/// The error for `--progress` in a project whose template version has no request context.
-fn no_context(project: &Project) -> CliError {
-    let current = template::find(&project.manifest.template)
-        .map_or_else(String::new, |t| format!(" {}", t.version()));
-    CliError::failure(format!(
-        "--progress needs the platform's request context, which template `{}` {} does not have",
         project.manifest.template, project.manifest.template_version
     ))
     .with_help(format!(

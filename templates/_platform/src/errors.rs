@@ -192,6 +192,14 @@ pub fn new_request_id() -> String {
     String::from_utf8(digits.to_vec()).unwrap_or_default()
 }
 
+/// Locks `mutex`, keeping its data when a panic poisoned it: a panic only means a handler or a
+/// test failed (error masking catches handlers'), not that the data is broken.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use rmcp::handler::server::router::tool::ToolRouter;

@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::context::Context;
-use crate::errors::ToolError;
+use crate::errors::{ToolError, lock};
 use crate::tasks::TaskInput;
 
 /// How long a client has to answer a 2026-07-28 question before the sealed state expires.
@@ -207,13 +207,6 @@ impl Asker<'_> {
             }),
         }
     }
-}
-
-/// A poisoned lock only means a handler panicked; the data is still whole.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// What binds a sealed state to one call: the caller, the tool and its arguments.

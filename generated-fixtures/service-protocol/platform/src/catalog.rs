@@ -37,7 +37,7 @@ use crate::completions::{Completions, Target};
 use crate::config::{ConfigError, Setting, Settings};
 use crate::errors;
 use crate::input::{self, Rounds};
-use crate::middleware::{Middleware, RequestInfo};
+use crate::middleware::Middleware;
 use crate::notify::{Changes, Refused, Registration, SessionSlot};
 use crate::pages::{self, List, Page};
 use crate::resources::ResourceRouter;
@@ -324,11 +324,7 @@ impl Handler {
         mut context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let name = request.name.clone();
-        let principal = context
-            .extensions
-            .get::<RequestInfo>()
-            .map(|info| info.identity.principal.clone())
-            .unwrap_or_default();
+        let principal = crate::tasks::principal(&context);
         let binding = input::binding(&principal, &name, request.arguments.as_ref());
         let rounds = Arc::new(Rounds::resume(
             &self.request_state,

@@ -54,6 +54,7 @@ use rmcp::{ClientHandler, ErrorData, RoleClient, RoleServer, ServiceExt};
 
 use super::config::Settings;
 use super::context::LogLevel;
+use super::errors::lock;
 
 /// HTTP request parts, as the Streamable HTTP transport attaches them to each request.
 #[cfg(feature = "http")]
@@ -221,13 +222,6 @@ impl Received {
         }
         self.arrived.notify_waiters();
     }
-}
-
-/// A poisoned lock only means a test already panicked: keep its data.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A tool call in flight, started with [`Harness::start_call`].

@@ -47,6 +47,8 @@ use rmcp::service::{Peer, SubscriptionContext, SubscriptionSink};
 use rmcp::{ErrorData, RoleServer};
 use tokio_util::sync::CancellationToken;
 
+use crate::errors::lock;
+
 /// The longest one notification to one client may take before it is given up.
 pub const NOTIFY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -100,13 +102,6 @@ enum List {
     Tools,
     Prompts,
     Resources,
-}
-
-/// A poisoned lock only means a panic elsewhere: keep the data.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Changes {

@@ -46,7 +46,7 @@ use rmcp::{ErrorData, RoleServer};
 use tokio_util::sync::CancellationToken;
 
 use crate::catalog::Items;
-use crate::errors;
+use crate::errors::{self, lock};
 use crate::middleware::RequestInfo;
 
 /// The key of a tool's metadata that makes it run as a task.
@@ -103,13 +103,6 @@ pub(crate) struct Tasks {
     max_per_principal: usize,
 }
 
-/// A poisoned lock only means a task panicked while holding it; the map is still whole.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// One running task of a principal, counted until it is dropped (finished, cancelled or
 /// aborted at shutdown).
 struct Running {
@@ -129,7 +122,8 @@ impl Drop for Running {
     }
 }
 
-fn principal(context: &RequestContext<RoleServer>) -> String {
+/// Who is calling (the request's principal; empty before authentication ran).
+pub(crate) fn principal(context: &RequestContext<RoleServer>) -> String {
     context
         .extensions
         .get::<RequestInfo>()
